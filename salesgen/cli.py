@@ -1,0 +1,41 @@
+"""The `salesgen` command line: a thin layer over the core; commands import their work lazily."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .commands.lint import lint
+from .commands.rules_cmd import rules_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="salesgen")
+def cli():
+    """salesgen: your B2B sales pipeline as YAML in git, checked and published.
+
+    \b
+    Examples:
+      salesgen lint                 # check the repository in this folder
+      salesgen rules                # what is checked, and why
+    """
+
+
+cli.add_command(lint)
+cli.add_command(rules_command)
+
+
+def main() -> None:
+    """Entry point: never show a traceback to a user."""
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("salesgen: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # pragma: no cover - last-resort guard
+        click.echo(f"salesgen: internal error: {type(error).__name__}: {error} "
+                   "(this is a bug; please report it)", err=True)
+        sys.exit(3)

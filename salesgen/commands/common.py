@@ -1,0 +1,61 @@
+"""Options and error handling shared by every command."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..problem import Problem
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+    help="The pipeline repository (the folder with salesgen.yaml).")
+
+
+def as_of_option(help_text: str = "Evaluate dates as of this day (YYYY-MM-DD). "
+                 "Default: as_of in salesgen.yaml, else today."):
+    return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
+
+
+def resolve_as_of(value, config) -> dt.date:
+    """--as-of, else the configured snapshot date, else today (the only clock read)."""
+    if value is not None:
+        return value.date() if isinstance(value, dt.datetime) else value
+    if config is not None and config.as_of is not None:
+        return config.as_of
+    return dt.date.today()
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def fail_usage(message: str) -> None:
+    """One clear line on stderr, exit code 2."""
+    click.echo(f"salesgen: {message}", err=True)
+    sys.exit(2)
+
+
+def report_configuration(problems: list[Problem]) -> None:
+    """A configuration error: the problems with positions, then exit code 2."""
+    for p in problems:
+        click.echo(f"{p.file}:{p.line}:{p.column}: error [{p.rule}] {p.message}", err=True)
+        if p.hint:
+            click.echo(f"    hint: {p.hint}", err=True)
+    sys.exit(2)
+
+
+def load_or_exit(root: Path, as_of=None, reader=None):
+    """Load the repository (or exit 2 on a configuration error) and resolve the as-of date."""
+    from ..repository import ConfigurationError, load_repository, read_document
+
+    if not root.is_dir():
+        fail_usage(f"no such directory: {root}")
+    try:
+        repo = load_repository(root, reader or read_document)
+    except ConfigurationError as error:
+        report_configuration(error.problems)
+    return repo, resolve_as_of(as_of, repo.config)

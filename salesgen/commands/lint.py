@@ -1,0 +1,56 @@
+"""`salesgen lint`: the CI gate."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .common import as_of_option, fail_usage, report_configuration, resolve_as_of, root_option, use_color
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@as_of_option()
+def lint(paths, root, fmt, strict, as_of):
+    """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
+
+    PATHS narrow what is reported (files or folders); cross-file checks always see the
+    whole repository. Exit code: 0 clean or only warnings, 1 errors (or warnings with
+    --strict), 2 usage or configuration error.
+
+    \b
+    Examples:
+      salesgen lint
+      salesgen lint deals/temp-press-line.yaml
+      salesgen lint --format github --strict
+      salesgen lint --as-of 2026-12-31 --format json > problems.json
+    """
+    from ..config import load_config
+    from ..engine import lint as run_lint
+    from ..output import FORMATTERS, github_summary
+    from ..repository import ConfigurationError
+
+    if not root.is_dir():
+        fail_usage(f"no such directory: {root}")
+    for path in paths:
+        if not path.exists():
+            fail_usage(f"no such file or directory: {path}")
+    config, _ = load_config(root)
+    try:
+        result = run_lint(root, resolve_as_of(as_of, config), paths)
+    except ConfigurationError as error:
+        report_configuration(error.problems)
+    problems = result.problems
+    click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(github_summary(problems))
+    failed = bool(result.errors) or (strict and bool(result.warnings))
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,218 @@
+"""salesgen.yaml: the roster, the pipelines, rule levels and reporting settings.
+
+Loaded once, validated by ``schemas/config.schema.json``; problems in it are returned
+as Problems (the CLI turns them into exit code 2, a configuration error).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import schemas
+from .problem import Problem
+from .yamlsource import Mapping, decode, locate, parse
+
+CONFIG_NAME = "salesgen.yaml"
+
+DEFAULT_WEIGHTS = {"scale_position": 10, "profitability": 10, "investment": 10, "credit": 20,
+                   "project_scale": 20, "project_value": 10, "priority": 20}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: dict
+    kind: str  # computed | evidence
+    stage: str
+    description: dict = field(default_factory=dict)
+    check: str | None = None
+    schema: dict | None = None
+    evidence_accepted: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    index: int  # 0-based position in the pipeline
+    label: dict
+    probability: int
+    funnel: str  # prospecting | in_funnel | best | closed
+    buyer_stage: str | None
+    outcome: str | None  # won | lost | None
+    milestone: dict
+    roles: tuple
+    exit: tuple  # of Criterion
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    id: str
+    label: dict
+    stages: tuple  # of Stage, in order, closing stages included
+    buyer_stages: tuple  # of (id, label)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @property
+    def open_stages(self) -> tuple:
+        return tuple(s for s in self.stages if s.outcome is None)
+
+    def buyer_index(self, buyer_id: str) -> int | None:
+        return next((i for i, (b, _) in enumerate(self.buyer_stages) if b == buyer_id), None)
+
+    def criteria(self) -> dict:
+        return {c.id: c for s in self.stages for c in s.exit}
+
+
+@dataclass(frozen=True)
+class Rep:
+    id: str
+    name: str
+    active: bool
+    title: str = ""
+    quota_amount: Decimal | None = None
+    quota_currency: str | None = None
+    left: dt.date | None = None
+
+
+@dataclass
+class Config:
+    path: str
+    raw: Any
+    reps: dict
+    pipelines: dict
+    title: str = "salesgen"
+    language: str = "en"
+    as_of: dt.date | None = None
+    currency: str = "CNY"
+    rates: dict = field(default_factory=dict)
+    follow_up_days: int = 15
+    intent_days: int = 30
+    alignment_gap: int = 1
+    lost_reasons: dict = field(default_factory=dict)
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    rule_levels: dict = field(default_factory=dict)
+
+    def label(self, label: dict | None) -> str:
+        if not label:
+            return ""
+        return label.get(self.language) or label.get("en") or next(iter(label.values()), "")
+
+
+def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return None, [Problem(CONFIG_NAME, 0, 0, "config-missing", f"no {CONFIG_NAME} in {root}",
+                              "Run salesgen in a pipeline repository, pass --root DIR, or create one with `salesgen init DIR`.")]
+    text, problems = decode(path.read_bytes(), CONFIG_NAME)
+    if text is None:
+        return None, problems
+    data, parse_problems = parse(text, CONFIG_NAME)
+    problems += parse_problems
+    if data is None or problems:
+        return None, problems
+    problems = schemas.validate("config", data, CONFIG_NAME, skip_paths=[p.path for p in parse_problems])
+    if problems:
+        return None, problems
+    config = _build(data)
+    return config, _consistency(config, data)
+
+
+def _build(data: Mapping) -> Config:
+    reps = {}
+    for item in data["reps"]:
+        quota = item.get("quota") or {}
+        reps[item["id"]] = Rep(item["id"], item["name"], item.get("active", True), item.get("title", ""),
+                               Decimal(str(quota["amount"])) if quota else None, quota.get("currency"),
+                               dt.date.fromisoformat(item["left"]) if item.get("left") else None)
+    pipelines = {p["id"]: _pipeline(p) for p in data["pipelines"]}
+    cadence = data.get("cadence") or {}
+    weights = dict(DEFAULT_WEIGHTS)
+    weights.update(data.get("scorecard") or {})
+    return Config(
+        path=CONFIG_NAME, raw=data, reps=reps, pipelines=pipelines,
+        title=data.get("title", "salesgen"), language=data.get("language", "en"),
+        as_of=dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+        currency=data.get("currency", "CNY"),
+        rates={k: Decimal(str(v)) for k, v in (data.get("rates") or {}).items()},
+        follow_up_days=cadence.get("follow_up_days", 15), intent_days=cadence.get("intent_days", 30),
+        alignment_gap=data.get("alignment_gap", 1), lost_reasons=dict(data.get("lost_reasons") or {}),
+        weights=weights, rule_levels=dict(data.get("rules") or {}),
+    )
+
+
+def _pipeline(data: Mapping) -> Pipeline:
+    stages = []
+    for index, s in enumerate(data["stages"]):
+        exit_criteria = tuple(
+            Criterion(c["id"], c["label"], c["kind"], s["id"], c.get("description") or {}, c.get("check"),
+                      c.get("schema"), c.get("evidence_accepted", False))
+            for c in s.get("exit") or ())
+        stages.append(Stage(s["id"], index, s["label"], s["probability"], s["funnel"], s.get("buyer_stage"),
+                            s.get("outcome"), s.get("milestone") or {}, tuple(s.get("roles") or ()), exit_criteria))
+    buyer = tuple((b["id"], b["label"]) for b in data.get("buyer_stages") or ())
+    return Pipeline(data["id"], data["label"], tuple(stages), buyer)
+
+
+def _consistency(config: Config, data: Mapping) -> list[Problem]:
+    """What the schema cannot say: unique ids, known check names, buyer stages that exist."""
+    from .criteria import NAMED_CHECKS  # late import: criteria needs the model, not the config
+
+    problems = []
+
+    def problem(path, rule, message, hint):
+        line, column = locate(data, path)
+        problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
+
+    seen = set()
+    for i, rep in enumerate(data["reps"]):
+        if rep["id"] in seen:
+            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{rep['id']}' appears twice",
+                    "Give every rep a unique id.")
+        seen.add(rep["id"])
+    pipeline_ids = set()
+    for p_index, pipe in enumerate(data["pipelines"]):
+        if pipe["id"] in pipeline_ids:
+            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{pipe['id']}' appears twice",
+                    "Give every pipeline a unique id.")
+        pipeline_ids.add(pipe["id"])
+        buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
+        stage_ids, criterion_ids = set(), set()
+        for s_index, stage in enumerate(pipe["stages"]):
+            base = ("pipelines", p_index, "stages", s_index)
+            if stage["id"] in stage_ids:
+                problem(base + ("id",), "config-duplicate-id", f"stage id '{stage['id']}' appears twice",
+                        "Give every stage of a pipeline a unique id.")
+            stage_ids.add(stage["id"])
+            if stage.get("buyer_stage") and stage["buyer_stage"] not in buyer_ids:
+                problem(base + ("buyer_stage",), "config-reference",
+                        f"buyer stage '{stage['buyer_stage']}' is not in this pipeline's buyer_stages",
+                        f"Use one of: {', '.join(sorted(buyer_ids)) or '(none defined)'}.")
+            for c_index, crit in enumerate(stage.get("exit") or ()):
+                if crit["id"] in criterion_ids:
+                    problem(base + ("exit", c_index, "id"), "config-duplicate-id",
+                            f"criterion id '{crit['id']}' appears twice in pipeline '{pipe['id']}'",
+                            "Give every criterion of a pipeline a unique id.")
+                criterion_ids.add(crit["id"])
+                if crit.get("check") and crit["check"] not in NAMED_CHECKS:
+                    problem(base + ("exit", c_index, "check"), "config-reference",
+                            f"unknown named check '{crit['check']}'",
+                            f"Use one of: {', '.join(sorted(NAMED_CHECKS))}, or a `schema:` fragment.")
+                if crit.get("schema") is not None:
+                    import jsonschema
+
+                    try:
+                        jsonschema.Draft202012Validator.check_schema(crit["schema"])
+                    except jsonschema.SchemaError as error:
+                        problem(base + ("exit", c_index, "schema"), "config-schema",
+                                f"criterion '{crit['id']}' has an invalid schema fragment: {error.message}",
+                                "Write a JSON Schema (2020-12) fragment over the deal.")
+        if not any(s.get("outcome") == "won" for s in pipe["stages"]):
+            problem(("pipelines", p_index, "stages"), "config-schema",
+                    f"pipeline '{pipe['id']}' has no stage with `outcome: won`",
+                    "Mark the closing stage with `outcome: won` (and the lost stage with `outcome: lost`).")
+    return problems

@@ -1,0 +1,126 @@
+"""Run the checks: load -> rules -> levels and waivers -> the problems to report.
+
+Pure apart from reading the repository through the loader: no printing, no exit codes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from . import rules
+from .problem import Problem, Severity
+from .repository import ConfigurationError, Repository, load_repository, read_document
+from .rules.base import Context
+from .rules.waiver_invalid import waiver_is_valid
+
+
+@dataclass
+class LintResult:
+    repo: Repository
+    as_of: dt.date
+    problems: list  # sorted, levels and waivers applied, narrowed to the requested paths
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def check_rule_levels(repo: Repository) -> None:
+    from .yamlsource import locate
+
+    bad = []
+    for rule_id in repo.config.rule_levels:
+        if rule_id not in rules.REGISTRY:
+            line, column = locate(repo.config.raw, ("rules", rule_id), key=True)
+            bad.append(Problem(repo.config.path, line, column, "config-reference", f"unknown rule id '{rule_id}'",
+                               "See `salesgen rules` for the rule ids."))
+    if bad:
+        raise ConfigurationError(bad)
+
+
+def run_rules(repo: Repository, as_of: dt.date) -> list[Problem]:
+    ctx = Context(repo, as_of)
+    found = list(repo.file_problems)
+    for rule in rules.CHECKS:
+        try:
+            found.extend(rule.check(ctx))
+        except Exception as error:  # a bug in a rule must not hide every other problem
+            found.append(Problem(repo.config.path, 0, 0, "internal-error",
+                                 f"rule {rule.ID} failed: {type(error).__name__}: {error}",
+                                 "This is a bug in salesgen; please report it with the file that triggers it."))
+    return found
+
+
+def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) -> list[Problem]:
+    """Configured levels (error | warning | off), then valid waivers turn errors into warnings."""
+    levels = repo.config.rule_levels
+    waivers = _waivers_by_file(repo, as_of)
+    result = []
+    for problem in problems:
+        rule = rules.REGISTRY.get(problem.rule)
+        level = levels.get(problem.rule, rule.SEVERITY if rule else "error")
+        if level == "off":
+            continue
+        problem = problem.with_severity(Severity(level))
+        waiver = _matching_waiver(waivers.get(problem.file, ()), problem)
+        if waiver is not None and problem.severity is Severity.ERROR:
+            problem = Problem(problem.file, problem.line, problem.column, problem.rule,
+                              f"{problem.message} (waived until {waiver['until']}: {waiver['reason']})",
+                              problem.hint, Severity.WARNING, problem.path, problem.subject)
+        result.append(problem)
+    return result
+
+
+def _waivers_by_file(repo: Repository, as_of: dt.date) -> dict:
+    ctx = Context(repo, as_of)
+    table: dict = {}
+    for deal in repo.deals.values():
+        valid = [w for w in deal.get("waivers") or () if waiver_is_valid(ctx, deal, w)]
+        if valid:
+            table[deal.file] = valid
+    return table
+
+
+def _matching_waiver(waivers, problem: Problem):
+    if problem.rule == "waiver-invalid":
+        return None
+    for waiver in waivers:
+        if waiver["rule"] == problem.rule and waiver.get("criterion") in (None, problem.subject):
+            return waiver
+    return None
+
+
+def select(problems: Iterable[Problem], root: Path, paths: Iterable[Path]) -> list[Problem]:
+    """Keep problems in files below any of ``paths`` (all when none are given)."""
+    prefixes = []
+    for path in paths:
+        resolved = Path(path).resolve()
+        try:
+            prefixes.append(PurePosixPath(resolved.relative_to(root.resolve()).as_posix()))
+        except ValueError:
+            continue
+    if not prefixes:
+        return list(problems) if not list(paths) else []
+    kept = []
+    for problem in problems:
+        file = PurePosixPath(problem.file)
+        if any(file == prefix or prefix in file.parents or str(prefix) == "." for prefix in prefixes):
+            kept.append(problem)
+    return kept
+
+
+def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_document) -> LintResult:
+    """Check the repository at ``root``. Raises ConfigurationError for an unusable configuration."""
+    repo = load_repository(root, reader)
+    check_rule_levels(repo)
+    problems = apply_levels(repo, run_rules(repo, as_of), as_of)
+    paths = list(paths)
+    if paths:
+        problems = select(problems, root, paths)
+    return LintResult(repo, as_of, sorted(set(problems)))

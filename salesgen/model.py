@@ -1,0 +1,128 @@
+"""Typed views of the loaded documents, for rules and analytics.
+
+A ``Deal`` or ``Customer`` is built only from a document that passed its schema, so the
+types here can be trusted; ``raw`` keeps the positioned document for line lookups.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .yamlsource import Mapping
+
+
+def to_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass
+class Contact:
+    id: str
+    name: str
+    customer: str
+    title: str
+    department: str
+    level: str | None
+    function: str | None
+    reports_to: str | None
+    index: int  # position in the customer's contacts list
+    raw: Mapping
+
+
+@dataclass
+class Customer:
+    id: str
+    name: str
+    type: str
+    owner: str
+    file: str
+    raw: Mapping
+    evaluation: dict = field(default_factory=dict)
+    contacts: dict = field(default_factory=dict)  # id -> Contact, in file order
+
+    @classmethod
+    def from_document(cls, doc: Mapping, file: str) -> "Customer":
+        customer = cls(doc["id"], doc["name"], doc["type"], doc["owner"], file, doc,
+                       dict(doc.get("evaluation") or {}))
+        for index, c in enumerate(doc.get("contacts") or ()):
+            customer.contacts.setdefault(c["id"], Contact(
+                c["id"], c["name"], doc["id"], c.get("title", ""), c.get("department", ""), c.get("level"),
+                c.get("function"), c.get("reports_to"), index, c))
+        return customer
+
+
+@dataclass
+class StageEntry:
+    stage: str
+    date: dt.date
+    reason: str | None
+    index: int
+
+
+@dataclass
+class Activity:
+    date: dt.date
+    type: str
+    who: str | None
+    contacts: tuple
+    summary: str
+    next_step: str | None
+    next_date: dt.date | None
+    promises: tuple
+    intent: str | None
+    index: int
+
+
+@dataclass
+class Deal:
+    id: str
+    name: str
+    customer: str
+    owner: str
+    pipeline: str
+    stage: str
+    amount: Decimal
+    currency: str
+    expected_close: dt.date
+    file: str
+    raw: Mapping
+    buyer_stage: str | None = None
+    created: dt.date | None = None
+    probability_override: int | None = None
+    team: dict = field(default_factory=dict)
+    stakeholders: list = field(default_factory=list)  # raw mappings
+    stage_history: list = field(default_factory=list)  # StageEntry
+    activities: list = field(default_factory=list)  # Activity, file order
+    evidence: dict = field(default_factory=dict)  # criterion id -> list of (date, index)
+
+    @classmethod
+    def from_document(cls, doc: Mapping, file: str) -> "Deal":
+        probability = doc.get("probability")
+        deal = cls(doc["id"], doc["name"], doc["customer"], doc["owner"], doc["pipeline"], doc["stage"],
+                   Decimal(doc["amount"]), doc["currency"], to_date(doc["expected_close"]), file, doc,
+                   doc.get("buyer_stage"), to_date(doc.get("created")),
+                   probability["value"] if probability else None, dict(doc.get("team") or {}),
+                   list(doc.get("stakeholders") or ()))
+        deal.stage_history = [StageEntry(e["stage"], to_date(e["date"]), e.get("reason"), i)
+                              for i, e in enumerate(doc.get("stage_history") or ())]
+        deal.activities = [
+            Activity(to_date(a["date"]), a["type"], a.get("who"), tuple(a.get("contacts") or ()), a["summary"],
+                     a.get("next_step"), to_date(a.get("next_date")), tuple(a.get("promises") or ()),
+                     a.get("intent"), i)
+            for i, a in enumerate(doc.get("activities") or ())]
+        for i, e in enumerate(doc.get("evidence") or ()):
+            deal.evidence.setdefault(e["criterion"], []).append((to_date(e["date"]), i))
+        return deal
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    def last_activity(self, as_of: dt.date) -> Activity | None:
+        past = [a for a in self.activities if a.date <= as_of]
+        return max(past, key=lambda a: a.date) if past else None
+
+    def last_intent(self, as_of: dt.date) -> Activity | None:
+        past = [a for a in self.activities if a.date <= as_of and a.intent]
+        return max(past, key=lambda a: a.date) if past else None

@@ -1,0 +1,22 @@
+"""`file:line:col: severity [rule-id] message` with the hint on the next line."""
+from __future__ import annotations
+
+import click
+
+
+def format_text(problems, *, color: bool = False, **_ignored) -> str:
+    lines = []
+    for p in problems:
+        severity = p.severity.value
+        if color:
+            severity = click.style(severity, fg="red" if severity == "error" else "yellow", bold=True)
+            where = click.style(f"{p.file}:{p.line}:{p.column}:", bold=True)
+        else:
+            where = f"{p.file}:{p.line}:{p.column}:"
+        lines.append(f"{where} {severity} [{p.rule}] {p.message}")
+        if p.hint:
+            lines.append(f"    hint: {p.hint}")
+    errors = sum(1 for p in problems if p.severity.value == "error")
+    warnings = len(problems) - errors
+    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines) + "\n"

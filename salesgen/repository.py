@@ -1,0 +1,151 @@
+"""Load a pipeline repository: find the files, read each once, validate, build the model.
+
+``load_repository(root)`` reads top to bottom: config -> discover -> per-file
+(decode, parse, schema) -> model. Per-file results are pure functions of the file's
+bytes (plus tool, schema and config versions), which is what the lint cache stores.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import schemas
+from .config import Config, load_config
+from .model import Customer, Deal
+from .problem import Problem
+from .yamlsource import decode, locate, parse
+
+FOLDERS = {"deals": "deal", "customers": "customer"}
+SUFFIXES = (".yaml", ".yml")
+
+
+class ConfigurationError(Exception):
+    """The repository cannot be checked at all (no or bad salesgen.yaml)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Document:
+    file: str  # relative to root, '/' separators
+    kind: str  # deal | customer
+    data: Any  # positioned Mapping, or None when unreadable
+    problems: list  # load and schema problems of this file alone
+    valid: bool  # passed its schema: safe for the model
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: Config
+    documents: list = field(default_factory=list)
+    customers: dict = field(default_factory=dict)  # id -> Customer (first file wins)
+    deals: dict = field(default_factory=dict)  # id -> Deal (first file wins)
+    contacts: dict = field(default_factory=dict)  # id -> Contact, repository-wide
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        return [p for d in self.documents for p in d.problems]
+
+    def locate(self, file: str, path: tuple, key: bool = False) -> tuple[int, int]:
+        document = self._by_file().get(file)
+        return locate(document.data, path, key=key) if document and document.data is not None else (1, 1)
+
+    def _by_file(self) -> dict:
+        cache = self.__dict__.get("_by_file_cache")
+        if cache is None or len(cache) != len(self.documents):
+            cache = {d.file: d for d in self.documents}
+            self.__dict__["_by_file_cache"] = cache
+        return cache
+
+
+def discover(root: Path) -> list[tuple[str, str, Path]]:
+    """(relative file, kind, absolute path) of every data file, sorted for stable output."""
+    found = []
+    for folder, kind in FOLDERS.items():
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for directory, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if name.endswith(SUFFIXES) and not name.startswith("."):
+                    path = Path(directory) / name
+                    found.append((path.relative_to(root).as_posix(), kind, path))
+    return sorted(found)
+
+
+def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
+    """Everything that can be known about one file from its own bytes."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return Document(rel, kind, None, [Problem(
+                rel, 1, 1, "file-outside-root", "file is a link to a place outside the repository",
+                "Copy the file into the repository instead of linking to it.")], False)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
+                                                  "Check the file's permissions.")], False)
+    return check_bytes(data, rel, kind)
+
+
+def check_bytes(data: bytes, rel: str, kind: str) -> Document:
+    text, problems = decode(data, rel)
+    if text is None:
+        return Document(rel, kind, None, problems, False)
+    value, parse_problems = parse(text, rel)
+    problems += parse_problems
+    if value is None:
+        return Document(rel, kind, None, problems, False)
+    schema_problems = schemas.validate(kind, value, rel, skip_paths=[p.path for p in parse_problems])
+    problems += schema_problems
+    valid = not schema_problems and not any(p.path for p in parse_problems)
+    if valid or isinstance(value, dict):
+        problems += _name_matches_id(value, rel)
+    return Document(rel, kind, value, problems, valid)
+
+
+def _name_matches_id(value: Any, rel: str) -> list[Problem]:
+    ident = value.get("id") if isinstance(value, dict) else None
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not isinstance(ident, str) or ident == stem:
+        return []
+    line, column = locate(value, ("id",))
+    return [Problem(rel, line, column, "file-name-id", f"file name '{stem}' differs from the id '{ident}'",
+                    f"Rename the file to {ident}.yaml, or change the id to '{stem}'.", path=("id",))]
+
+
+Reader = Callable[[Path, str, str, Path], Document]
+
+
+def load_repository(root: Path, reader: Reader = read_document) -> Repository:
+    """Load everything below ``root``. Raises ConfigurationError when salesgen.yaml is unusable."""
+    config, config_problems = load_config(root)
+    if config is None or any(p.severity.value == "error" for p in config_problems):
+        raise ConfigurationError(config_problems)
+    repo = Repository(root=root, config=config)
+    for rel, kind, path in discover(root):
+        repo.documents.append(reader(root, rel, kind, path))
+    build_model(repo)
+    return repo
+
+
+def build_model(repo: Repository) -> None:
+    for document in repo.documents:
+        if not document.valid:
+            continue
+        if document.kind == "customer":
+            customer = Customer.from_document(document.data, document.file)
+            repo.customers.setdefault(customer.id, customer)
+        else:
+            deal = Deal.from_document(document.data, document.file)
+            repo.deals.setdefault(deal.id, deal)
+    for customer in repo.customers.values():
+        for contact in customer.contacts.values():
+            repo.contacts.setdefault(contact.id, contact)

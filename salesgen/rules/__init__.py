@@ -1,0 +1,48 @@
+"""The rule registry: rule id -> module.
+
+Each rule module declares ``ID`` (kebab-case), ``SEVERITY`` (its default level) and a
+``check(ctx)`` that yields Problems; its docstring, with a passing and a failing YAML
+example, is the rule's user documentation (`salesgen rules`, the site's rules page).
+"""
+from __future__ import annotations
+
+from . import (
+    handover_pending,
+    id_duplicate,
+    ref_contact,
+    ref_customer,
+    ref_pipeline,
+    ref_rep,
+    ref_reports_to,
+    waiver_invalid,
+)
+from .file_rules import FILE_RULES
+
+CHECKS = (
+    id_duplicate,
+    ref_customer,
+    ref_contact,
+    ref_reports_to,
+    ref_rep,
+    ref_pipeline,
+    handover_pending,
+    waiver_invalid,
+)
+
+REGISTRY: dict = {}
+for _rule in (*FILE_RULES, *CHECKS):
+    if _rule.ID in REGISTRY:  # pragma: no cover - a programming error, caught by the tests
+        raise RuntimeError(f"rule id {_rule.ID} registered twice")
+    REGISTRY[_rule.ID] = _rule
+
+
+def get(rule_id: str):
+    """The rule with this id; KeyError names the unknown id."""
+    try:
+        return REGISTRY[rule_id]
+    except KeyError:
+        raise KeyError(f"unknown rule id '{rule_id}'") from None
+
+
+def summary(rule) -> str:
+    return (rule.__doc__ or "").strip().splitlines()[0]

@@ -1,0 +1,61 @@
+"""Problems found while reading a single file (before any cross-file rule runs).
+
+These are reported by the loader and the schema check; they are listed here so that
+`salesgen rules` and the site document them like every other rule.
+"""
+from __future__ import annotations
+
+
+class FileRule:
+    """A rule reported while a file is read; documented like a rule module."""
+
+    def __init__(self, ident: str, severity: str, doc: str) -> None:
+        self.ID = ident
+        self.SEVERITY = severity
+        self.__doc__ = doc
+
+
+def _rule(ident: str, doc: str, passing: str, failing: str) -> FileRule:
+    text = f"{doc}\n\nPassing:\n\n```yaml\n{passing}\n```\n\nFailing:\n\n```yaml\n{failing}\n```\n"
+    return FileRule(ident, "error", text)
+
+
+FILE_RULES = [
+    _rule("yaml-syntax", "The file is valid YAML (indented with spaces, not tabs).",
+          "name: 冲压线扩产", "name: [冲压线扩产"),
+    _rule("yaml-duplicate-key", "No key appears twice in one mapping (YAML would silently keep the last).",
+          "amount: 1200000", "amount: 1200000\namount: 1500000"),
+    _rule("yaml-ambiguous-value",
+          "No value that YAML 1.1 reads as something else than it looks: yes/no/on/off booleans, "
+          "octal (0755), sexagesimal (1:30), hex or underscore numbers.",
+          "handler: true\nref: \"0755\"", "handler: yes\nref: 0755"),
+    _rule("yaml-invalid-date", "Dates are real calendar dates.", "expected_close: 2026-02-28",
+          "expected_close: 2026-02-30"),
+    _rule("yaml-special-number", "Numbers are finite: no .nan or .inf.", "amount: 1200000", "amount: .inf"),
+    _rule("yaml-alias", "Anchors and aliases do not expand into huge or recursive structures.",
+          "team: {presales: wang-xing}", "a: &a [x, x, x]\nb: &b [*a, *a, *a]  # ... an alias bomb"),
+    _rule("yaml-multiple-documents", "One document per file.", "id: temp", "id: temp\n---\nid: acme"),
+    _rule("yaml-empty", "A data file is not empty.", "id: temp", "# nothing here"),
+    _rule("yaml-encoding", "Files are UTF-8 text without a byte-order mark or binary data.",
+          "name: 天普公司", "<UTF-16 or GBK bytes>"),
+    _rule("yaml-too-deep", "Nesting stays within 100 levels.", "team: {presales: wang-xing}", "a: [[[[[[...]]]]]]"),
+    _rule("yaml-tag", "No YAML tags (!!python/object, !custom ...).", "name: temp", "name: !!python/name:os.system"),
+    _rule("yaml-complex-key", "Keys are plain text.", "name: x", "? [a, b]\n: x"),
+    _rule("file-too-large", "A data file is at most 5 MiB.", "(a few KiB of YAML)", "(a 20 MiB export)"),
+    _rule("file-outside-root", "Data files are not links to places outside the repository.",
+          "deals/temp.yaml (a file)", "deals/temp.yaml -> /etc/passwd"),
+    _rule("file-unreadable", "Data files can be read.", "-rw-r--r-- deals/temp.yaml", "---------- deals/temp.yaml"),
+    _rule("file-name-id", "A file's name equals its id.", "# customers/temp.yaml\nid: temp",
+          "# customers/temp.yaml\nid: temp-co"),
+    _rule("schema-unknown-key", "Only keys the schema knows (catches typos).", "expected_close: 2026-12-20",
+          "expected_closing: 2026-12-20"),
+    _rule("schema-required", "Required keys are present.", "id: temp\nname: 天普\ntype: intent\nowner: zhang-jiaqiang",
+          "id: temp\nname: 天普"),
+    _rule("schema-enum", "Values from a fixed list are spelled as listed.", "attitude: supporter",
+          "attitude: supportive"),
+    _rule("schema-type", "Values have the right type.", "amount: 1200000", "amount: \"1,200,000\""),
+    _rule("schema-pattern", "Ids are lowercase slugs, currencies ISO codes, dates YYYY-MM-DD.",
+          "id: temp-press-line\ncurrency: CNY", "id: Temp Press Line\ncurrency: rmb"),
+    _rule("schema-format", "Quoted dates are real dates too.", "date: \"2026-03-01\"", "date: \"2026-02-30\""),
+    _rule("schema", "Any other schema constraint (ranges, lengths, minimum counts).", "value: 60", "value: 160"),
+]

@@ -1,0 +1,58 @@
+"""Every deal, customer and contact id is unique across the whole repository.
+
+Ids are how files point at each other: a deal names its customer, a stakeholder names
+a contact. Two files (or two contacts) with one id make those references ambiguous.
+Contact ids are unique repository-wide, not only within their customer.
+
+Passing:
+
+```yaml
+# customers/temp.yaml
+contacts:
+  - {id: temp-wang-lei, name: 王磊}
+  - {id: temp-li-hua, name: 李华}
+```
+
+Failing:
+
+```yaml
+# customers/temp.yaml
+contacts:
+  - {id: temp-wang-lei, name: 王磊}
+  - {id: temp-wang-lei, name: 王蕾}   # id-duplicate
+```
+"""
+from __future__ import annotations
+
+ID = "id-duplicate"
+SEVERITY = "error"
+
+
+def check(ctx):
+    seen: dict = {}
+    for document in ctx.repo.documents:
+        data = document.data
+        if not isinstance(data, dict):
+            continue
+        ident = data.get("id")
+        if isinstance(ident, str):
+            key = (document.kind, ident)
+            if key in seen:
+                yield ctx.problem(ID, document.file, ("id",),
+                                  f"{document.kind} id '{ident}' is already used by {seen[key]}",
+                                  f"Give this {document.kind} another id (and rename the file to match).")
+            else:
+                seen[key] = document.file
+        if document.kind != "customer" or not isinstance(data.get("contacts"), list):
+            continue
+        for index, contact in enumerate(data["contacts"]):
+            cid = contact.get("id") if isinstance(contact, dict) else None
+            if not isinstance(cid, str):
+                continue
+            key = ("contact", cid)
+            if key in seen:
+                yield ctx.problem(ID, document.file, ("contacts", index, "id"),
+                                  f"contact id '{cid}' is already used in {seen[key]}",
+                                  "Contact ids are unique across the repository: prefix them with the customer id.")
+            else:
+                seen[key] = document.file

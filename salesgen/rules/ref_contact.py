@@ -1,0 +1,52 @@
+"""Stakeholders and activity contacts are contacts *of the deal's customer*.
+
+A buying centre is made of the customer's people. A stakeholder pointing at a contact
+of another customer, or at no contact at all, is a mistake.
+
+Passing:
+
+```yaml
+# deal of customer temp
+stakeholders:
+  - {contact: temp-wang-lei, role: decision_maker}
+```
+
+Failing:
+
+```yaml
+stakeholders:
+  - {contact: acme-zhou-min, role: user}   # ref-contact: a contact of another customer
+```
+"""
+from __future__ import annotations
+
+ID = "ref-contact"
+SEVERITY = "error"
+
+
+def check(ctx):
+    for deal in ctx.repo.deals.values():
+        customer = ctx.customer_of(deal)
+        if customer is None:
+            continue  # ref-customer reports it
+        for index, holder in enumerate(deal.stakeholders):
+            problem = _check(ctx, deal, customer, holder["contact"], ("stakeholders", index, "contact"))
+            if problem:
+                yield problem
+        for activity in deal.activities:
+            for c_index, contact in enumerate(activity.contacts):
+                problem = _check(ctx, deal, customer, contact, ("activities", activity.index, "contacts", c_index))
+                if problem:
+                    yield problem
+
+
+def _check(ctx, deal, customer, contact_id, path):
+    if contact_id in customer.contacts:
+        return None
+    other = ctx.repo.contacts.get(contact_id)
+    if other is not None:
+        return ctx.at_deal(ID, deal, path,
+                           f"contact '{contact_id}' belongs to customer '{other.customer}', not '{customer.id}'",
+                           f"Use a contact of {customer.id} (listed in {customer.file}).")
+    return ctx.at_deal(ID, deal, path, f"unknown contact '{contact_id}' for customer '{customer.id}'",
+                       f"Add the person to `contacts:` in {customer.file}, or fix the id.")

@@ -1,0 +1,30 @@
+"""A deal's `customer` names a customer file that exists.
+
+Passing:
+
+```yaml
+# deals/temp-press-line.yaml, with customers/temp.yaml present
+customer: temp
+```
+
+Failing:
+
+```yaml
+customer: tempp   # ref-customer: no customers/tempp.yaml
+```
+"""
+from __future__ import annotations
+
+import difflib
+
+ID = "ref-customer"
+SEVERITY = "error"
+
+
+def check(ctx):
+    known = sorted(ctx.repo.customers)
+    for deal in ctx.repo.deals.values():
+        if deal.customer not in ctx.repo.customers:
+            guess = difflib.get_close_matches(deal.customer, known, n=1)
+            hint = f"Did you mean '{guess[0]}'?" if guess else "Create customers/<id>.yaml with `salesgen new customer`."
+            yield ctx.at_deal(ID, deal, ("customer",), f"unknown customer '{deal.customer}'", hint)

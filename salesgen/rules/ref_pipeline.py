@@ -1,0 +1,54 @@
+"""Pipelines, stages, buyer stages and criterion ids named in a deal exist in salesgen.yaml.
+
+Passing:
+
+```yaml
+pipeline: project
+stage: demo
+buyer_stage: criteria_set
+evidence:
+  - {criterion: demo_done, date: 2026-09-01, ref: 技术交流纪要}
+```
+
+Failing:
+
+```yaml
+pipeline: project
+stage: demonstration   # ref-pipeline: no such stage in pipeline 'project'
+```
+"""
+from __future__ import annotations
+
+ID = "ref-pipeline"
+SEVERITY = "error"
+
+
+def check(ctx):
+    pipelines = ctx.config.pipelines
+    for deal in ctx.repo.deals.values():
+        pipeline = pipelines.get(deal.pipeline)
+        if pipeline is None:
+            yield ctx.at_deal(ID, deal, ("pipeline",), f"unknown pipeline '{deal.pipeline}'",
+                              f"Use one of: {', '.join(sorted(pipelines))}.")
+            continue
+        stage_ids = [s.id for s in pipeline.stages]
+        if deal.stage not in stage_ids:
+            yield ctx.at_deal(ID, deal, ("stage",), f"unknown stage '{deal.stage}' in pipeline '{pipeline.id}'",
+                              f"Use one of: {', '.join(stage_ids)}.")
+        for entry in deal.stage_history:
+            if entry.stage not in stage_ids:
+                yield ctx.at_deal(ID, deal, ("stage_history", entry.index, "stage"),
+                                  f"unknown stage '{entry.stage}' in pipeline '{pipeline.id}'",
+                                  f"Use one of: {', '.join(stage_ids)}.")
+        if deal.buyer_stage is not None and pipeline.buyer_index(deal.buyer_stage) is None:
+            names = ", ".join(b for b, _ in pipeline.buyer_stages) or "(none defined)"
+            yield ctx.at_deal(ID, deal, ("buyer_stage",),
+                              f"unknown buyer stage '{deal.buyer_stage}' in pipeline '{pipeline.id}'",
+                              f"Use one of: {names}.")
+        criteria = pipeline.criteria()
+        for criterion, records in deal.evidence.items():
+            if criterion not in criteria:
+                for _date, index in records:
+                    yield ctx.at_deal(ID, deal, ("evidence", index, "criterion"),
+                                      f"unknown criterion '{criterion}' in pipeline '{pipeline.id}'",
+                                      "See `salesgen rules` or the pipeline in salesgen.yaml for criterion ids.")

@@ -1,0 +1,51 @@
+"""Owners, team members, activity reps and approvers are reps of the roster.
+
+The roster is `reps:` in salesgen.yaml. A rep who left stays in the roster with
+`active: false`, so that history still resolves.
+
+Passing:
+
+```yaml
+owner: zhang-jiaqiang
+team: {presales: zeng-xueming}
+```
+
+Failing:
+
+```yaml
+owner: zhang-jq   # ref-rep: not in salesgen.yaml reps
+```
+"""
+from __future__ import annotations
+
+import difflib
+
+ID = "ref-rep"
+SEVERITY = "error"
+
+
+def rep_references(data):
+    """(path, rep id) of every rep reference in a deal or customer document."""
+    if isinstance(data.get("owner"), str):
+        yield ("owner",), data["owner"]
+    for role, rep in (data.get("team") or {}).items():
+        yield ("team", role), rep
+    for i, activity in enumerate(data.get("activities") or ()):
+        if activity.get("who"):
+            yield ("activities", i, "who"), activity["who"]
+    for i, approval in enumerate(data.get("approvals") or ()):
+        yield ("approvals", i, "approver"), approval["approver"]
+    for i, waiver in enumerate(data.get("waivers") or ()):
+        yield ("waivers", i, "approved_by"), waiver["approved_by"]
+
+
+def check(ctx):
+    reps = ctx.config.reps
+    known = sorted(reps)
+    for items in (ctx.repo.customers.values(), ctx.repo.deals.values()):
+        for item in items:
+            for path, rep in rep_references(item.raw):
+                if rep not in reps:
+                    guess = difflib.get_close_matches(rep, known, n=1)
+                    hint = f"Did you mean '{guess[0]}'?" if guess else "Add the rep to `reps:` in salesgen.yaml."
+                    yield ctx.problem(ID, item.file, path, f"unknown rep '{rep}'", hint)

@@ -1,0 +1,59 @@
+"""`reports_to` names another contact of the same customer, and the org chart has no cycle.
+
+Passing:
+
+```yaml
+contacts:
+  - {id: temp-liu-gm, name: 刘志远}
+  - {id: temp-wang-plant, name: 王磊, reports_to: temp-liu-gm}
+```
+
+Failing:
+
+```yaml
+contacts:
+  - {id: temp-a, name: 甲, reports_to: temp-b}
+  - {id: temp-b, name: 乙, reports_to: temp-a}   # ref-reports-to: a cycle
+```
+"""
+from __future__ import annotations
+
+ID = "ref-reports-to"
+SEVERITY = "error"
+
+
+def check(ctx):
+    for customer in ctx.repo.customers.values():
+        contacts = customer.contacts
+        for contact in contacts.values():
+            boss = contact.reports_to
+            path = ("contacts", contact.index, "reports_to")
+            if boss is None:
+                continue
+            if boss == contact.id:
+                yield ctx.problem(ID, customer.file, path, f"contact '{contact.id}' reports to itself",
+                                  "Name the person's manager, or remove reports_to for the top of the org chart.")
+            elif boss not in contacts:
+                where = ctx.repo.contacts.get(boss)
+                detail = f" (a contact of '{where.customer}')" if where else ""
+                yield ctx.problem(ID, customer.file, path,
+                                  f"'{contact.id}' reports to '{boss}', who is not a contact of this customer{detail}",
+                                  "reports_to must name a contact in this file's `contacts:`.")
+        yield from _cycles(ctx, customer)
+
+
+def _cycles(ctx, customer):
+    contacts = customer.contacts
+    done: set = set()
+    for start in contacts:
+        chain, node = [], start
+        while node in contacts and node not in done and node not in chain:
+            chain.append(node)
+            node = contacts[node].reports_to
+        cycle = chain[chain.index(node):] if node in chain else []
+        done.update(chain)
+        if len(cycle) > 1:  # a one-person loop is reported as "reports to itself"
+            first = min(cycle, key=lambda c: contacts[c].index)
+            yield ctx.problem(ID, customer.file, ("contacts", contacts[first].index, "reports_to"),
+                              f"reports_to forms a cycle: {' -> '.join(cycle + [cycle[0]])}",
+                              "Someone in this chain must report to a person outside it (or to no one).")

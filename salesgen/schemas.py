@@ -1,0 +1,185 @@
+"""The JSON Schemas: where they live, validators built once, errors turned into Problems.
+
+The schemas in ``schemas/`` are the single source of truth for the file format: the
+loader validates with them, editors autocomplete from them, the docs quote them.
+Validation runs in two steps: a compiled validator (jsonschema-rs) answers "valid?"
+quickly for the common, clean file; only an invalid file is walked by the reference
+``jsonschema`` implementation, whose errors carry the paths and details the
+messages need.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from .problem import Problem
+from .yamlsource import locate
+
+try:
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - optional speed-up
+    jsonschema_rs = None
+
+KINDS = ("deal", "customer", "config")
+
+
+def schema_dir() -> Path:
+    """The packaged schemas (a wheel ships them inside the package; a checkout has them at the top)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"
+    return packaged if packaged.is_dir() else here.parent / "schemas"
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema(kind: str) -> dict:
+    return json.loads((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
+def schema_hash() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        digest.update((schema_dir() / f"{kind}.schema.json").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_FORMATS = jsonschema.FormatChecker(formats=("date",))
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_validator(kind: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(kind)
+    return jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_validator(kind: str):
+    if jsonschema_rs is None:
+        return None
+    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True)
+
+
+def validator_for_fragment(fragment: dict) -> jsonschema.protocols.Validator:
+    """A validator for a schema fragment from the configuration (computed criteria)."""
+    return jsonschema.Draft202012Validator(fragment, format_checker=_FORMATS)
+
+
+def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = ()) -> list[Problem]:
+    """Problems of ``document`` against the ``kind`` schema, with source positions."""
+    fast = _fast_validator(kind)
+    if fast is not None and fast.is_valid(document):
+        return []
+    skip = set(skip_paths)
+    problems = []
+    for error in _leaf_errors(_reference_validator(kind).iter_errors(document)):
+        path = tuple(error.absolute_path)
+        if path in skip:
+            continue
+        problems.append(_problem(error, path, document, file, kind))
+    return sorted(set(problems))
+
+
+def _leaf_errors(errors) -> Iterable[jsonschema.ValidationError]:
+    for error in errors:
+        if error.context:  # anyOf/oneOf: report the most relevant branch
+            yield jsonschema.exceptions.best_match(error.context)
+        else:
+            yield error
+
+
+def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file: str, kind: str) -> Problem:
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    where = _describe(path, kind)
+    if validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extras = [key for key in error.instance if key not in schema.get("properties", {})] \
+            if isinstance(error.instance, dict) else []
+        key = extras[0] if extras else "?"
+        line, column = locate(document, path + (key,), key=True)
+        guess = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"Did you mean '{guess[0]}'?" if guess else f"Allowed keys here: {', '.join(allowed)}."
+        return Problem(file, line, column, "schema-unknown-key", f"unknown key '{key}' in {where}", hint,
+                       path=path + (key,))
+    line, column = locate(document, path)
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        title = _property_title(schema, missing)
+        return Problem(file, line, column, "schema-required", f"{where} is missing required key '{missing}'",
+                       f"Add `{missing}:`{f' ({title})' if title else ''}.", path=path + (missing,))
+    if validator == "enum":
+        options = ", ".join(str(option) for option in error.validator_value)
+        guess = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
+        hint = f"Did you mean '{guess[0]}'? " if guess else ""
+        return Problem(file, line, column, "schema-enum", f"{where}: '{error.instance}' is not allowed",
+                       f"{hint}Use one of: {options}.", path=path)
+    if validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        got = _type_name(error.instance)
+        return Problem(file, line, column, "schema-type", f"{where} must be {_article(expected)}, not {got}",
+                       _type_hint(expected), path=path)
+    if validator == "pattern":
+        description = schema.get("description") or f"text matching {error.validator_value}"
+        return Problem(file, line, column, "schema-pattern", f"{where}: '{error.instance}' is not valid",
+                       f"Expected: {description}", path=path)
+    if validator == "format":
+        return Problem(file, line, column, "schema-format", f"{where}: '{error.instance}' is not a real date",
+                       "Write dates as YYYY-MM-DD with a real day and month.", path=path)
+    return Problem(file, line, column, "schema", f"{where}: {error.message}",
+                   schema.get("description") or "See the schema in schemas/ for what is allowed here.", path=path)
+
+
+def _describe(path: tuple, kind: str) -> str:
+    if not path:
+        return f"the {kind}"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"'{text}'"
+
+
+def _property_title(schema: dict, key: str) -> str:
+    prop = schema.get("properties", {}).get(key, {})
+    return prop.get("title", "") if isinstance(prop, dict) else ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover
+
+
+def _article(expected: str) -> str:
+    names = {"object": "a mapping (key: value lines)", "array": "a list ('- ' items)", "string": "text",
+             "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+    return names.get(expected, expected)
+
+
+def _type_hint(expected: str) -> str:
+    hints = {
+        "object": "Indent the keys below this one (key: value on their own lines).",
+        "array": "Write the items on their own lines, each starting with '- '.",
+        "string": "Quote the value if YAML reads it as a number, date or boolean.",
+        "number": "Write plain digits, without quotes, currency signs or thousands separators.",
+        "integer": "Write a whole number without quotes.",
+        "boolean": "Write true or false.",
+    }
+    return hints.get(expected, "See the schema in schemas/ for what is allowed here.")

@@ -1,0 +1,387 @@
+"""Read one YAML file strictly, keeping the source position of every key and value.
+
+PyYAML's C parser composes the node tree; this module constructs plain Python values
+from it (``Mapping``/``Sequence`` that remember where each entry stands) and reports,
+as Problems rather than exceptions, everything PyYAML would silently accept:
+duplicate keys, YAML 1.1 booleans such as ``yes``/``no``/``on``/``off``, octal,
+sexagesimal and other surprising numbers, impossible dates, special floats, alias
+bombs, several documents in one file, bad encodings, and absurd nesting or size.
+
+Scalars that YAML would read as booleans or numbers but that are ambiguous are kept as
+the text the user typed, so that the schema check does not report them twice.
+Fractional numbers become ``Decimal`` (money is never a float).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterator
+
+import yaml
+
+from .problem import Problem
+
+try:  # pragma: no cover - depends on the platform's PyYAML build
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_ALIAS_NODES = 10_000
+_COL_BITS = 20
+_COL_MASK = (1 << _COL_BITS) - 1
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def pack(line: int, column: int) -> int:
+    """Pack a 1-based line and column into one int (cheap to store per node)."""
+    return (line << _COL_BITS) | min(column, _COL_MASK)
+
+
+def unpack(position: int) -> tuple[int, int]:
+    return position >> _COL_BITS, position & _COL_MASK
+
+
+class Mapping(dict):
+    """A dict that knows where each of its keys and values stands in the file."""
+
+    __slots__ = ("start", "key_pos", "value_pos")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = 0
+        self.key_pos: dict = {}
+        self.value_pos: dict = {}
+
+    def __reduce__(self):  # picklable for the lint cache
+        return (_rebuild_mapping, (dict(self), self.start, self.key_pos, self.value_pos))
+
+
+class Sequence(list):
+    """A list that knows where each of its items stands in the file."""
+
+    __slots__ = ("start", "item_pos")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = 0
+        self.item_pos: list = []
+
+    def __reduce__(self):
+        return (_rebuild_sequence, (list(self), self.start, self.item_pos))
+
+
+def _rebuild_mapping(items, start, key_pos, value_pos):
+    m = Mapping()
+    m.update(items)
+    m.start, m.key_pos, m.value_pos = start, key_pos, value_pos
+    return m
+
+
+def _rebuild_sequence(items, start, item_pos):
+    s = Sequence()
+    s.extend(items)
+    s.start, s.item_pos = start, item_pos
+    return s
+
+
+def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of ``path`` inside ``root`` (1-based).
+
+    With ``key=True`` the position of the last key itself (for unknown keys);
+    otherwise the position of the value. A path that goes past what exists
+    resolves to the deepest part that does.
+    """
+    node = root
+    position = getattr(root, "start", 0) or pack(1, 1)
+    last = len(path) - 1
+    for i, part in enumerate(path):
+        if isinstance(node, Mapping) and part in node:
+            table = node.key_pos if (key and i == last) else node.value_pos
+            position = table.get(part, position)
+            node = node[part]
+        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node):
+            position = node.item_pos[part]
+            node = node[part]
+        else:
+            break
+    return unpack(position)
+
+
+class _Builder:
+    """Turns a composed node tree into values, collecting problems on the way."""
+
+    def __init__(self, file: str, track_aliases: bool) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.track_aliases = track_aliases
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.alias_budget = MAX_ALIAS_NODES
+        self.aborted = False
+
+    def problem(self, mark, rule: str, message: str, hint: str, path: tuple) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        self.problems.append(Problem(self.file, line, column, rule, message, hint, path=path))
+
+    def build(self, node, path: tuple, depth: int) -> Any:
+        if self.aborted:
+            return None
+        if depth > MAX_DEPTH:
+            self.problem(node.start_mark, "yaml-too-deep",
+                         f"nesting deeper than {MAX_DEPTH} levels",
+                         "salesgen files are a few levels deep; flatten this structure.", path)
+            self.aborted = True
+            return None
+        if self.track_aliases:
+            ident = id(node)
+            if ident in self.active:
+                self.problem(node.start_mark, "yaml-alias", "an alias refers to its own parent (recursive structure)",
+                             "Write the value out instead of using an anchor and alias.", path)
+                self.aborted = True
+                return None
+            if ident in self.seen and not isinstance(node, yaml.ScalarNode):
+                self.alias_budget -= _count_nodes(node, self.alias_budget + 1)
+                if self.alias_budget < 0:
+                    self.problem(node.start_mark, "yaml-alias",
+                                 f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
+                                 "Write values out instead of nesting anchors and aliases.", path)
+                    self.aborted = True
+                    return None
+            self.seen.add(ident)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if self.track_aliases:
+            self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path, depth)
+            return self.sequence(node, path, depth)
+        finally:
+            if self.track_aliases:
+                self.active.discard(id(node))
+
+    def mapping(self, node, path: tuple, depth: int) -> Mapping:
+        result = Mapping()
+        mark = node.start_mark
+        result.start = pack(mark.line + 1, mark.column + 1)
+        key_pos, value_pos = result.key_pos, result.value_pos
+        if node.tag not in (_MAP,):
+            self.unknown_tag(node, path)
+        for key_node, value_node in node.value:
+            kmark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(kmark, "yaml-complex-key", "a key must be plain text, not a list or mapping",
+                             "Write the key as a simple word such as `name:`.", path)
+                continue
+            key = key_node.value
+            if key in result:
+                first = unpack(key_pos[key])[0]
+                self.problem(kmark, "yaml-duplicate-key", f"duplicate key '{key}' (first defined on line {first})",
+                             "Remove one of the two entries; YAML would silently keep only the last.", path + (key,))
+                continue
+            key_pos[key] = pack(kmark.line + 1, kmark.column + 1)
+            vmark = value_node.start_mark
+            value_pos[key] = pack(vmark.line + 1, vmark.column + 1)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def sequence(self, node, path: tuple, depth: int) -> Sequence:
+        result = Sequence()
+        mark = node.start_mark
+        result.start = pack(mark.line + 1, mark.column + 1)
+        if node.tag != _SEQ:
+            self.unknown_tag(node, path)
+        positions = result.item_pos
+        for index, item in enumerate(node.value):
+            imark = item.start_mark
+            positions.append(pack(imark.line + 1, imark.column + 1))
+            result.append(self.build(item, path + (index,), depth + 1))
+        return result
+
+    def unknown_tag(self, node, path: tuple) -> None:
+        self.problem(node.start_mark, "yaml-tag", f"unsupported tag '{node.tag}'",
+                     "Remove the tag; salesgen files use plain YAML values only.", path)
+
+    def scalar(self, node, path: tuple) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if node.style:  # quoted scalars with an explicit tag
+            self.unknown_tag(node, path)
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
+                return value.lower() == "true"
+            self.problem(node.start_mark, "yaml-ambiguous-value",
+                         f"'{value}' is read by YAML as the boolean {value.lower() in ('yes', 'on')}",
+                         f"Write true or false for a yes/no field, or quote it (\"{value}\") if you mean the text.",
+                         path)
+            return value
+        if tag == _INT:
+            if _PLAIN_INT.match(value):
+                return int(value)
+            self.problem(node.start_mark, "yaml-ambiguous-value",
+                         f"'{value}' is read by YAML as the number {_yaml11_number(node)}",
+                         f"Quote it (\"{value}\") if you mean text such as a code or a time; "
+                         "write plain decimal digits for a number.", path)
+            return value
+        if tag == _FLOAT:
+            if _PLAIN_FLOAT.match(value):
+                try:
+                    return Decimal(value)
+                except InvalidOperation:  # pragma: no cover - regex guarantees a number
+                    return value
+            lowered = value.lower()
+            if lowered.endswith(("inf", "nan")):
+                self.problem(node.start_mark, "yaml-special-number",
+                             f"'{value}' is not a finite number",
+                             "Write a plain decimal number such as 1200000 or 1200000.50.", path)
+            else:
+                self.problem(node.start_mark, "yaml-ambiguous-value",
+                             f"'{value}' is read by YAML as a number in an unusual notation",
+                             f"Quote it (\"{value}\") if you mean text; write plain decimal digits for a number.",
+                             path)
+            return value
+        if tag == _TIMESTAMP:
+            if _DATE.match(value):
+                try:
+                    _dt.date.fromisoformat(value)
+                except ValueError:
+                    self.problem(node.start_mark, "yaml-invalid-date", f"'{value}' is not a real calendar date",
+                                 "Check the day and month; dates are written YYYY-MM-DD.", path)
+            return value
+        self.unknown_tag(node, path)
+        return value
+
+
+def _yaml11_number(node) -> str:
+    """What PyYAML's own constructor would make of an int/float scalar (for messages)."""
+    try:
+        return repr(yaml.SafeLoader("").construct_object(node))
+    except Exception:  # pragma: no cover - defensive: only used for a message
+        return "a number"
+
+
+def _count_nodes(node, limit: int) -> int:
+    """Nodes in a subtree, counting shared subtrees each time (stops past ``limit``)."""
+    count, stack = 0, [node]
+    while stack and count <= limit:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return count
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text, refusing what is not UTF-8 YAML text."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(file, 1, 1, "file-too-large",
+                              f"file is {len(data) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB",
+                              "A deal or customer file is a few KiB: split it, or move attachments out of the repository.")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(file, 1, 1, "yaml-encoding", "file is UTF-16 encoded",
+                              "Save the file as UTF-8 (without a byte-order mark).")]
+    problems = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, 1, "yaml-encoding", "file starts with a UTF-8 byte-order mark",
+                                "Save the file as UTF-8 without a byte-order mark."))
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, problems + [Problem(file, line, 1, "yaml-encoding", "file contains binary data (a NUL byte)",
+                                         "Only text files belong in deals/ and customers/.")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, problems + [Problem(file, line, column, "yaml-encoding",
+                                         f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                                         "Save the file as UTF-8 (most editors: 'Save with encoding').")]
+    return text, problems
+
+
+def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document. Returns ``(value, problems)``; never raises for bad input."""
+    if not text.strip() or _only_comments(text):
+        return None, [Problem(file, 1, 1, "yaml-empty", "file is empty",
+                              "Fill it in (see `salesgen new`) or delete it.")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, file, text)]
+    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
+        return None, [Problem(file, 1, 1, "yaml-syntax", str(error), "Fix the YAML syntax.")]
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "yaml-too-deep", "nesting is too deep to read",
+                              "salesgen files are a few levels deep; flatten this structure.")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, [Problem(file, 1, 1, "yaml-empty", "file is empty",
+                              "Fill it in (see `salesgen new`) or delete it.")]
+    builder = _Builder(file, track_aliases="&" in text)
+    try:
+        value = builder.build(node, (), 0)
+    except RecursionError:
+        return None, builder.problems + [Problem(file, 1, 1, "yaml-too-deep", "nesting is too deep to read",
+                                                 "salesgen files are a few levels deep; flatten this structure.")]
+    return (None if builder.aborted else value), builder.problems
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+               for line in text.splitlines())
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "expected a single document" in str(error):
+        return Problem(file, line, column, "yaml-multiple-documents",
+                       "file holds more than one YAML document",
+                       "Keep one deal or customer per file: remove the '---' separator and split the file.")
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    hint = "Check indentation, colons and quoting on this line and the one before."
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
+        hint = "YAML does not allow tabs for indentation: indent with spaces."
+    elif "tab" in message:
+        hint = "YAML does not allow tabs for indentation: indent with spaces."
+    return Problem(file, line, column, "yaml-syntax", message or "invalid YAML", hint)
+
+
+def iter_positions(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+    """Every (path, packed position) pair in a built value (for tests and tools)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield path + (key,), value.value_pos[key]
+            yield from iter_positions(item, path + (key,))
+    elif isinstance(value, Sequence):
+        for index, item in enumerate(value):
+            yield path + (index,), value.item_pos[index]
+            yield from iter_positions(item, path + (index,))
