@@ -1,0 +1,143 @@
+"""`salesgen lint` through click's CliRunner: formats, exit codes, narrowing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen.cli import cli
+
+AS_OF = "2026-11-20"
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def lint(root, *args, env=None):
+    return run("lint", "--root", str(root), "--as-of", AS_OF, *args, env=env)
+
+
+def test_tiny_repo_is_clean(tiny_repo):
+    result = lint(tiny_repo, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [p for p in json.loads(result.output) if p["severity"] == "error"] == []
+
+
+def break_owner(root):
+    path = root / "deals" / "acme-line.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("owner:"))
+    lines[index] = "owner: nobody-here"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return index + 1
+
+
+def test_text_format_points_at_file_line_and_rule(tiny_repo):
+    line = break_owner(tiny_repo)
+    result = lint(tiny_repo)
+    assert result.exit_code == 1
+    assert f"deals/acme-line.yaml:{line}:8: error [ref-rep] unknown rep 'nobody-here'" in result.output
+    assert "    hint: " in result.output
+    assert result.output.rstrip().endswith("warnings") or "error" in result.output.splitlines()[-1]
+
+
+def test_json_format_has_the_documented_keys(tiny_repo):
+    line = break_owner(tiny_repo)
+    problems = json.loads(lint(tiny_repo, "--format", "json").output)
+    match = [p for p in problems if p["rule"] == "ref-rep"]
+    assert match == [{"file": "deals/acme-line.yaml", "line": line, "column": 8, "rule": "ref-rep",
+                      "severity": "error", "message": "unknown rep 'nobody-here'", "hint": match[0]["hint"]}]
+    assert match[0]["hint"]
+
+
+def test_github_format_escapes_and_writes_a_summary(tiny_repo, tmp_path):
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Acme 生产线", "name: Acme\nnam: 50%, a:b"),
+                    encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    result = lint(tiny_repo, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    line = next(l for l in result.output.splitlines() if "schema-unknown-key" in l)
+    assert line.startswith("::error file=deals/acme-line.yaml,line=3,col=1,title=schema-unknown-key::")
+    assert "%0A" in line  # the hint goes on a second line, escaped
+    assert "\n" not in line
+    text = summary.read_text(encoding="utf-8")
+    assert "| `deals/acme-line.yaml:3` | error | `schema-unknown-key` |" in text
+
+
+def test_github_escaping_of_properties():
+    from salesgen.output.github import format_github
+    from salesgen.problem import Problem
+
+    out = format_github([Problem("a,b:c%.yaml", 1, 2, "r", "50% done\nnext", "")])
+    assert out == "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=r::50%25 done%0Anext\n"
+
+
+def test_sarif_is_well_formed_with_stable_fingerprints(tiny_repo):
+    break_owner(tiny_repo)
+    first = json.loads(lint(tiny_repo, "--format", "sarif").output)
+    assert first["version"] == "2.1.0"
+    run_ = first["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert "ref-rep" in ids and all(r["help"]["text"] for r in rules)
+    result = next(r for r in run_["results"] if r["ruleId"] == "ref-rep")
+    assert rules[result["ruleIndex"]]["id"] == "ref-rep"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deals/acme-line.yaml"
+    # an unrelated edit that moves the line keeps the fingerprint
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    path.write_text("# a new comment line\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    second = json.loads(lint(tiny_repo, "--format", "sarif").output)
+    moved = next(r for r in second["runs"][0]["results"] if r["ruleId"] == "ref-rep")
+    assert moved["locations"][0]["physicalLocation"]["region"]["startLine"] == \
+        result["locations"][0]["physicalLocation"]["region"]["startLine"] + 1
+    assert moved["partialFingerprints"] == result["partialFingerprints"]
+
+
+def test_paths_narrow_the_report_but_not_the_context(tiny_repo):
+    break_owner(tiny_repo)
+    only_customers = lint(tiny_repo, "--format", "json", str(tiny_repo / "customers"))
+    assert only_customers.exit_code == 0
+    assert [p for p in json.loads(only_customers.output) if p["file"].startswith("deals/")] == []
+    only_deal = lint(tiny_repo, "--format", "json", str(tiny_repo / "deals" / "acme-line.yaml"))
+    assert only_deal.exit_code == 1
+
+
+def test_strict_fails_on_warnings(tiny_repo):
+    import re
+
+    config = tiny_repo / "salesgen.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^rules:.*$", "rules:\n  ref-rep: warning", text) if re.search(r"(?m)^rules:", text) \
+        else text + "\nrules:\n  ref-rep: warning\n"
+    config.write_text(text, encoding="utf-8")
+    break_owner(tiny_repo)
+    relaxed = lint(tiny_repo)
+    assert relaxed.exit_code == 0 and "warning [ref-rep]" in relaxed.output
+    assert lint(tiny_repo, "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lint", "--root", "/no/such/dir"], "no such directory"),
+    (["lint", "--root", ".", "does-not-exist.yaml"], "no such file"),
+    (["lint", "--format", "xml"], "Invalid value"),
+])
+def test_usage_errors_exit_2(args, message):
+    result = run(*args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_configuration_errors_exit_2_with_a_position(tiny_repo):
+    config = tiny_repo / "salesgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("reps:", "reps_typo:", 1), encoding="utf-8")
+    result = lint(tiny_repo)
+    assert result.exit_code == 2
+    assert "salesgen.yaml:" in result.output and "[schema-unknown-key]" in result.output
+
+
+def test_missing_configuration(tmp_path):
+    result = lint(tmp_path)
+    assert result.exit_code == 2 and "config-missing" in result.output

@@ -1,0 +1,129 @@
+"""The strict loader: values, positions, and what PyYAML would silently accept."""
+from decimal import Decimal
+
+import pytest
+
+from salesgen.yamlsource import Mapping, Sequence, decode, iter_positions, locate, parse, unpack
+
+
+def rules_and_lines(problems):
+    return [(p.rule, p.line) for p in problems]
+
+
+def test_values_are_plain_with_exact_money():
+    value, problems = parse("id: temp\namount: 1200000.50\ncount: 3\nok: true\nnothing: ~\n", "f.yaml")
+    assert problems == []
+    assert value == {"id": "temp", "amount": Decimal("1200000.50"), "count": 3, "ok": True, "nothing": None}
+    assert isinstance(value["amount"], Decimal)
+
+
+def test_every_key_and_value_keeps_its_position():
+    text = "id: temp\nteam:\n  presales: wang-xing\nlist:\n  - a: 1\n    b: 2\n  - c\n"
+    value, _ = parse(text, "f.yaml")
+    assert locate(value, ("team", "presales")) == (3, 13)
+    assert locate(value, ("team", "presales"), key=True) == (3, 3)
+    assert locate(value, ("list", 0, "b")) == (6, 8)
+    assert locate(value, ("list", 1)) == (7, 5)
+    # a path past what exists resolves to the deepest existing part
+    assert locate(value, ("team", "missing")) == (3, 3)
+    lines = {path: unpack(pos)[0] for path, pos in iter_positions(value)}
+    assert lines[("list", 0, "a")] == 5
+
+
+def test_dates_stay_iso_text_and_impossible_dates_are_problems():
+    value, problems = parse("a: 2026-02-28\nb: 2026-02-30\n", "f.yaml")
+    assert value["a"] == "2026-02-28"
+    assert rules_and_lines(problems) == [("yaml-invalid-date", 2)]
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("name: yes", "True"), ("name: no", "False"), ("name: on", "True"), ("name: off", "False"),
+    ("name: 0755", "493"), ("name: 1:30", "90"), ("name: 0x1F", "31"),
+])
+def test_yaml11_surprises_are_reported_and_kept_as_typed(text, shown):
+    value, problems = parse(text + "\n", "f.yaml")
+    assert rules_and_lines(problems) == [("yaml-ambiguous-value", 1)]
+    assert shown in problems[0].message
+    assert value["name"] == text.split(": ")[1]  # kept as the text the user typed
+
+
+def test_quoted_values_are_never_ambiguous():
+    value, problems = parse('name: "yes"\ncode: "0755"\n', "f.yaml")
+    assert problems == [] and value == {"name": "yes", "code": "0755"}
+
+
+@pytest.mark.parametrize("special", [".nan", ".inf", "-.inf", ".NaN"])
+def test_special_floats(special):
+    _, problems = parse(f"amount: {special}\n", "f.yaml")
+    assert rules_and_lines(problems) == [("yaml-special-number", 1)]
+
+
+def test_duplicate_keys_at_depth_keep_the_first():
+    value, problems = parse("a:\n  b:\n    c: 1\n    c: 2\n", "f.yaml")
+    assert rules_and_lines(problems) == [("yaml-duplicate-key", 4)]
+    assert "line 3" in problems[0].message
+    assert value["a"]["b"]["c"] == 1
+
+
+def test_several_documents():
+    _, problems = parse("id: a\n---\nid: b\n", "f.yaml")
+    assert rules_and_lines(problems) == [("yaml-multiple-documents", 2)]
+
+
+def test_tabs_get_a_tab_hint():
+    _, problems = parse("a:\n\tb: 1\n", "f.yaml")
+    assert problems[0].rule == "yaml-syntax" and problems[0].line == 2
+    assert "tabs" in problems[0].hint
+
+
+def test_alias_bomb_is_refused():
+    text = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n'
+    previous = "a"
+    for name in "bcdefgh":
+        text += f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]\n"
+        previous = name
+    value, problems = parse(text, "f.yaml")
+    assert value is None
+    assert [p.rule for p in problems] == ["yaml-alias"]
+
+
+def test_small_aliases_are_fine_and_recursive_ones_are_not():
+    value, problems = parse("a: &x [1, 2]\nb: *x\n", "f.yaml")
+    assert problems == [] and value["b"] == [1, 2]
+    _, problems = parse("a: &a\n  b: *a\n", "f.yaml")
+    assert [p.rule for p in problems] == ["yaml-alias"]
+
+
+def test_deep_nesting_is_a_problem_not_a_crash():
+    _, problems = parse("[" * 10000 + "]" * 10000, "f.yaml")
+    assert [p.rule for p in problems] == ["yaml-too-deep"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n", "---\n"])
+def test_empty(text):
+    value, problems = parse(text, "f.yaml")
+    assert value is None and [p.rule for p in problems] == ["yaml-empty"]
+
+
+def test_tags_are_refused():
+    _, problems = parse("a: !!python/name:os.system x\n", "f.yaml")
+    assert [p.rule for p in problems] == ["yaml-tag"]
+
+
+def test_decode_refuses_bad_encodings():
+    assert decode("a: 1\n".encode("utf-16"), "f")[1][0].rule == "yaml-encoding"
+    text, problems = decode(b"\xef\xbb\xbfa: 1\n", "f")
+    assert text == "a: 1\n" and [p.rule for p in problems] == ["yaml-encoding"]
+    text, problems = decode(b"a: 1\nb: \xff\n", "f")
+    assert text is None and (problems[0].rule, problems[0].line, problems[0].column) == ("yaml-encoding", 2, 4)
+    assert decode(b"a\x00b", "f")[1][0].rule == "yaml-encoding"
+    assert decode(b"a: 1\n" * (2 * 1024 * 1024), "f")[1][0].rule == "file-too-large"
+
+
+def test_positioned_values_pickle():
+    import pickle
+
+    value, _ = parse("a:\n  - b: 1\n", "f.yaml")
+    copy = pickle.loads(pickle.dumps(value))
+    assert isinstance(copy, Mapping) and isinstance(copy["a"], Sequence)
+    assert locate(copy, ("a", 0, "b")) == locate(value, ("a", 0, "b")) == (2, 8)
