@@ -31,7 +31,7 @@ KINDS = ("deal", "customer", "config")
 def schema_dir() -> Path:
     """The packaged schemas (a wheel ships them inside the package; a checkout has them at the top)."""
     here = Path(__file__).resolve().parent
-    packaged = here / "schemas"
+    packaged = here / "data" / "schemas"
     return packaged if packaged.is_dir() else here.parent / "schemas"
 
 
