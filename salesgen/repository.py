@@ -82,7 +82,12 @@ def discover(root: Path) -> list[tuple[str, str, Path]]:
 def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
     """Everything that can be known about one file from its own bytes."""
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+            return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
+                                                      "cannot read the file: it is a symbolic link loop",
+                                                      "Replace the link with the file itself.")], False)
         if not target.is_relative_to(root.resolve()):
             return Document(rel, kind, None, [Problem(
                 rel, 1, 1, "file-outside-root", "file is a link to a place outside the repository",
@@ -103,9 +108,13 @@ def check_bytes(data: bytes, rel: str, kind: str) -> Document:
     problems += parse_problems
     if value is None:
         return Document(rel, kind, None, problems, False)
-    schema_problems = schemas.validate(kind, value, rel, skip_paths=[p.path for p in parse_problems])
+    # A complex key is dropped, not kept: schema errors of its mapping are not duplicates.
+    skip = [p.path for p in parse_problems if p.rule != "yaml-complex-key"]
+    schema_problems = schemas.validate(kind, value, rel, skip_paths=skip)
     problems += schema_problems
-    valid = not schema_problems and not any(p.path for p in parse_problems)
+    # Any parse problem leaves an unchecked value (its schema check was skipped),
+    # including one at the document root (path ()): such a document is not trusted.
+    valid = not schema_problems and not parse_problems
     if valid or isinstance(value, dict):
         problems += _name_matches_id(value, rel)
     return Document(rel, kind, value, problems, valid)
