@@ -30,6 +30,7 @@ except AttributeError:  # pragma: no cover
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_ALIAS_NODES = 10_000
+_MAX_DIGITS = 1000  # far above any amount; far below Python's int_max_str_digits (4300)
 _COL_BITS = 20
 _COL_MASK = (1 << _COL_BITS) - 1
 
@@ -236,7 +237,13 @@ class _Builder:
             return value
         if tag == _INT:
             if _PLAIN_INT.match(value):
-                return int(value)
+                if len(value) <= _MAX_DIGITS:
+                    return int(value)
+                # Python refuses to convert very long digit strings (int_max_str_digits).
+                self.problem(node.start_mark, "yaml-special-number",
+                             f"a number with {len(value.lstrip('+-'))} digits is too long to be an amount or a count",
+                             "Write the real number, or quote the value if it is a code.", path)
+                return value
             self.problem(node.start_mark, "yaml-ambiguous-value",
                          f"'{value}' is read by YAML as the number {_yaml11_number(node)}",
                          f"Quote it (\"{value}\") if you mean text such as a code or a time; "
@@ -350,6 +357,9 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     except RecursionError:
         return None, builder.problems + [Problem(file, 1, 1, "yaml-too-deep", "nesting is too deep to read",
                                                  "salesgen files are a few levels deep; flatten this structure.")]
+    if value is None and not builder.problems:  # the whole file is `~` or `null`
+        return None, [Problem(file, 1, 1, "yaml-empty", "file holds no data (only a null value)",
+                              "Fill it in (see `salesgen new`) or delete it.")]
     return (None if builder.aborted else value), builder.problems
 
 
