@@ -7,6 +7,7 @@ bytes (plus tool, schema and config versions), which is what the lint cache stor
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -15,7 +16,7 @@ from . import schemas
 from .config import Config, load_config
 from .model import Customer, Deal
 from .problem import Problem
-from .yamlsource import decode, locate, parse
+from .yamlsource import MAX_FILE_BYTES, decode, locate, parse, too_large
 
 FOLDERS = {"deals": "deal", "customers": "customer"}
 SUFFIXES = (".yaml", ".yml")
@@ -93,6 +94,13 @@ def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
                 rel, 1, 1, "file-outside-root", "file is a link to a place outside the repository",
                 "Copy the file into the repository instead of linking to it.")], False)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe would block forever
+            return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
+                                                      "not a regular file (a pipe, socket or device)",
+                                                      "Only YAML text files belong in deals/ and customers/.")], False)
+        if info.st_size > MAX_FILE_BYTES:  # do not read a huge file into memory to refuse it
+            return Document(rel, kind, None, [too_large(info.st_size, rel)], False)
         data = path.read_bytes()
     except OSError as error:
         return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable", f"cannot read the file: {error.strerror}",

@@ -301,12 +301,17 @@ def _count_nodes(node, limit: int) -> int:
     return count
 
 
+def too_large(size: int, file: str) -> Problem:
+    """The problem for a file of ``size`` bytes, over MAX_FILE_BYTES."""
+    return Problem(file, 1, 1, "file-too-large",
+                   f"file is {size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB",
+                   "A deal or customer file is a few KiB: split it, or move attachments out of the repository.")
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text, refusing what is not UTF-8 YAML text."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(file, 1, 1, "file-too-large",
-                              f"file is {len(data) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB",
-                              "A deal or customer file is a few KiB: split it, or move attachments out of the repository.")]
+        return None, [too_large(len(data), file)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(file, 1, 1, "yaml-encoding", "file is UTF-16 encoded",
                               "Save the file as UTF-8 (without a byte-order mark).")]
