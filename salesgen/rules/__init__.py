@@ -7,13 +7,28 @@ example, is the rule's user documentation (`salesgen rules`, the site's rules pa
 from __future__ import annotations
 
 from . import (
+    account_type,
+    approval_four_eyes,
+    buyer_alignment,
+    cadence_follow_up,
+    cadence_intent,
+    close_date_passed,
+    closing_lost,
+    closing_won,
+    decision_maker_opposes,
+    handler_not_contacted,
     handover_pending,
     id_duplicate,
+    no_decision_maker,
+    no_supporter,
     ref_contact,
     ref_customer,
     ref_pipeline,
     ref_rep,
     ref_reports_to,
+    stage_gate,
+    stage_history,
+    team_roles,
     waiver_invalid,
 )
 from .file_rules import FILE_RULES
@@ -27,6 +42,23 @@ CHECKS = (
     ref_pipeline,
     handover_pending,
     waiver_invalid,
+    # stage exit rules (the method): gate, history, alignment, cadence, team, account, closing, approvals
+    stage_gate,
+    stage_history,
+    buyer_alignment,
+    cadence_follow_up,
+    cadence_intent,
+    team_roles,
+    account_type,
+    closing_won,
+    closing_lost,
+    close_date_passed,
+    approval_four_eyes,
+    # buying-centre red flags
+    no_decision_maker,
+    decision_maker_opposes,
+    no_supporter,
+    handler_not_contacted,
 )
 
 REGISTRY: dict = {}

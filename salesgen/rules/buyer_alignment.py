@@ -1,0 +1,54 @@
+"""The customer's buying process does not lag our seller stage by more than `alignment_gap` stages.
+
+Each seller stage is aligned with a stage of the customer's internal buying process
+(`buyer_stage` of the stage, in the pipeline's `buyer_stages` order). When the deal's
+recorded `buyer_stage` is further behind the one our stage expects than
+`alignment_gap` (salesgen.yaml, default 1) allows, we are selling ahead of the
+customer: the stage is probably overstated, or the buyer stage is out of date.
+Open deals with a recorded `buyer_stage` are checked.
+
+Passing:
+
+```yaml
+# alignment_gap: 1
+stage: evaluation             # expects preferred_supplier
+buyer_stage: tender_shortlist # one buyer stage behind
+```
+
+Failing:
+
+```yaml
+# alignment_gap: 1
+stage: evaluation             # expects preferred_supplier
+buyer_stage: project_approved # buyer-alignment: three buyer stages behind
+```
+"""
+from __future__ import annotations
+
+ID = "buyer-alignment"
+SEVERITY = "warning"
+
+
+def check(ctx):
+    gap = ctx.config.alignment_gap
+    for deal, stage in ctx.open_deals():
+        if deal.buyer_stage is None or stage.buyer_stage is None:
+            continue
+        pipeline = ctx.pipeline_of(deal)
+        expected = pipeline.buyer_index(stage.buyer_stage)
+        actual = pipeline.buyer_index(deal.buyer_stage)
+        if expected is None or actual is None:  # ref-pipeline reports an unknown buyer stage
+            continue
+        lag = expected - actual
+        if lag <= gap:
+            continue
+        total = len(pipeline.buyer_stages)
+        label = ctx.config.label
+        buyer_labels = dict(pipeline.buyer_stages)
+        yield ctx.at_deal(
+            ID, deal, ("buyer_stage",),
+            f"the customer is at buyer stage '{label(buyer_labels[deal.buyer_stage])}' ({actual + 1} of {total}) "
+            f"while our stage '{label(stage.label)}' expects '{label(buyer_labels[stage.buyer_stage])}' "
+            f"({expected + 1} of {total}): {lag} stages behind, more than the allowed {gap}",
+            f"If the customer has moved on, update `buyer_stage`; otherwise move `stage` back to where the "
+            f"customer is, with a `reason:` in stage_history.")

@@ -1,0 +1,82 @@
+"""An open deal has an activity at least every `follow_up_days` days (the 15 of the 1-15-30 rule).
+
+The 1-15-30 rule (1、15、30法则): every funnel deal is walked through each week, and 15
+days later the same deal is followed up again. When `follow_up_days` (salesgen.yaml
+`cadence:`, default 15) or more days have passed since the deal's last activity, a
+follow-up is due. Days count to the as-of date (`--as-of`, else `as_of:` in
+salesgen.yaml, else today); activities dated after it do not count. A deal without any
+activity counts from `created`, else from its first stage_history date. Won and lost
+deals are not checked, nor deals created after the as-of date.
+
+Passing:
+
+```yaml
+# as of 2026-11-20, follow_up_days: 15
+stage: demo
+activities:
+  - {date: 2026-11-10, type: call, summary: 与王磊确认演示议程}
+```
+
+Failing:
+
+```yaml
+# as of 2026-11-20, follow_up_days: 15
+stage: demo
+activities:
+  - {date: 2026-10-30, type: call, summary: 与王磊确认演示议程}   # cadence-follow-up: 21 days ago
+```
+"""
+from __future__ import annotations
+
+ID = "cadence-follow-up"
+SEVERITY = "warning"
+
+
+def opened_on(deal):
+    """When the deal started: `created`, else the first stage_history date, else None."""
+    if deal.created is not None:
+        return deal.created
+    dates = [entry.date for entry in deal.stage_history]
+    return min(dates) if dates else None
+
+
+def opened_path(deal) -> tuple:
+    if deal.created is not None:
+        return ("created",)
+    if deal.stage_history:
+        return ("stage_history",)
+    return ("stage",)
+
+
+def check(ctx):
+    limit = ctx.config.follow_up_days
+    as_of = ctx.as_of
+    for deal, stage in ctx.open_deals():
+        opened = opened_on(deal)
+        if opened is not None and opened > as_of:
+            continue  # the deal did not exist yet
+        last = deal.last_activity(as_of)
+        if last is None:
+            if opened is None:
+                yield ctx.at_deal(ID, deal, ("stage",), "no activity recorded and no `created` date",
+                                  "Log the latest contact under `activities:` (date, type, summary), "
+                                  "and set `created` to the day the deal was opened.")
+            elif (as_of - opened).days >= limit:
+                yield ctx.at_deal(ID, deal, opened_path(deal),
+                                  f"no activity recorded in the {(as_of - opened).days} days since the deal "
+                                  f"was opened on {opened}; a follow-up is due every {limit} days",
+                                  f"Follow the deal up with the customer and log it under `activities:` "
+                                  f"(date, type, who, contacts, summary, next_step, next_date).")
+            continue
+        days = (as_of - last.date).days
+        if days < limit:
+            continue
+        hint = ("Follow the deal up with the customer and log it under `activities:` (date, type, who, "
+                "contacts, summary, next_step, next_date).")
+        if last.next_date is not None and last.next_date < as_of:
+            planned = f" '{last.next_step}'" if last.next_step else ""
+            hint += f" The next contact{planned} was planned for {last.next_date}."
+        yield ctx.at_deal(ID, deal, ("activities", last.index, "date"),
+                          f"no activity for {days} days (last: {last.type} on {last.date}); a follow-up is due "
+                          f"every {limit} days",
+                          hint)

@@ -1,0 +1,48 @@
+"""A lost deal gives a lost reason from the configured list (结项申请).
+
+Closing a deal as lost needs a close request with the reason, so the team learns from
+it: `lost_reason.code` is one of `lost_reasons` in salesgen.yaml (any code, when that
+list is empty), with an optional `note` and the `winner`.
+
+Passing:
+
+```yaml
+stage: lost
+lost_reason: {code: competitor, winner: 德国某机床厂, note: 客户坚持进口品牌}
+```
+
+Failing:
+
+```yaml
+stage: lost
+lost_reason: {code: too_expensive}   # closing-lost: not a configured lost reason (did you mean price?)
+```
+"""
+from __future__ import annotations
+
+import difflib
+
+ID = "closing-lost"
+SEVERITY = "error"
+
+
+def check(ctx):
+    reasons = ctx.config.lost_reasons
+    codes = ", ".join(sorted(reasons))
+    for deal, stage in ctx.known_deals():
+        if stage.outcome != "lost":
+            continue
+        lost = deal.get("lost_reason")
+        if not lost:
+            choice = f"one of: {codes}" if reasons else "a short reason code"
+            yield ctx.at_deal(ID, deal, ("stage",), "the deal is lost but gives no `lost_reason`",
+                              f"Add `lost_reason: {{code: <code>, note: <what happened>, winner: <who won>}}` "
+                              f"with code {choice}.")
+            continue
+        code = lost["code"]
+        if reasons and code not in reasons:
+            guess = difflib.get_close_matches(code, list(reasons), n=1)
+            also = f" Did you mean '{guess[0]}'?" if guess else ""
+            yield ctx.at_deal(ID, deal, ("lost_reason", "code"),
+                              f"'{code}' is not a lost reason configured in salesgen.yaml",
+                              f"Use one of: {codes}.{also} New codes go under `lost_reasons:` in salesgen.yaml.")

@@ -1,0 +1,39 @@
+"""No decision maker in the buying centre opposes us (red flag).
+
+A stakeholder with `role: decision_maker` and `attitude: opponent` can stop the deal
+at any stage. The warning stays until the attitude changes, or the deal closes; a plan
+to change it belongs in the stakeholder's `plan:` (强化客户关系计划).
+Open deals are checked.
+
+Passing:
+
+```yaml
+stakeholders:
+  - {contact: temp-wang-lei, role: decision_maker, attitude: neutral, closeness: distant}
+```
+
+Failing:
+
+```yaml
+stakeholders:
+  - {contact: temp-wang-lei, role: decision_maker, attitude: opponent}   # decision-maker-opposes
+```
+"""
+from __future__ import annotations
+
+from .no_decision_maker import contact_name
+
+ID = "decision-maker-opposes"
+SEVERITY = "warning"
+
+
+def check(ctx):
+    for deal, _stage in ctx.open_deals():
+        for index, holder in enumerate(deal.stakeholders):
+            if holder.get("role") != "decision_maker" or holder.get("attitude") != "opponent":
+                continue
+            planned = " A `plan:` is recorded; carry it out and update the attitude." if holder.get("plan") else ""
+            yield ctx.at_deal(ID, deal, ("stakeholders", index, "attitude"),
+                              f"decision maker {contact_name(ctx, deal, holder['contact'])} opposes us",
+                              "Find out why (their job concerns and personal needs), win them over through a "
+                              "supporter they trust, and write the actions in the stakeholder's `plan:`." + planned)

@@ -1,0 +1,108 @@
+"""A deal sits in a stage only when the exit criteria of every stage before it are met.
+
+"What is said is done, what is done is seen": each stage ends with a milestone, and
+its exit criteria (`exit:` of the stage in salesgen.yaml) must be met before the deal
+moves on. A deal in stage N must therefore meet the exit criteria of every open stage
+before N (a won deal: of all of them; a lost deal: none). A `computed` criterion is
+checked from the data (a named check, or a JSON Schema fragment over the deal); an
+`evidence` criterion needs an `evidence:` entry with its id, dated on or before the
+as-of date, and a `ref` saying what shows it. One problem is reported per unmet
+criterion, on the deal's `stage` line; a waiver with `criterion:` covers just that one.
+
+Passing:
+
+```yaml
+pipeline: project
+stage: visit
+customer: temp          # customers/temp.yaml has all seven scorecard factors
+stakeholders:
+  - {contact: temp-li-hua, handler: true, closeness: frequent}
+activities:
+  - {date: 2026-09-02, type: visit, summary: 拜访李华，现场查看冲压线}
+evidence:
+  - {criterion: interest_confirmed, date: 2026-08-28, kind: email, ref: 李华邮件确认有兴趣}
+```
+
+Failing:
+
+```yaml
+pipeline: project
+stage: visit            # stage-gate: 'Interest confirmed' (interest_confirmed) of stage 'planning' is not met
+stakeholders:
+  - {contact: temp-li-hua, handler: true, closeness: frequent}
+activities:
+  - {date: 2026-09-02, type: visit, summary: 拜访李华，现场查看冲压线}
+evidence: []
+```
+"""
+from __future__ import annotations
+
+from ..criteria import NAMED_CHECKS, evaluate, required_before
+
+ID = "stage-gate"
+SEVERITY = "error"
+
+
+def check(ctx):
+    required: dict = {}  # (pipeline id, stage id) -> criteria; computed once per stage, not per deal
+    for deal, stage in ctx.known_deals():
+        pipeline = ctx.pipeline_of(deal)
+        key = (pipeline.id, stage.id)
+        criteria = required.get(key)
+        if criteria is None:
+            criteria = required[key] = required_before(pipeline, stage)
+        if not criteria:
+            continue
+        customer = ctx.customer_of(deal)
+        for criterion in criteria:
+            if not evaluate(deal, customer, criterion, ctx.as_of).met:
+                yield _problem(ctx, deal, stage, pipeline, customer, criterion)
+
+
+def _problem(ctx, deal, stage, pipeline, customer, criterion):
+    label = ctx.config.label
+    owner_stage = pipeline.stage(criterion.stage)
+    message = (f"exit criterion '{label(criterion.label)}' ({criterion.id}) of stage "
+               f"'{label(owner_stage.label)}' ({owner_stage.id}) is not met, but the deal is in stage "
+               f"'{label(stage.label)}' ({stage.id})")
+    return ctx.at_deal(ID, deal, ("stage",), message, _hint(ctx, deal, customer, criterion), subject=criterion.id)
+
+
+def _hint(ctx, deal, customer, criterion) -> str:
+    record = (f"add under `evidence:` in {deal.file}: `- {{criterion: {criterion.id}, date: YYYY-MM-DD, "
+              f"kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
+              f"{ctx.as_of}")
+    if criterion.kind == "evidence":
+        description = ctx.config.label(criterion.description).strip().rstrip(".")
+        hint = f"Once it is done ({description}), {record}." if description else record[0].upper() + record[1:] + "."
+        late = [date for date, _ in deal.evidence.get(criterion.id, ()) if date > ctx.as_of]
+        if late:
+            hint += f" The evidence recorded for it is dated {min(late)}, after the as-of date {ctx.as_of}."
+        return hint
+    parts = []
+    if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer):
+        needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().rstrip(".")
+        where = deal.file
+        if customer is not None and criterion.check in _CUSTOMER_CHECKS:
+            where = f"{deal.file} and {customer.file}"
+        parts.append(f"Missing data: {needed[0].lower() + needed[1:]} (in {where}).")
+    elif criterion.schema is not None:
+        parts.append(f"Missing data: {_first_schema_error(criterion.schema, deal.raw)} "
+                     f"(the criterion's `schema:` in salesgen.yaml).")
+    if criterion.evidence_accepted:
+        parts.append(f"Or {record}.")
+    return " ".join(parts)
+
+
+# Named checks that read the customer file too (the hint then names both files).
+_CUSTOMER_CHECKS = {"scorecard_filled", "buying_process_mapped", "org_chart"}
+
+
+def _first_schema_error(fragment: dict, document) -> str:
+    from ..schemas import validator_for_fragment
+
+    error = next(iter(validator_for_fragment(fragment).iter_errors(document)), None)
+    if error is None:  # pragma: no cover - only called for a deal the fragment rejected
+        return "the deal does not match the criterion's schema"
+    where = ".".join(str(part) for part in error.absolute_path)
+    return f"{where}: {error.message}" if where else error.message

@@ -1,0 +1,142 @@
+"""The stage history is chronological, not in the future, ends at `stage`, and explains skips and moves back.
+
+`stage_history` lists every stage the deal entered, oldest first. Its dates may not be
+after the as-of date nor before the deal was `created`, each entry is on or after the
+one before, and the last entry is the deal's current `stage`. A deal normally moves one
+stage at a time: starting past the first stage, skipping a stage, moving back to an
+earlier stage, or reopening a closed deal needs a `reason:` on that entry. Moving to the
+lost stage is allowed from anywhere (the close request gives its own `lost_reason`).
+An empty history is not checked.
+
+Passing:
+
+```yaml
+stage: demo
+stage_history:
+  - {stage: planning, date: 2026-05-06}
+  - {stage: visit, date: 2026-05-20}
+  - {stage: demo, date: 2026-07-01, reason: 客户招标提前，初步方案与技术交流合并进行}
+```
+
+Failing:
+
+```yaml
+stage: design           # stage-history: stage_history ends with 'demo'
+stage_history:
+  - {stage: planning, date: 2026-05-06}
+  - {stage: proposal, date: 2026-05-20}   # stage-history: skips 'visit' without a reason
+  - {stage: demo, date: 2026-05-10}       # stage-history: before the entry above it
+```
+"""
+from __future__ import annotations
+
+import functools
+
+ID = "stage-history"
+SEVERITY = "error"
+
+
+def stage_ranks(pipeline) -> dict:
+    """stage id -> position in the forward order (open stages, then won); lost stages -> None."""
+    ranks = {}
+    open_count = 0
+    for stage in pipeline.stages:
+        if stage.outcome is None:
+            ranks[stage.id] = open_count
+            open_count += 1
+    for stage in pipeline.stages:
+        if stage.outcome is not None:
+            ranks[stage.id] = open_count if stage.outcome == "won" else None
+    return ranks
+
+
+def check(ctx):
+    orders: dict = {}  # pipeline id -> (ranks, open stages in order); once per pipeline
+    for deal, stage in ctx.known_deals():
+        if not deal.stage_history:
+            continue
+        pipeline = ctx.pipeline_of(deal)
+        order = orders.get(pipeline.id)
+        if order is None:
+            order = orders[pipeline.id] = (stage_ranks(pipeline), pipeline.open_stages)
+        yield from _check_deal(ctx, deal, pipeline, *order)
+
+
+def _check_deal(ctx, deal, pipeline, ranks, open_stages):
+    label = functools.partial(_name, ctx, pipeline)
+    previous = None
+    for entry in deal.stage_history:
+        at_date = ("stage_history", entry.index, "date")
+        at_entry = ("stage_history", entry.index, "stage")
+        if entry.date > ctx.as_of:
+            yield ctx.at_deal(ID, deal, at_date,
+                              f"entered {label(entry.stage)} on {entry.date}, after the as-of date {ctx.as_of}",
+                              "Record a stage only once the deal has entered it; planned moves belong in "
+                              "`activities:` as next_step/next_date.")
+        if deal.created is not None and entry.date < deal.created:
+            yield ctx.at_deal(ID, deal, at_date,
+                              f"entered {label(entry.stage)} on {entry.date}, before the deal was created "
+                              f"on {deal.created}",
+                              "Correct the date, or set `created` to the day the deal was opened.")
+        if previous is not None and entry.date < previous.date:
+            yield ctx.at_deal(ID, deal, at_date,
+                              f"entered {label(entry.stage)} on {entry.date}, before the entry above it "
+                              f"({label(previous.stage)} on {previous.date})",
+                              "Keep stage_history oldest first, and check both dates.")
+        if entry.stage in ranks:  # an unknown stage is reported by ref-pipeline
+            problem = _transition(ctx, deal, previous, entry, ranks, open_stages, label)
+            if problem is not None:
+                yield problem
+            previous = entry
+    last = deal.stage_history[-1]
+    if last.stage != deal.stage:
+        yield ctx.at_deal(ID, deal, ("stage",),
+                          f"stage is {label(deal.stage)} but stage_history ends with {label(last.stage)} "
+                          f"(entered {last.date})",
+                          f"Append `- {{stage: {deal.stage}, date: <the day it moved>}}` to stage_history, "
+                          f"or correct `stage`.")
+
+
+def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
+    """The problem with moving from ``previous`` (None: the first entry) into ``entry``, if any."""
+    if entry.reason:
+        return None
+    where = ("stage_history", entry.index, "stage")
+    rank = ranks[entry.stage]
+    if rank is None:  # moving to lost is always allowed
+        return None
+    reason_hint = "Add `reason:` to this stage_history entry saying why, or record the stages in between."
+    if previous is None:
+        if rank > 0:
+            skipped = ", ".join(label(s.id) for s in open_stages[:rank])
+            return ctx.at_deal(ID, deal, where,
+                               f"the history starts at {label(entry.stage)} on {entry.date}, skipping "
+                               f"{skipped}, without a reason", reason_hint)
+        return None
+    before = ranks[previous.stage]
+    if before is None or before >= len(open_stages):
+        return ctx.at_deal(ID, deal, where,
+                           f"reopened from {label(previous.stage)} to {label(entry.stage)} on {entry.date} "
+                           f"without a reason", "Add `reason:` to this stage_history entry saying why the "
+                           "closed deal was reopened.")
+    if rank == before:
+        return ctx.at_deal(ID, deal, where,
+                           f"entered {label(entry.stage)} again on {entry.date}, already in it since "
+                           f"{previous.date}",
+                           "Remove the repeated entry (or add `reason:` if the deal really left and came back).")
+    if rank < before:
+        return ctx.at_deal(ID, deal, where,
+                           f"moved back from {label(previous.stage)} to {label(entry.stage)} on {entry.date} "
+                           f"without a reason",
+                           "Add `reason:` to this stage_history entry saying why the deal moved back.")
+    if rank > before + 1:
+        skipped = ", ".join(label(s.id) for s in open_stages[before + 1:rank])
+        return ctx.at_deal(ID, deal, where,
+                           f"moved from {label(previous.stage)} to {label(entry.stage)} on {entry.date}, "
+                           f"skipping {skipped}, without a reason", reason_hint)
+    return None
+
+
+def _name(ctx, pipeline, stage_id: str) -> str:
+    stage = pipeline.stage(stage_id)
+    return f"'{ctx.config.label(stage.label)}' ({stage_id})" if stage else f"'{stage_id}'"
