@@ -134,6 +134,8 @@ class _Builder:
         self.active: set[int] = set()
         self.alias_budget = MAX_ALIAS_NODES
         self.aborted = False
+        self.written: list = []  # marks of the collections being built for the first time
+        self.reusing = 0  # > 0 while building a subtree an alias repeats (already paid for)
 
     def problem(self, mark, rule: str, message: str, hint: str, path: tuple) -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -155,19 +157,29 @@ class _Builder:
                              "Write the value out instead of using an anchor and alias.", path)
                 self.aborted = True
                 return None
-            if ident in self.seen and not isinstance(node, yaml.ScalarNode):
+            if ident in self.seen and not isinstance(node, yaml.ScalarNode) and not self.reusing:
+                # The whole repeated subtree is paid for once, here: the aliases inside
+                # it are not counted again while it is built (that would double-count).
                 self.alias_budget -= _count_nodes(node, self.alias_budget + 1)
                 if self.alias_budget < 0:
-                    self.problem(node.start_mark, "yaml-alias",
+                    # The node's own mark is its anchor's; the alias is written in the
+                    # innermost collection that is being read for the first time.
+                    where = self.written[-1] if self.written else node.start_mark
+                    self.problem(where, "yaml-alias",
                                  f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
                                  "Write values out instead of nesting anchors and aliases.", path)
                     self.aborted = True
                     return None
+            first = ident not in self.seen
             self.seen.add(ident)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if self.track_aliases:
             self.active.add(id(node))
+            if first:
+                self.written.append(node.start_mark)
+            else:
+                self.reusing += 1
         try:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path, depth)
@@ -175,6 +187,10 @@ class _Builder:
         finally:
             if self.track_aliases:
                 self.active.discard(id(node))
+                if first:
+                    self.written.pop()
+                else:
+                    self.reusing -= 1
 
     def mapping(self, node, path: tuple, depth: int) -> Mapping:
         result = Mapping()
@@ -220,6 +236,7 @@ class _Builder:
 
     def scalar(self, node, path: tuple) -> Any:
         tag, value = node.tag, node.value
+        shown = value if len(value) <= 60 else value[:57] + "..."  # as quoted in messages
         if tag == _STR:
             return value
         if node.style:  # quoted scalars with an explicit tag
@@ -231,8 +248,8 @@ class _Builder:
             if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
                 return value.lower() == "true"
             self.problem(node.start_mark, "yaml-ambiguous-value",
-                         f"'{value}' is read by YAML as the boolean {value.lower() in ('yes', 'on')}",
-                         f"Write true or false for a yes/no field, or quote it (\"{value}\") if you mean the text.",
+                         f"'{shown}' is read by YAML as the boolean {value.lower() in ('yes', 'on')}",
+                         f"Write true or false for a yes/no field, or quote it (\"{shown}\") if you mean the text.",
                          path)
             return value
         if tag == _INT:
@@ -245,8 +262,8 @@ class _Builder:
                              "Write the real number, or quote the value if it is a code.", path)
                 return value
             self.problem(node.start_mark, "yaml-ambiguous-value",
-                         f"'{value}' is read by YAML as the number {_yaml11_number(node)}",
-                         f"Quote it (\"{value}\") if you mean text such as a code or a time; "
+                         f"'{shown}' is read by YAML as the number {_yaml11_number(node)}",
+                         f"Quote it (\"{shown}\") if you mean text such as a code or a time; "
                          "write plain decimal digits for a number.", path)
             return value
         if tag == _FLOAT:
@@ -258,12 +275,12 @@ class _Builder:
             lowered = value.lower()
             if lowered.endswith(("inf", "nan")):
                 self.problem(node.start_mark, "yaml-special-number",
-                             f"'{value}' is not a finite number",
+                             f"'{shown}' is not a finite number",
                              "Write a plain decimal number such as 1200000 or 1200000.50.", path)
             else:
                 self.problem(node.start_mark, "yaml-ambiguous-value",
-                             f"'{value}' is read by YAML as a number in an unusual notation",
-                             f"Quote it (\"{value}\") if you mean text; write plain decimal digits for a number.",
+                             f"'{shown}' is read by YAML as a number in an unusual notation",
+                             f"Quote it (\"{shown}\") if you mean text; write plain decimal digits for a number.",
                              path)
             return value
         if tag == _TIMESTAMP:
@@ -271,7 +288,7 @@ class _Builder:
                 try:
                     _dt.date.fromisoformat(value)
                 except ValueError:
-                    self.problem(node.start_mark, "yaml-invalid-date", f"'{value}' is not a real calendar date",
+                    self.problem(node.start_mark, "yaml-invalid-date", f"'{shown}' is not a real calendar date",
                                  "Check the day and month; dates are written YYYY-MM-DD.", path)
             return value
         self.unknown_tag(node, path)
@@ -280,6 +297,8 @@ class _Builder:
 
 def _yaml11_number(node) -> str:
     """What PyYAML's own constructor would make of an int/float scalar (for messages)."""
+    if len(node.value) > 40:  # base-60 '1:1:1:...' costs quadratic time to convert
+        return "(too long to show)"
     try:
         return repr(yaml.SafeLoader("").construct_object(node))
     except Exception:  # pragma: no cover - defensive: only used for a message
@@ -346,6 +365,8 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, file, text)]
+    except yaml.reader.ReaderError as error:  # a control character: it has a position, not a mark
+        return None, [_reader_problem(error, file, text)]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, [Problem(file, 1, 1, "yaml-syntax", str(error), "Fix the YAML syntax.")]
     except RecursionError:
@@ -365,6 +386,12 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     if value is None and not builder.problems:  # the whole file is `~` or `null`
         return None, [Problem(file, 1, 1, "yaml-empty", "file holds no data (only a null value)",
                               "Fill it in (see `salesgen new`) or delete it.")]
+    if isinstance(node, yaml.ScalarNode):  # a bare value has no position the schema check could find
+        mark = node.start_mark
+        return None, builder.problems + [Problem(
+            file, mark.line + 1, mark.column + 1, "schema-type",
+            "the file holds a single value, not a mapping (key: value lines)",
+            "Write the file as `key: value` lines (see `salesgen new`).")]
     return (None if builder.aborted else value), builder.problems
 
 
@@ -373,8 +400,22 @@ def _only_comments(text: str) -> bool:
                for line in text.splitlines())
 
 
+def _reader_problem(error: yaml.reader.ReaderError, file: str, text: str) -> Problem:
+    position = min(max(error.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = error.character if isinstance(error.character, int) else 0
+    return Problem(file, line, column, "yaml-encoding",
+                   f"control character U+{code:04X} is not allowed in a YAML file",
+                   "Delete the invisible character (it often comes with text pasted from another program).")
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+        # An unclosed quote or bracket fails at the end of the file, past the last line:
+        # the useful place is where it was opened.
+        mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "expected a single document" in str(error):
         return Problem(file, line, column, "yaml-multiple-documents",
