@@ -118,7 +118,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
         options = ", ".join(str(option) for option in error.validator_value)
         guess = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
         hint = f"Did you mean '{guess[0]}'? " if guess else ""
-        return Problem(file, line, column, "schema-enum", f"{where}: '{error.instance}' is not allowed",
+        return Problem(file, line, column, "schema-enum", f"{where}: '{_short(error.instance)}' is not allowed",
                        f"{hint}Use one of: {options}.", path=path)
     if validator == "type":
         expected = error.validator_value
@@ -128,13 +128,25 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                        _type_hint(expected), path=path)
     if validator == "pattern":
         description = schema.get("description") or f"text matching {error.validator_value}"
-        return Problem(file, line, column, "schema-pattern", f"{where}: '{error.instance}' is not valid",
+        return Problem(file, line, column, "schema-pattern", f"{where}: '{_short(error.instance)}' is not valid",
                        f"Expected: {description}", path=path)
     if validator == "format":
-        return Problem(file, line, column, "schema-format", f"{where}: '{error.instance}' is not a real date",
+        return Problem(file, line, column, "schema-format", f"{where}: '{_short(error.instance)}' is not a real date",
                        "Write dates as YYYY-MM-DD with a real day and month.", path=path)
-    return Problem(file, line, column, "schema", f"{where}: {error.message}",
+    if validator == "maxLength" and isinstance(error.instance, str):
+        message = f"{where} is {len(error.instance)} characters long; the limit is {error.validator_value}"
+    elif len(error.message) > 200:  # jsonschema quotes the whole value, however long
+        message = f"{where}: '{_short(error.instance)}' does not meet {validator}: {error.validator_value}"
+    else:
+        message = f"{where}: {error.message}"
+    return Problem(file, line, column, "schema", message,
                    schema.get("description") or "See the schema in schemas/ for what is allowed here.", path=path)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as quoted in a message: a 4 MB string must not become a 4 MB message."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _describe(path: tuple, kind: str) -> str:
