@@ -1,4 +1,4 @@
-"""An open deal has an activity at least every `follow_up_days` days (the 15 of the 1-15-30 rule).
+"""A follow-up is due once an open deal has had no activity for `follow_up_days` days (the 15 of 1-15-30).
 
 The 1-15-30 rule (1、15、30法则): every funnel deal is walked through each week, and 15
 days later the same deal is followed up again. When `follow_up_days` (salesgen.yaml

@@ -1,4 +1,4 @@
-"""An open deal's customer intent is judged at least every `intent_days` days (the 30 of the 1-15-30 rule).
+"""An open deal without an intent judgment for `intent_days` days is overdue (the 30 of 1-15-30).
 
 The 1-15-30 rule: 30 days after a deal is walked through, the customer's intent must
 be judged from what the follow-ups found. The judgment is recorded as `intent:` (high,
