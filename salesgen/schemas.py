@@ -63,7 +63,10 @@ def _reference_validator(kind: str) -> jsonschema.protocols.Validator:
 def _fast_validator(kind: str):
     if jsonschema_rs is None:
         return None
-    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True)
+    # The fast validator must never accept what the reference one refuses: its own
+    # 'date' accepts year 0000, which datetime (and so the model) cannot hold.
+    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True,
+                                       formats={"date": lambda value: _FORMATS.conforms(value, "date")})
 
 
 def validator_for_fragment(fragment: dict) -> jsonschema.protocols.Validator:
