@@ -9,6 +9,7 @@ number is found in the mutated file, independently of the linter's own locator.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -642,6 +643,14 @@ def test_a_waiver_by_a_rep_who_left_is_invalid(tmp_path):
     assert {(p.rule, p.severity) for p in problems} == {("stage-gate", Severity.ERROR), ("waiver-invalid", Severity.ERROR)}
 
 
+def test_a_waiver_for_an_unknown_rule_is_invalid(tmp_path):
+    deal_text, _ = make_repo(tmp_path, GATE_GAP[:1] + [waiver(rule="stage-gates", criterion=None)])
+    problems = engine.lint(tmp_path, AS_OF).problems
+    assert {(p.rule, p.line, p.severity) for p in problems} == {
+        ("stage-gate", line_of(deal_text, "stage: negotiation"), Severity.ERROR),
+        ("waiver-invalid", line_of(deal_text, "rule: stage-gates"), Severity.ERROR)}
+
+
 def test_a_waiver_for_another_rule_waives_nothing(tmp_path):
     problems = lint_one(tmp_path, GATE_GAP[:1] + [waiver(rule="team-roles", criterion=None)])
     assert [(p.rule, p.severity) for p in problems] == [("stage-gate", Severity.ERROR)]
@@ -672,6 +681,7 @@ def test_a_warning_rule_can_be_made_an_error(tmp_path):
 
 # --- documentation: `salesgen rules` -----------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def rules_json() -> list:
     result = CliRunner().invoke(cli, ["rules", "--format", "json"])
     assert result.exit_code == 0, result.output
