@@ -6,7 +6,10 @@ import sys
 import click
 
 from . import __version__
+from .commands.handover import handover
 from .commands.lint import lint
+from .commands.move import move
+from .commands.new import new
 from .commands.rules_cmd import rules_command
 
 
@@ -24,6 +27,9 @@ def cli():
 
 cli.add_command(lint)
 cli.add_command(rules_command)
+cli.add_command(new)
+cli.add_command(move)
+cli.add_command(handover)
 
 
 def main() -> None:

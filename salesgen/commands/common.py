@@ -33,6 +33,11 @@ def use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def styled(text: str, **style) -> str:
+    """``click.style(text, **style)`` on a colour terminal, the plain text otherwise."""
+    return click.style(text, **style) if use_color() else text
+
+
 def fail_usage(message: str) -> None:
     """One clear line on stderr, exit code 2."""
     click.echo(f"salesgen: {message}", err=True)
@@ -59,3 +64,37 @@ def load_or_exit(root: Path, as_of=None, reader=None):
     except ConfigurationError as error:
         report_configuration(error.problems)
     return repo, resolve_as_of(as_of, repo.config)
+
+
+PROGRESS_MIN_FILES = 200
+
+
+def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
+    """``load_or_exit`` with a progress bar over the files when stderr is a terminal."""
+    if not sys.stderr.isatty() or not root.is_dir():
+        return load_or_exit(root, as_of)
+    from ..repository import discover, read_document
+
+    total = len(discover(root))
+    if total < PROGRESS_MIN_FILES:  # quick enough that a bar would only flicker
+        return load_or_exit(root, as_of)
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        def reader(base, rel, kind, path):
+            document = read_document(base, rel, kind, path)
+            bar.update(1)
+            return document
+
+        return load_or_exit(root, as_of, reader)
+
+
+def lint_files(root: Path, as_of, files) -> list[Problem]:
+    """The problems `salesgen lint` reports in ``files`` (relative paths), cross-file rules included."""
+    from ..engine import lint as run_lint
+    from ..repository import ConfigurationError
+
+    try:
+        result = run_lint(root, as_of)
+    except ConfigurationError as error:
+        report_configuration(error.problems)
+    wanted = set(files)
+    return [p for p in result.problems if p.file in wanted]

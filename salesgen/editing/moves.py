@@ -1,0 +1,208 @@
+"""Moving a deal to another stage: the gate check, then the edit of `stage` and `stage_history`.
+
+``plan_move`` decides everything without touching the disk: whether the move needs a
+reason (a skip, a move back, reopening a closed deal) or a lost reason, which exit
+criteria of the earlier stages are met, waived or missing, and the edited file text.
+The caller writes ``plan.document`` only when ``plan.allowed``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Criterion, Pipeline, Stage
+from ..criteria import NAMED_CHECKS, CriterionStatus, evaluate, required_before
+from ..model import Deal
+from ..repository import Repository
+from ..rules.base import Context
+from ..rules.stage_history import stage_ranks
+from ..rules.waiver_invalid import waiver_is_valid
+from .document import EditableDocument
+
+GATE_RULE = "stage-gate"
+
+
+class MoveError(Exception):
+    """The move cannot even be considered (unknown deal or stage, missing reason...): one line."""
+
+
+@dataclass(frozen=True)
+class GateItem:
+    stage: Stage  # the stage whose exit criterion this is
+    status: CriterionStatus
+    waiver: dict | None = None  # a valid stage-gate waiver covering it
+
+    @property
+    def criterion(self) -> Criterion:
+        return self.status.criterion
+
+    @property
+    def blocking(self) -> bool:
+        return not self.status.met and self.waiver is None
+
+
+@dataclass
+class MovePlan:
+    deal: Deal
+    pipeline: Pipeline
+    source: Stage | None
+    target: Stage
+    as_of: dt.date
+    entry: dict
+    gate: list = field(default_factory=list)  # GateItem, pipeline order
+    document: EditableDocument | None = None
+
+    @property
+    def missing(self) -> list:
+        return [item for item in self.gate if item.blocking]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.missing
+
+
+def find_deal(repo: Repository, ref: str) -> Deal:
+    """A deal by id, or by its file path (relative to the root or absolute)."""
+    if ref in repo.deals:
+        return repo.deals[ref]
+    wanted = _relative(repo.root, ref)
+    for deal in repo.deals.values():
+        if deal.file == wanted:
+            return deal
+    for document in repo.documents:
+        if document.kind == "deal" and (document.file == wanted or Path(document.file).stem == ref):
+            raise MoveError(f"{document.file} does not pass its checks yet; run `salesgen lint` and fix it first")
+    guess = difflib.get_close_matches(ref, list(repo.deals), n=1)
+    raise MoveError(f"no deal '{ref}'" + (f"; did you mean '{guess[0]}'?" if guess else " in deals/"))
+
+
+def _relative(root: Path, ref: str) -> str:
+    path = Path(ref)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if path.is_absolute() or path.exists() \
+            else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def plan_move(repo: Repository, deal: Deal, stage_id: str, as_of: dt.date, *, reason: str | None = None,
+              lost_code: str | None = None) -> MovePlan:
+    """Everything about moving ``deal`` to ``stage_id`` on ``as_of``; raises MoveError for a user mistake."""
+    config = repo.config
+    label = config.label
+    pipeline = config.pipelines.get(deal.pipeline)
+    if pipeline is None:
+        raise MoveError(f"{deal.file}: unknown pipeline '{deal.pipeline}'; run `salesgen lint`")
+    target = pipeline.stage(stage_id)
+    if target is None:
+        names = ", ".join(s.id for s in pipeline.stages)
+        raise MoveError(f"pipeline '{pipeline.id}' has no stage '{stage_id}'; use one of: {names}")
+    source = pipeline.stage(deal.stage)
+    if target.id == deal.stage:
+        raise MoveError(f"{deal.id} is already in stage '{label(target.label)}' ({target.id})")
+    _check_dates(deal, as_of)
+    entry: dict = {"stage": target.id, "date": as_of}
+    if target.outcome == "lost":
+        lost_code = _lost_code(config, deal, lost_code)
+    else:
+        why = _needs_reason(pipeline, source, target, label)
+        if why and not reason:
+            raise MoveError(f"moving {deal.id} from {why}: give --reason (it is recorded on the "
+                            "stage_history entry)")
+        if reason:
+            entry["reason"] = reason
+    plan = MovePlan(deal, pipeline, source, target, as_of, entry)
+    plan.gate = gate(repo, deal, pipeline, target, as_of)
+    if plan.allowed:
+        plan.document = _edit(repo, deal, plan, lost_code, reason)
+    return plan
+
+
+def gate(repo: Repository, deal: Deal, pipeline: Pipeline, target: Stage, as_of: dt.date) -> list:
+    """Exit criteria of every open stage before ``target``, each met, waived or missing."""
+    customer = repo.customers.get(deal.customer)
+    ctx = Context(repo, as_of)
+    waivers = [w for w in deal.get("waivers") or () if w["rule"] == GATE_RULE and waiver_is_valid(ctx, deal, w)]
+    items = []
+    for criterion in required_before(pipeline, target):
+        status = evaluate(deal, customer, criterion, as_of)
+        waiver = None
+        if not status.met:
+            waiver = next((w for w in waivers if w.get("criterion") in (None, criterion.id)), None)
+        items.append(GateItem(pipeline.stage(criterion.stage), status, waiver))
+    return items
+
+
+def what_is_missing(deal: Deal, criterion: Criterion) -> str:
+    """One sentence: what would meet ``criterion``."""
+    record = f"an `evidence:` entry `{{criterion: {criterion.id}, date: YYYY-MM-DD, kind: ..., ref: ...}}`"
+    if criterion.kind == "evidence":
+        return f"record {record}"
+    if criterion.check:
+        needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().splitlines()[0].rstrip(".")
+        text = needed[0].lower() + needed[1:]
+    else:
+        text = "the deal must match the criterion's `schema:` in salesgen.yaml"
+    return text + (f", or record {record}" if criterion.evidence_accepted else "")
+
+
+def _check_dates(deal: Deal, as_of: dt.date) -> None:
+    if deal.stage_history and as_of < deal.stage_history[-1].date:
+        last = deal.stage_history[-1]
+        raise MoveError(f"the move date {as_of} is before {deal.id}'s last stage change "
+                        f"({last.stage} on {last.date}); pass a later --as-of")
+    if deal.created is not None and as_of < deal.created:
+        raise MoveError(f"the move date {as_of} is before {deal.id} was created ({deal.created}); pass a later --as-of")
+
+
+def _lost_code(config, deal: Deal, code: str | None) -> str | None:
+    existing = (deal.get("lost_reason") or {}).get("code")
+    if code is None:
+        if existing:
+            return None
+        codes = ", ".join(sorted(config.lost_reasons)) or "a short reason code"
+        raise MoveError(f"moving {deal.id} to lost needs --lost-reason CODE (one of: {codes})")
+    if config.lost_reasons and code not in config.lost_reasons:
+        guess = difflib.get_close_matches(code, list(config.lost_reasons), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise MoveError(f"'{code}' is not a lost reason in salesgen.yaml; {hint}"
+                        f"use one of: {', '.join(sorted(config.lost_reasons))}")
+    return code
+
+
+def _needs_reason(pipeline: Pipeline, source: Stage | None, target: Stage, label) -> str | None:
+    """Why this move needs a reason ('X to Y, skipping Z'), or None for a plain next-stage move."""
+    if source is None:
+        return None
+    ranks = stage_ranks(pipeline)
+    before, after = ranks[source.id], ranks[target.id]
+    opens = pipeline.open_stages
+    names = f"'{label(source.label)}' ({source.id}) to '{label(target.label)}' ({target.id})"
+    if before is None or before >= len(opens):
+        return f"{names} reopens a closed deal"
+    if after < before:
+        return f"{names} moves it back"
+    if after > before + 1:
+        skipped = ", ".join(s.id for s in opens[before + 1:after])
+        return f"{names} skips {skipped}"
+    return None
+
+
+def _edit(repo: Repository, deal: Deal, plan: MovePlan, lost_code: str | None, reason: str | None):
+    document = EditableDocument.read(repo.root / deal.file, deal.file)
+    document.set(("stage",), plan.target.id)
+    document.append(("stage_history",), plan.entry)
+    if plan.target.outcome == "lost":
+        if document.get(("lost_reason",)) is None:
+            lost = {"code": lost_code}
+            if reason:
+                lost["note"] = reason
+            document.set(("lost_reason",), lost)
+        else:
+            if lost_code:
+                document.set(("lost_reason", "code"), lost_code)
+            if reason:
+                document.set(("lost_reason", "note"), reason)
+    return document

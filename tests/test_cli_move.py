@@ -1,0 +1,174 @@
+"""`salesgen move`: the stage gate refuses or lets through; only `stage` and `stage_history` change."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from salesgen.cli import cli
+
+AS_OF = "2026-11-20"
+
+# What the planning stage's exit criteria need in the tiny repository.
+SCORECARD = """\
+evaluation:
+  scale_position: 6
+  profitability: 7
+  investment: 6
+  credit: 8
+  project_scale: 7
+  project_value: 8
+  priority: 7
+"""
+VISIT_AND_EVIDENCE = """\
+  - date: 2026-11-12
+    type: visit
+    who: {rep}
+    contacts: [acme-buyer]
+    summary: 拜访采购经理
+evidence:
+  - criterion: interest_confirmed
+    date: 2026-11-10
+    kind: email
+    ref: 李采购邮件确认有兴趣
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def move(root, *args):
+    return run("move", "--root", str(root), "--as-of", AS_OF, *args)
+
+
+def lint_json(root):
+    result = run("lint", "--root", str(root), "--as-of", AS_OF, "--format", "json")
+    return json.loads(result.stdout)
+
+
+def owner_of(root) -> str:
+    text = (root / "deals" / "acme-line.yaml").read_text(encoding="utf-8")
+    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("owner:"))
+
+
+def meet_planning_gate(root) -> bytes:
+    """Fill in what the planning stage's exit criteria need; returns the deal's bytes."""
+    customer = root / "customers" / "acme.yaml"
+    customer.write_text(customer.read_text(encoding="utf-8").replace("contacts:\n", SCORECARD + "contacts:\n"),
+                        encoding="utf-8")
+    deal = root / "deals" / "acme-line.yaml"
+    text = deal.read_text(encoding="utf-8")
+    text = text.replace("stage_history:\n", VISIT_AND_EVIDENCE.format(rep=owner_of(root)) + "stage_history:\n")
+    deal.write_text(text, encoding="utf-8")
+    return deal.read_bytes()
+
+
+def test_move_refuses_and_lists_the_missing_criteria(tiny_repo):
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    before = path.read_bytes()
+    result = move(tiny_repo, "acme-line", "visit")
+    assert result.exit_code == 1
+    missing = sorted(line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("missing"))
+    # handler_reached is met: acme-buyer is the handler and in frequent contact.
+    assert missing == ["interest_confirmed", "target_fit", "visit_booked"]
+    assert "3 exit criteria are not met" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before
+
+
+def test_move_succeeds_once_the_gate_is_met_and_changes_only_stage_and_history(tiny_repo):
+    before = meet_planning_gate(tiny_repo).decode("utf-8")
+    result = move(tiny_repo, "acme-line", "visit")
+    assert result.exit_code == 0, result.output
+    after = (tiny_repo / "deals" / "acme-line.yaml").read_text(encoding="utf-8")
+    expected = before.replace("stage: planning\namount", "stage: visit\namount")
+    expected = expected.replace("    date: 2026-11-01\n", "    date: 2026-11-01\n  - stage: visit\n    date: 2026-11-20\n")
+    assert after == expected
+    problems = [p for p in lint_json(tiny_repo) if p["file"] == "deals/acme-line.yaml"]
+    assert [p for p in problems if p["rule"] in ("stage-gate", "stage-history")] == []
+
+
+def test_a_skip_needs_a_reason_which_is_recorded(tiny_repo):
+    meet_planning_gate(tiny_repo)
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    before = path.read_bytes()
+    refused = move(tiny_repo, "acme-line", "proposal")
+    assert refused.exit_code == 2
+    assert "skips visit" in refused.stderr and "--reason" in refused.stderr
+    assert path.read_bytes() == before
+    # With a reason the gate is still checked: visit's exit criteria are not met.
+    gated = move(tiny_repo, "acme-line", "proposal", "--reason", "客户要求直接报方案")
+    assert gated.exit_code == 1
+    assert "visit_report" in gated.stdout
+    # Moving back needs a reason too.
+    assert move(tiny_repo, "acme-line", "visit").exit_code == 0
+    back = move(tiny_repo, "acme-line", "planning")
+    assert back.exit_code == 2 and "moves it back" in back.stderr
+    ok = move(tiny_repo, "acme-line", "planning", "--reason", "预算冻结: 重新规划")
+    assert ok.exit_code == 0, ok.output
+    assert path.read_text(encoding="utf-8").endswith(
+        '  - stage: planning\n    date: 2026-11-20\n    reason: "预算冻结: 重新规划"\n')
+
+
+def test_moving_to_lost_needs_a_configured_lost_reason(tiny_repo):
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    before = path.read_bytes()
+    missing = move(tiny_repo, "acme-line", "lost")
+    assert missing.exit_code == 2 and "--lost-reason" in missing.stderr
+    typo = move(tiny_repo, "acme-line", "lost", "--lost-reason", "pricey")
+    assert typo.exit_code == 2 and "did you mean 'price'" in typo.stderr
+    assert path.read_bytes() == before
+    done = move(tiny_repo, "acme-line", "lost", "--lost-reason", "price", "--reason", "对手报价低 20%")
+    assert done.exit_code == 0, done.output
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("  - stage: lost\n    date: 2026-11-20\nlost_reason:\n  code: price\n  note: 对手报价低 20%\n")
+    assert [p for p in lint_json(tiny_repo) if p["severity"] == "error"] == []
+
+
+def test_a_valid_waiver_lets_the_move_through(tiny_repo):
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    meet_planning_gate(tiny_repo)
+    text = path.read_text(encoding="utf-8")
+    # Without its evidence, interest_confirmed is missing; a manager's waiver covers it.
+    text = text.replace("  - criterion: interest_confirmed\n    date: 2026-11-10\n    kind: email\n"
+                        "    ref: 李采购邮件确认有兴趣\n", "  - criterion: visit_booked\n    date: 2026-11-10\n"
+                        "    kind: email\n    ref: 约定拜访\n")
+    path.write_text(text + "waivers:\n  - rule: stage-gate\n    criterion: interest_confirmed\n"
+                    "    reason: 客户口头确认，书面确认下周补\n    approved_by: han-meimei\n    until: 2026-12-31\n",
+                    encoding="utf-8")
+    result = move(tiny_repo, "acme-line", "visit")
+    assert result.exit_code == 0, result.output
+    assert "waived" in result.stdout and "interest_confirmed" in result.stdout
+
+
+def test_usage_errors_are_one_line_with_exit_code_2(tiny_repo):
+    cases = {
+        ("acme-lin", "visit"): "did you mean 'acme-line'",
+        ("acme-line", "visiting"): "use one of: planning, visit",
+        ("acme-line", "planning"): "already in stage",
+    }
+    for args, message in cases.items():
+        result = move(tiny_repo, *args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    early = run("move", "--root", str(tiny_repo), "--as-of", "2026-10-01", "acme-line", "lost",
+                "--lost-reason", "price")
+    assert early.exit_code == 2 and "before acme-line's last stage change" in early.stderr
+
+
+def test_dry_run_and_a_file_path_as_the_deal(tiny_repo):
+    meet_planning_gate(tiny_repo)
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    before = path.read_bytes()
+    result = move(tiny_repo, str(path), "visit", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Would move acme-line" in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_help_has_examples():
+    result = run("move", "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "salesgen move" in result.output
