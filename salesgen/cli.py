@@ -7,6 +7,7 @@ import click
 
 from . import __version__
 from .commands.handover import handover
+from .commands.init import init
 from .commands.lint import lint
 from .commands.move import move
 from .commands.new import new
@@ -27,6 +28,7 @@ def cli():
 
 cli.add_command(lint)
 cli.add_command(rules_command)
+cli.add_command(init)
 cli.add_command(new)
 cli.add_command(move)
 cli.add_command(handover)
