@@ -11,6 +11,7 @@ from .commands.init import init
 from .commands.lint import lint
 from .commands.move import move
 from .commands.new import new
+from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
 
 
@@ -32,6 +33,9 @@ cli.add_command(init)
 cli.add_command(new)
 cli.add_command(move)
 cli.add_command(handover)
+cli.add_command(forecast)
+cli.add_command(funnel)
+cli.add_command(review)
 
 
 def main() -> None:

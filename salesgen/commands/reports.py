@@ -1,0 +1,350 @@
+"""`salesgen forecast`, `funnel` and `review`: the site's analytics, in the terminal.
+
+Each command computes with ``salesgen.analytics`` (the same functions the site pages
+use), turns the result into rows (``*_rows``: plain values, Decimal money), then
+renders the rows as an aligned table, CSV or JSON. Money is converted into the
+reporting currency of salesgen.yaml where a rate exists; what cannot be converted
+is shown apart, never added in.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from decimal import Decimal
+
+import click
+
+from .common import as_of_option, fail_usage, load_with_progress, root_option, styled
+
+FORMATS = ("table", "csv", "json")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                             help="table for people; csv for spreadsheets; json for scripts (exact amounts).")
+
+
+# -- rendering ---------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal(1)):,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return "" if value is None else str(value)
+
+
+def _exact(value):
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def table(columns: list[tuple[str, str]], rows: list[dict]) -> str:
+    """Aligned text: ``columns`` are (key, heading); numbers right-aligned."""
+    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    numeric = [all(isinstance(row.get(key), (int, Decimal)) and not isinstance(row.get(key), bool)
+                   for row in rows if row.get(key) is not None) for key, _ in columns]
+    widths = [max([_width(h)] + [_width(line[i]) for line in cells]) for i, (_, h) in enumerate(columns)]
+
+    def line(values, bold=False):
+        parts = []
+        for i, text in enumerate(values):
+            pad = " " * (widths[i] - _width(text))
+            parts.append(pad + text if numeric[i] else text + pad)
+        out = "  ".join(parts).rstrip()
+        return styled(out, bold=True) if bold else out
+
+    return "\n".join([line([h for _, h in columns], bold=True)] + [line(values) for values in cells]) + "\n"
+
+
+def emit(fmt: str, columns: list[tuple[str, str]], rows: list[dict], notes: list[str] = ()) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([{k: _exact(v) for k, v in row.items()} for row in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([key for key, _ in columns])
+        for row in rows:
+            writer.writerow([_exact(row.get(key)) if row.get(key) is not None else "" for key, _ in columns])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    click.echo(table(columns, rows), nl=False)
+    for note in notes:
+        click.echo(styled(note, fg="yellow"))
+
+
+def _unconverted_note(rows: list[dict], currency: str) -> list[str]:
+    missing = sorted({c for row in rows for c in row.get("unconverted", {})})
+    if not missing:
+        return []
+    return [f"Amounts in {', '.join(missing)} have no rate into {currency} in salesgen.yaml (rates:) and are left "
+            "out of the totals (see --format json)."]
+
+
+# -- forecast ------------------------------------------------------------------------------
+
+
+def forecast_rows(repo, as_of: dt.date, by: str) -> list[dict]:
+    """One row per period (month or quarter) or per rep, money in the reporting currency."""
+    from ..analytics import forecast
+    from ..analytics.money import Totals, convert
+
+    config, deals = repo.config, list(repo.deals.values())
+    base, rates = config.currency, config.rates
+    rows = []
+    if by == "rep":
+        for item in forecast.by_rep(deals, config, as_of):
+            row = {"rep": item.rep.id, "name": item.rep.name, "year": item.year, "currency": base,
+                   "quota": item.quota}
+            unconverted = Totals()
+            for cat in forecast.CATEGORIES:
+                converted = convert(item.row[cat].amount, base, rates)
+                row[cat] = converted.total
+                unconverted.merge(converted.unconverted)
+            row["weighted_open"] = item.weighted_open.total
+            row["forecast"] = item.forecast
+            row["attainment"] = _percent(item.attainment)
+            row["forecast_attainment"] = _percent(item.forecast_attainment)
+            row["unconverted"] = dict(unconverted)
+            rows.append(row)
+        return rows
+    for period, buckets in forecast.by_period(deals, config, by).items():
+        row = {"period": period, "currency": base, "deals": sum(b.count for b in buckets.values())}
+        unconverted = Totals()
+        weighted = Totals()
+        for cat in forecast.CATEGORIES:
+            converted = convert(buckets[cat].amount, base, rates)
+            row[cat] = converted.total
+            unconverted.merge(converted.unconverted)
+            weighted.merge(buckets[cat].weighted)
+        converted = convert(weighted, base, rates)
+        row["weighted"] = converted.total
+        row["unconverted"] = dict(unconverted)
+        rows.append(row)
+    return rows
+
+
+def _percent(ratio: Decimal | None) -> Decimal | None:
+    return None if ratio is None else (ratio * 100).quantize(Decimal(1))
+
+
+FORECAST_PERIOD_COLUMNS = [("period", "Period"), ("deals", "Deals"), ("pipeline", "Pipeline"),
+                           ("best_case", "Best case"), ("commit", "Commit"), ("closed", "Closed"),
+                           ("weighted", "Weighted")]
+FORECAST_REP_COLUMNS = [("rep", "Rep"), ("name", "Name"), ("quota", "Quota"), ("closed", "Closed"),
+                        ("commit", "Commit"), ("best_case", "Best case"), ("pipeline", "Pipeline"),
+                        ("weighted_open", "Weighted open"), ("forecast", "Forecast"), ("attainment", "Closed %"),
+                        ("forecast_attainment", "Forecast %")]
+
+
+@click.command()
+@click.option("--by", type=click.Choice(["month", "quarter", "rep"]), default="quarter", show_default=True,
+              help="Group by expected close month or quarter, or by rep (the as-of year against quota).")
+@format_option
+@root_option
+@as_of_option()
+def forecast(by, fmt, root, as_of):
+    """The forecast: pipeline, best case, commit and closed, weighted by probability.
+
+    Categories follow the funnel state of each deal's stage: prospecting = pipeline,
+    in funnel = best case, best = commit, won = closed. Open deals count in the period
+    of expected_close, won deals in the period they were signed; lost deals are left
+    out. Weighted = amount x the stage's (or the deal's reasoned) probability. Amounts
+    are in the reporting currency of salesgen.yaml.
+
+    \b
+    Examples:
+      salesgen forecast
+      salesgen forecast --by month
+      salesgen forecast --by rep --as-of 2026-11-20
+      salesgen forecast --by quarter --format csv > forecast.csv
+    """
+    repo, as_of = load_with_progress(root, as_of)
+    rows = forecast_rows(repo, as_of, by)
+    columns = FORECAST_REP_COLUMNS if by == "rep" else FORECAST_PERIOD_COLUMNS
+    if fmt == "csv":
+        columns = columns + [("currency", "Currency")]
+    if fmt == "table":
+        heading = (f"Forecast by rep, {as_of.year}" if by == "rep" else f"Forecast by {by}") + \
+            f" ({repo.config.currency}, as of {as_of})"
+        click.echo(styled(heading, bold=True))
+    emit(fmt, columns, rows, _unconverted_note(rows, repo.config.currency))
+
+
+# -- funnel --------------------------------------------------------------------------------
+
+
+def funnel_rows(repo, as_of: dt.date, pipeline_id: str | None = None) -> list[dict]:
+    """One row per pipeline stage: deals, amount, weighted amount, and conversion to the next stage."""
+    from ..analytics import funnel as analytics
+    from ..analytics.money import convert
+
+    config, deals = repo.config, list(repo.deals.values())
+    rows = []
+    for pid, stage_rows in analytics.by_stage(deals, config).items():
+        if pipeline_id and pid != pipeline_id:
+            continue
+        pipeline = config.pipelines[pid]
+        rates = {c.stage.id: c for c in analytics.conversion(deals, pipeline, as_of)}
+        for item in stage_rows:
+            amount = convert(item.bucket.amount, config.currency, config.rates)
+            weighted = convert(item.bucket.weighted, config.currency, config.rates)
+            step = rates.get(item.stage.id)
+            rows.append({
+                "pipeline": pid, "stage": item.stage.id, "label": config.label(item.stage.label),
+                "funnel": item.stage.funnel, "probability": item.stage.probability, "deals": item.bucket.count,
+                "amount": amount.total, "weighted": weighted.total, "currency": config.currency,
+                "entered": step.entered if step else None, "advanced": step.advanced if step else None,
+                "conversion": _percent(step.rate) if step and step.rate is not None else None,
+                "unconverted": dict(amount.unconverted)})
+    return rows
+
+
+FUNNEL_COLUMNS = [("stage", "Stage"), ("label", "Name"), ("funnel", "Funnel state"), ("probability", "p %"),
+                  ("deals", "Deals"), ("amount", "Amount"), ("weighted", "Weighted"),
+                  ("conversion", "Advanced %")]
+
+
+@click.command()
+@click.option("--pipeline", "pipeline_id", metavar="ID", help="Only this pipeline.")
+@format_option
+@root_option
+@as_of_option()
+def funnel(pipeline_id, fmt, root, as_of):
+    """The sales funnel: deals, amount and weighted amount per stage, and stage conversion.
+
+    Advanced % is, of the deals that have been in a stage (stage_history up to the
+    as-of date), the share that went on to a later stage other than lost.
+
+    \b
+    Examples:
+      salesgen funnel
+      salesgen funnel --pipeline product
+      salesgen funnel --format json
+    """
+    repo, as_of = load_with_progress(root, as_of)
+    if pipeline_id and pipeline_id not in repo.config.pipelines:
+        fail_usage(f"no pipeline '{pipeline_id}' in salesgen.yaml; use one of: {', '.join(repo.config.pipelines)}")
+    rows = funnel_rows(repo, as_of, pipeline_id)
+    if fmt != "table":
+        extra = [("pipeline", "Pipeline")] + FUNNEL_COLUMNS + [("entered", "Entered"), ("advanced", "Advanced"),
+                                                                ("currency", "Currency")]
+        emit(fmt, extra, rows)
+        return
+    for pid in dict.fromkeys(row["pipeline"] for row in rows):
+        pipeline = repo.config.pipelines[pid]
+        click.echo(styled(f"{repo.config.label(pipeline.label)} ({pid}), {repo.config.currency}, as of {as_of}",
+                          bold=True))
+        part = [row for row in rows if row["pipeline"] == pid]
+        emit("table", FUNNEL_COLUMNS, part, _unconverted_note(part, repo.config.currency))
+        click.echo()
+
+
+# -- review (1-15-30) ---------------------------------------------------------------------
+
+
+def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
+    """One row per open deal, grouped by owner in roster order, most urgent first."""
+    from ..analytics.cadence import review_list
+
+    config = repo.config
+    lists = review_list(repo.deals.values(), config, as_of)
+    order = list(config.reps) + sorted(set(lists) - set(config.reps))
+    rows = []
+    for owner in order:
+        if rep_id and owner != rep_id:
+            continue
+        for item in lists.get(owner, ()):
+            last = item.last_activity
+            rows.append({
+                "rep": owner, "deal": item.deal.id, "stage": item.stage.id, "file": item.deal.file,
+                "last_activity": last.date if last else None, "last_type": last.type if last else None,
+                "days_since": item.days_since, "next_step": item.next_step, "next_date": item.next_date,
+                "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
+                "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
+                "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention})
+    return rows
+
+
+REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_activity", "Last activity"),
+                  ("last_type", "Type"), ("days_since", "Days"), ("next_step", "Next step"),
+                  ("next_date", "Next date"), ("follow_up_due", "Follow-up due"),
+                  ("follow_up_overdue", "Follow-up overdue"), ("intent", "Intent"), ("intent_due", "Intent due"),
+                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention")]
+
+
+@click.command()
+@click.option("--rep", "rep_id", metavar="REP", help="Only this rep's deals.")
+@format_option
+@root_option
+@as_of_option("The review day (YYYY-MM-DD). Default: as_of in salesgen.yaml, else today.")
+def review(rep_id, fmt, root, as_of):
+    """The weekly 1-15-30 review: every open deal of every rep.
+
+    For each deal: the last activity, the next step and date, when the 15-day
+    follow-up is due and when the 30-day intent judgment is due (cadence in
+    salesgen.yaml). Deals that need attention come first and are marked with `!`.
+
+    \b
+    Examples:
+      salesgen review
+      salesgen review --rep zhang-jiaqiang
+      salesgen review --as-of 2026-11-20 --format csv > review.csv
+    """
+    repo, as_of = load_with_progress(root, as_of)
+    if rep_id and rep_id not in repo.config.reps:
+        fail_usage(f"'{rep_id}' is not in the roster (reps in salesgen.yaml)")
+    rows = review_rows(repo, as_of, rep_id)
+    if fmt != "table":
+        emit(fmt, REVIEW_COLUMNS, rows)
+        return
+    config = repo.config
+    click.echo(styled(f"1-15-30 review as of {as_of} (follow up within {config.follow_up_days} days, judge intent "
+                      f"within {config.intent_days})", bold=True))
+    if not rows:
+        click.echo(f"{rep_id or 'Nobody'} has no open deal." if rep_id else "No open deals.")
+    for owner in dict.fromkeys(row["rep"] for row in rows):
+        rep = config.reps.get(owner)
+        mine = [row for row in rows if row["rep"] == owner]
+        attention = sum(1 for row in mine if row["needs_attention"])
+        click.echo()
+        click.echo(styled(f"{rep.name if rep else owner} ({owner})", bold=True)
+                   + f": {len(mine)} open deal{'s' * (len(mine) != 1)}, {attention} need{'s' * (attention == 1)} "
+                     "attention")
+        for row in mine:
+            _review_item(row)
+
+
+def _review_item(row: dict) -> None:
+    mark = styled("!", fg="red", bold=True) if row["needs_attention"] else " "
+    click.echo(f"  {mark} {styled(row['deal'], bold=True)} ({row['stage']})")
+    if row["last_activity"]:
+        days = row["days_since"]
+        ago = "today" if days == 0 else f"{days} day{'s' * (days != 1)} ago"
+        last = f"last activity {row['last_activity']} {row['last_type']} ({ago})"
+    else:
+        last = "no activity yet"
+    step = f"; next: {row['next_step']}" if row["next_step"] else ""
+    if row["next_date"]:
+        when = f" on {row['next_date']}"
+        step += styled(when + " (passed)", fg="red") if row["next_date_passed"] else when
+    click.echo(f"      {last}{step}")
+    follow = f"follow-up due {row['follow_up_due']}"
+    follow = styled(follow + " (overdue)", fg="red") if row["follow_up_overdue"] else follow
+    intent = f"intent {row['intent'] or 'not judged yet'}, next judgment due {row['intent_due']}"
+    intent = styled(intent + " (overdue)", fg="red") if row["intent_overdue"] else intent
+    click.echo(f"      {follow}; {intent}")
