@@ -172,3 +172,18 @@ def test_help_has_examples():
     result = run("move", "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.output and "salesgen move" in result.output
+
+
+def test_a_deal_without_history_gets_its_current_stage_recorded_first(tiny_repo):
+    meet_planning_gate(tiny_repo)
+    path = tiny_repo / "deals" / "acme-line.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("stage_history:\n  - stage: planning\n    date: 2026-11-01\n", "")
+    path.write_text(text.replace("expected_close: 2027-03-31\n", "expected_close: 2027-03-31\ncreated: 2026-10-30\n"),
+                    encoding="utf-8")
+    result = move(tiny_repo, "acme-line", "visit")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").endswith(
+        "stage_history:\n  - stage: planning\n    date: 2026-10-30\n  - stage: visit\n    date: 2026-11-20\n")
+    problems = [p for p in lint_json(tiny_repo) if p["file"] == "deals/acme-line.yaml"]
+    assert [p for p in problems if p["severity"] == "error"] == []

@@ -193,6 +193,8 @@ def _needs_reason(pipeline: Pipeline, source: Stage | None, target: Stage, label
 def _edit(repo: Repository, deal: Deal, plan: MovePlan, lost_code: str | None, reason: str | None):
     document = EditableDocument.read(repo.root / deal.file, deal.file)
     document.set(("stage",), plan.target.id)
+    if not deal.stage_history:  # start the history with the stage the deal was in, so the move reads as one
+        document.append(("stage_history",), {"stage": deal.stage, "date": deal.created or plan.as_of})
     document.append(("stage_history",), plan.entry)
     if plan.target.outcome == "lost":
         if document.get(("lost_reason",)) is None:
