@@ -1,0 +1,189 @@
+"""User files are precious: what may write where, and what an interrupted write leaves.
+
+- Read-only commands (lint, rules, the reports, every --dry-run) change nothing in
+  deals/, customers/, salesgen.yaml or the schemas: a snapshot of paths, sizes, mtimes
+  and hashes is identical before and after, even when the files are hostile.
+- `salesgen build` writes only inside its site directory, and refuses to empty a
+  non-empty directory it did not create.
+- Editing commands (new, move, handover) replace files atomically: interrupted at the
+  rename (Ctrl-C) or at the flush (disk full), the old file is byte-for-byte intact and
+  no temporary file is left behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen import schemas
+from salesgen.cli import cli
+
+HERE = Path(__file__).resolve().parent
+BASELINE = HERE / "data" / "valid"
+HOSTILE = HERE / "data" / "hostile-repo"
+AS_OF = "2026-11-20"
+
+
+def snapshot(root: Path, skip: tuple = ()) -> dict:
+    """relative path -> (kind, size, mtime_ns, sha256) of everything below ``root``."""
+    state = {}
+    for directory, dirnames, filenames in os.walk(root):
+        here = Path(directory)
+        dirnames[:] = [d for d in dirnames if (here / d).relative_to(root).as_posix() not in skip]
+        for name in dirnames + filenames:
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            info = path.lstat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() \
+                else os.readlink(path) if path.is_symlink() else "dir"
+            state[rel] = (info.st_mode, info.st_size, info.st_mtime_ns, digest)
+    return state
+
+
+def data_files(state: dict) -> dict:
+    return {rel: value for rel, value in state.items()
+            if rel == "salesgen.yaml" or rel.split("/", 1)[0] in ("deals", "customers")}
+
+
+def file_contents(state: dict) -> dict:
+    """Files only: a folder's mtime changes when a temporary file comes and goes."""
+    return {rel: value for rel, value in data_files(state).items() if value[3] != "dir"}
+
+
+def run(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args[0]} raised {type(result.exception).__name__}: {result.exception}") \
+            from result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(BASELINE, root)
+    return root
+
+
+def make_hostile(root: Path) -> None:
+    """Add files that a careless tool might 'fix', rewrite or follow."""
+    (root / "deals" / "broken.yaml").write_text("id: broken\nid: broken\namount: .nan\n", encoding="utf-8")
+    (root / "deals" / "bom.yaml").write_bytes(b"\xef\xbb\xbfid: bom\n")
+    (root / "customers" / "utf16.yaml").write_bytes("id: utf16\n".encode("utf-16"))
+    outside = root.parent / "outside.yaml"
+    outside.write_text("id: outside\n", encoding="utf-8")
+    os.symlink(outside, root / "deals" / "outside.yaml")
+
+
+READ_ONLY = [
+    ("lint",), ("lint", "--format", "json"), ("lint", "--format", "sarif"), ("lint", "--format", "github"),
+    ("rules",), ("forecast",), ("funnel",), ("review",),
+    ("move", "acme-line", "lost", "--lost-reason", "price", "--reason", "dry", "--dry-run"),
+    ("handover", "--from", "li-lei", "--to", "han-meimei", "--dry-run"),
+]
+
+
+def command_exists(name: str) -> bool:
+    return name in cli.commands
+
+
+@pytest.mark.parametrize("hostile", [False, True], ids=["clean", "hostile"])
+@pytest.mark.parametrize("args", READ_ONLY, ids=lambda a: " ".join(a[:2]))
+def test_read_only_commands_change_no_data_file(repo: Path, args: tuple, hostile: bool):
+    if not command_exists(args[0]):
+        pytest.skip(f"no `salesgen {args[0]}` yet")
+    if hostile:
+        make_hostile(repo)
+    before, schemas_before = snapshot(repo), snapshot(schemas.schema_dir())
+    outside_before = (repo.parent / "outside.yaml").read_bytes() if hostile else None
+    root_args = () if args[0] == "rules" else ("--root", str(repo))
+    as_of = ("--as-of", AS_OF) if args[0] not in ("rules",) else ()
+    run(*args, *root_args, *as_of)
+    after = snapshot(repo)
+    assert data_files(after) == data_files(before)
+    new_paths = set(after) - set(before)
+    assert all(path.startswith(".") for path in new_paths), f"wrote {sorted(new_paths)}"  # caches only
+    assert snapshot(schemas.schema_dir()) == schemas_before
+    if hostile:
+        assert (repo.parent / "outside.yaml").read_bytes() == outside_before
+
+
+# -- editing commands: atomic, and nothing left behind when interrupted --------------
+
+EDITS = [
+    ("move", "deals/acme-line.yaml",
+     ("move", "acme-line", "lost", "--lost-reason", "price", "--reason", "too dear")),
+    ("handover", "customers/acme.yaml", ("handover", "--from", "li-lei", "--to", "han-meimei")),
+    ("new contact", "customers/acme.yaml", ("new", "contact", "acme-li-hua", "--customer", "acme", "--name", "Li Hua")),
+]
+
+
+def stray_temporaries(root: Path) -> list:
+    return [p for p in root.rglob("*") if p.name.startswith(".") and p.is_file()]
+
+
+@pytest.mark.parametrize("name, changed, args", EDITS, ids=[e[0] for e in EDITS])
+def test_an_edit_changes_the_file(repo: Path, name: str, changed: str, args: tuple):
+    """The control for the interruption tests: without one, the command does change the file."""
+    before = (repo / changed).read_bytes()
+    result = run(*args, "--root", str(repo), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (repo / changed).read_bytes() != before
+    assert stray_temporaries(repo) == []
+
+
+def interrupt_at(monkeypatch, function: str, error: BaseException) -> list:
+    calls = []
+
+    def fail(*args, **kwargs):
+        calls.append(args)
+        raise error
+
+    monkeypatch.setattr(os, function, fail)
+    return calls
+
+
+@pytest.mark.parametrize("function, error", [("replace", KeyboardInterrupt()),
+                                             ("fsync", OSError(28, "No space left on device"))],
+                         ids=["ctrl-c-at-rename", "disk-full-at-flush"])
+@pytest.mark.parametrize("name, changed, args", EDITS, ids=[e[0] for e in EDITS])
+def test_an_interrupted_edit_keeps_the_old_file(repo: Path, monkeypatch, name, changed, args, function, error):
+    before = snapshot(repo)
+    calls = interrupt_at(monkeypatch, function, error)
+    result = CliRunner().invoke(cli, [*args, "--root", str(repo), "--as-of", AS_OF])
+    monkeypatch.undo()
+    assert calls, f"{name} never called os.{function}: is it still writing atomically?"
+    assert result.exit_code != 0
+    assert file_contents(snapshot(repo)) == file_contents(before)
+    assert stray_temporaries(repo) == []
+
+
+def test_new_never_overwrites_an_existing_file(repo: Path):
+    before = (repo / "customers" / "acme.yaml").read_bytes()
+    result = run("new", "customer", "acme", "--name", "Other Acme", "--owner", "li-lei", "--root", str(repo),
+                 "--as-of", AS_OF)
+    assert result.exit_code != 0
+    assert (repo / "customers" / "acme.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [
+    ("new", "deal", "../../escaped", "--customer", "acme", "--name", "x", "--amount", "1",
+     "--expected-close", "2027-01-01"),
+    ("new", "deal", "fine-id", "--customer", "acme", "--name", "x", "--amount", "1",
+     "--expected-close", "2027-01-01", "--folder", "../../escaped"),
+    ("new", "customer", "../escaped", "--name", "x", "--owner", "li-lei"),
+    ("new", "contact", "x-y", "--customer", "../../escaped", "--name", "x"),
+    ("move", "../outside.yaml", "lost", "--lost-reason", "price"),
+], ids=["deal-id", "deal-folder", "customer-id", "contact-customer", "move-outside"])
+def test_editing_commands_refuse_paths_that_leave_the_repository(repo: Path, args: tuple):
+    (repo.parent / "outside.yaml").write_text((repo / "deals" / "acme-line.yaml").read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    before_tree = snapshot(repo.parent)
+    result = run(*args, "--root", str(repo), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert snapshot(repo.parent) == before_tree
