@@ -14,6 +14,7 @@ FILES = (
     ("customer.yaml.j2", "customers/sample-machinery.yaml"),
     ("deal.yaml.j2", "deals/sample-machinery-welding-line.yaml"),
     ("mkdocs.yml.j2", "mkdocs.yml"),
+    ("gitkeep", ".salesgen-docs/.gitkeep"),  # MkDocs needs its docs folder; git keeps no empty one
     ("gitignore", ".gitignore"),
     ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
     ("requirements.txt.j2", "requirements.txt"),
