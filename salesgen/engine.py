@@ -69,7 +69,7 @@ def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) 
             continue
         problem = problem.with_severity(Severity(level))
         waiver = _matching_waiver(waivers.get(problem.file, ()), problem)
-        if waiver is not None and problem.severity is Severity.ERROR:
+        if waiver is not None:  # errors become warnings; warnings say they are accepted
             problem = Problem(problem.file, problem.line, problem.column, problem.rule,
                               f"{problem.message} (waived until {waiver['until']}: {waiver['reason']})",
                               problem.hint, Severity.WARNING, problem.path, problem.subject)
