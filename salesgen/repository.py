@@ -82,17 +82,10 @@ def discover(root: Path) -> list[tuple[str, str, Path]]:
 
 def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
     """Everything that can be known about one file from its own bytes."""
-    if path.is_symlink():
-        try:
-            target = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
-            return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
-                                                      "cannot read the file: it is a symbolic link loop",
-                                                      "Replace the link with the file itself.")], False)
-        if not target.is_relative_to(root.resolve()):
-            return Document(rel, kind, None, [Problem(
-                rel, 1, 1, "file-outside-root", "file is a link to a place outside the repository",
-                "Copy the file into the repository instead of linking to it.")], False)
+    if path.is_symlink():  # linked folders are checked once per folder by load_repository
+        outside = outside_root(root.resolve(), rel, kind, path)
+        if outside is not None:
+            return outside
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # reading a named pipe would block forever
@@ -106,6 +99,25 @@ def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
         return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
                                                   "Check the file's permissions.")], False)
     return check_bytes(data, rel, kind)
+
+
+def outside_root(resolved_root: Path, rel: str, kind: str, path: Path) -> Document | None:
+    """The problem of a file that is, through any link on its path, outside the repository.
+
+    Every component counts, not only the file: deals/ itself (or a subfolder) may be a
+    link to a folder elsewhere, whose files are regular files.
+    """
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
+                                                  "cannot read the file: it is a symbolic link loop",
+                                                  "Replace the link with the file itself.")], False)
+    if target.is_relative_to(resolved_root):
+        return None
+    return Document(rel, kind, None, [Problem(
+        rel, 1, 1, "file-outside-root", "file is a link, or in a linked folder, outside the repository",
+        "Copy the file into the repository instead of linking to it.")], False)
 
 
 def check_bytes(data: bytes, rel: str, kind: str) -> Document:
@@ -147,8 +159,15 @@ def load_repository(root: Path, reader: Reader = read_document) -> Repository:
     if config is None or any(p.severity.value == "error" for p in config_problems):
         raise ConfigurationError(config_problems)
     repo = Repository(root=root, config=config)
+    resolved_root = root.resolve()
+    folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
     for rel, kind, path in discover(root):
-        repo.documents.append(reader(root, rel, kind, path))
+        # Checked here for every reader (a cache reader included), before any byte is read.
+        inside = folder_inside.get(path.parent)
+        if inside is None:
+            inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
+        outside = outside_root(resolved_root, rel, kind, path) if not inside or path.is_symlink() else None
+        repo.documents.append(outside or reader(root, rel, kind, path))
     build_model(repo)
     return repo
 
