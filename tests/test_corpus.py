@@ -49,6 +49,7 @@ class Case:
     expect: tuple  # of (rule, line)
     exit_code: int
     write: Callable[[Path], None]
+    others: tuple = ()  # other files the case may put errors in
 
     def __str__(self) -> str:  # pytest ids
         return self.name
@@ -126,7 +127,8 @@ def check_case(case: Case, tmp_path: Path) -> list[dict]:
     for rule, line in case.expect:
         assert (rule, case.place, line) in found, f"expected {rule} at {case.place}:{line}; got {sorted(found)}"
     errors = [p for p in problems if p.get("severity", "error") == "error"]
-    assert errors and {p["file"] for p in errors} == {case.place}, errors
+    files_with_errors = {p["file"] for p in errors}
+    assert case.place in files_with_errors and files_with_errors <= {case.place, *case.others}, errors
     assert not [p for p in problems if p["rule"] == "internal-error"]
     for problem in problems:  # a message is for a human: short, even when the input is huge
         assert len(problem.get("message", "")) < 1000 and len(problem.get("hint", "")) < 1000
@@ -209,6 +211,16 @@ def outside_file(path: Path) -> Path:
     return secret
 
 
+def folder_linked_outside(path: Path) -> None:
+    """deals/ itself is a link to a folder elsewhere, whose files are regular files."""
+    outside = path.parents[2] / "elsewhere"
+    (outside / "sub").mkdir(parents=True)
+    (outside / path.name).write_text("id: secret\naws_secret_access_key: SECRET-OUTSIDE-CONTENT\n", encoding="utf-8")
+    (outside / "sub" / "more.yaml").write_text("SECRET-OUTSIDE-CONTENT: 1\n", encoding="utf-8")
+    shutil.rmtree(path.parent)
+    os.symlink(outside, path.parent)
+
+
 MIB = 1024 * 1024
 DEEP = 10_000
 GENERATED = [
@@ -255,6 +267,8 @@ GENERATED = [
     Case("symlink-outside-repo", "deals/linked.yaml", (("file-outside-root", 1),), 1, symlink_to(outside_file)),
     Case("symlink-to-etc-passwd", "customers/passwd.yaml", (("file-outside-root", 1),), 1,
          symlink_to(lambda path: Path("/etc/passwd"))),
+    Case("deals-folder-linked-outside", "deals/secret.yaml", (("file-outside-root", 1),), 1, folder_linked_outside,
+         others=("deals/sub/more.yaml",)),
     Case("symlink-loop", "deals/loop.yaml", (("file-unreadable", 1),), 1, symlink_to(lambda path: path)),
     Case("symlink-dangling", "deals/dangling.yaml", (("file-unreadable", 1),), 1,
          symlink_to(lambda path: path.parent / "missing.yaml")),
@@ -268,8 +282,11 @@ def test_generated_input(case: Case, tmp_path: Path):
     if case.write.__class__ is type(os.symlink) and sys.platform == "win32":  # pragma: no cover
         pytest.skip("no symlinks or pipes")
     problems = check_case(case, tmp_path)
-    if case.name == "symlink-outside-repo":
+    if case.name in ("symlink-outside-repo", "deals-folder-linked-outside"):
         assert "SECRET-OUTSIDE-CONTENT" not in json.dumps(problems)
+    if case.others:
+        found = {(p["rule"], p["file"]) for p in problems}
+        assert {("file-outside-root", other) for other in case.others} <= found
 
 
 def test_a_file_of_exactly_the_size_limit_is_read(tmp_path: Path):
