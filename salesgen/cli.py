@@ -6,6 +6,8 @@ import sys
 import click
 
 from . import __version__
+from .commands.build import build
+from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
 from .commands.lint import lint
@@ -13,6 +15,7 @@ from .commands.move import move
 from .commands.new import new
 from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
+from .commands.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +32,8 @@ def cli():
 
 cli.add_command(lint)
 cli.add_command(rules_command)
+cli.add_command(build)
+cli.add_command(serve)
 cli.add_command(init)
 cli.add_command(new)
 cli.add_command(move)
@@ -36,6 +41,7 @@ cli.add_command(handover)
 cli.add_command(forecast)
 cli.add_command(funnel)
 cli.add_command(review)
+cli.add_command(generate)
 
 
 def main() -> None:
