@@ -1,0 +1,147 @@
+"""`salesgen build`: lint, then build the static site with MkDocs and the salesgen plugin."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .common import as_of_option, fail_usage, report_configuration, resolve_as_of, root_option, use_color
+
+PROTECTED = ("deals", "customers", "schemas", ".git", "salesgen")
+
+
+@click.command("build")
+@root_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site. Default: site_dir of mkdocs.yml, else site/ in the repository.")
+@as_of_option()
+@click.option("--include-sensitive", is_flag=True,
+              help="Publish contacts' personal notes and motives (left out by default).")
+@click.option("--allow-errors", is_flag=True, help="Build even when lint finds errors (they are listed on the site).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose):
+    """Build the pipeline site (dashboard, funnel, forecast, deals, customers, team, rules).
+
+    Lints first: errors stop the build unless --allow-errors; warnings appear on the
+    site's rules page. Uses the repository's mkdocs.yml when there is one, else a
+    built-in configuration. Only the site folder is written; a non-empty folder that
+    salesgen did not build is never cleaned.
+
+    Exit code: 0 built, 1 lint errors or a failed build, 2 usage or configuration error.
+
+    \b
+    Examples:
+      salesgen build
+      salesgen build --site-dir public --as-of 2026-12-31
+      salesgen build --include-sensitive --site-dir /srv/private-site
+    """
+    from ..config import load_config
+    from ..engine import lint
+    from ..output import FORMATTERS
+    from ..repository import ConfigurationError
+
+    if not root.is_dir():
+        fail_usage(f"no such directory: {root}")
+    config, _ = load_config(root)
+    as_of_date = resolve_as_of(as_of, config)
+    try:
+        result = lint(root, as_of_date)
+    except ConfigurationError as error:
+        report_configuration(error.problems)
+    if result.errors and not allow_errors:
+        click.echo(FORMATTERS["text"](result.errors, color=use_color()), nl=False, err=True)
+        click.echo(f"salesgen: {len(result.errors)} errors: the site was not built "
+                   "(fix them, or pass --allow-errors to publish them on the site)", err=True)
+        sys.exit(1)
+    _build_site(root, site_dir, result, include_sensitive, verbose)
+
+
+def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bool, verbose: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from ..site import mkdocs_config
+
+    _log_to_stderr(verbose)
+    try:
+        config = mkdocs_config.load(root, result.repo.config.title, site_dir)
+    except (ConfigurationError, Abort) as error:
+        fail_usage(f"mkdocs configuration: {error}")
+    plugin = config.plugins.get("salesgen")
+    if plugin is None:
+        fail_usage("mkdocs.yml does not enable the salesgen plugin: add `- salesgen` under `plugins:`")
+    target = Path(config.site_dir)
+    problem = unsafe_site_dir(target, root)
+    if problem:
+        fail_usage(problem)
+    plugin.config.root = str(root.resolve())
+    plugin.config.as_of = result.as_of.isoformat()
+    plugin.config.include_sensitive = include_sensitive
+    plugin.lint_result = result  # linted above: the plugin does not lint again
+    with _progress() as progress:
+        plugin.progress = progress
+        try:
+            mkdocs_build(config)
+        except (Abort, PluginError, ConfigurationError) as error:
+            click.echo(f"\nsalesgen: the site build failed: {error}", err=True)
+            sys.exit(1)
+    warnings = len(result.warnings)
+    click.echo(f"Built {len(plugin.specs)} pages into {target} (as of {result.as_of}); "
+               f"{len(result.errors)} errors and {warnings} warnings are listed on its rules page.")
+
+
+def unsafe_site_dir(target: Path, root: Path) -> str | None:
+    """Why ``target`` must not be (re)built into, or None when it is safe."""
+    from ..site.plugin import MARKER
+
+    target, root = target.resolve(), root.resolve()
+    if target == root or target in root.parents:
+        return f"the site folder {target} contains the repository; choose another --site-dir"
+    for name in PROTECTED:
+        guarded = root / name
+        if target == guarded or guarded in target.parents:
+            return f"the site folder {target} is inside {name}/; choose another --site-dir"
+    if target.exists() and not target.is_dir():
+        return f"{target} is a file, not a folder"
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        return (f"{target} is not empty and was not built by salesgen: refusing to replace its content "
+                "(empty it, or choose another --site-dir)")
+    return None
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_salesgen", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+        handler._salesgen = True
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+class _progress:
+    """A progress bar on stderr for builds of more than a few hundred pages."""
+
+    MIN_PAGES = 300
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.MIN_PAGES:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Writing pages", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

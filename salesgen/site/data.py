@@ -1,0 +1,188 @@
+"""Everything the pages show, computed once per build from the lint result.
+
+``SiteData`` holds the model, the problems and the analytics; the page builders only
+select and format from it. Figures that every index page needs are computed eagerly
+(one pass each over the deals); per-deal details are computed when that page renders.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+
+from ..analytics import cadence, forecast, funnel, kpi, periods
+from ..analytics.money import Converted, convert
+from ..analytics.probability import stage_of
+from ..config import Config
+from ..engine import LintResult
+from ..model import Customer, Deal
+from ..problem import Severity
+from .i18n import Strings
+
+GATE_RULES = frozenset({"stage-gate"})
+RECENT_DAYS = 90
+
+
+def deal_url(deal_id: str) -> str:
+    return f"deals/{deal_id}/"
+
+
+def customer_url(customer_id: str) -> str:
+    return f"customers/{customer_id}/"
+
+
+def rep_url(rep_id: str) -> str:
+    return f"team/{rep_id}/"
+
+
+class SiteData:
+    def __init__(self, result: LintResult, *, include_sensitive: bool = False):
+        self.result = result
+        self.repo = result.repo
+        self.config: Config = result.repo.config
+        self.as_of: dt.date = result.as_of
+        self.include_sensitive = include_sensitive
+        self.t = Strings(self.config.language)
+        self.deals: list[Deal] = sorted(self.repo.deals.values(), key=lambda d: d.id)
+        self.customers: list[Customer] = sorted(self.repo.customers.values(), key=lambda c: c.id)
+        self.stages = {d.id: stage_of(d, self.config) for d in self.deals}
+        self.problems = result.problems
+        self.problems_by_file: dict[str, list] = defaultdict(list)
+        for problem in self.problems:
+            self.problems_by_file[problem.file].append(problem)
+        self.deals_by_customer: dict[str, list[Deal]] = defaultdict(list)
+        self.deals_by_owner: dict[str, list[Deal]] = defaultdict(list)
+        for deal in self.deals:
+            self.deals_by_customer[deal.customer].append(deal)
+            self.deals_by_owner[deal.owner].append(deal)
+        self.file_pages = {d.file: deal_url(d.id) for d in self.deals}
+        self.file_pages.update({c.file: customer_url(c.id) for c in self.customers})
+
+    # ----------------------------------------------------------------- helpers
+    def label(self, label: dict | None) -> str:
+        return self.config.label(label)
+
+    def convert(self, totals: dict) -> Converted:
+        return convert(totals, self.config.currency, self.config.rates)
+
+    def rep_name(self, rep_id: str | None) -> str:
+        rep = self.config.reps.get(rep_id) if rep_id else None
+        return rep.name if rep else (rep_id or "")
+
+    def customer_name(self, customer_id: str) -> str:
+        customer = self.repo.customers.get(customer_id)
+        return customer.name if customer else customer_id
+
+    def is_open(self, deal: Deal) -> bool:
+        stage = self.stages[deal.id]
+        return stage is not None and stage.outcome is None
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    # ----------------------------------------------------------------- analytics, computed once
+    @functools.cached_property
+    def by_stage(self):
+        return funnel.by_stage(self.deals, self.config)
+
+    @functools.cached_property
+    def by_state(self):
+        return funnel.by_state(self.deals, self.config)
+
+    @functools.cached_property
+    def open_totals(self):
+        return funnel.open_totals(self.deals, self.config)
+
+    @functools.cached_property
+    def conversion(self) -> dict:
+        return {pid: funnel.conversion(self.deals, p, self.as_of) for pid, p in self.config.pipelines.items()}
+
+    @functools.cached_property
+    def forecast_months(self):
+        return forecast.by_period(self.deals, self.config, "month")
+
+    @functools.cached_property
+    def forecast_quarters(self):
+        return forecast.by_period(self.deals, self.config, "quarter")
+
+    @functools.cached_property
+    def forecast_reps(self):
+        return forecast.by_rep(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def quarters(self) -> list[tuple[str, dt.date, dt.date]]:
+        """(key, start, end) of this quarter and the next one."""
+        start, end = periods.quarter_bounds(self.as_of)
+        following = periods.next_quarter_start(self.as_of)
+        next_start, next_end = periods.quarter_bounds(following)
+        return [(periods.quarter(start), start, end), (periods.quarter(next_start), next_start, next_end)]
+
+    @functools.cached_property
+    def review(self) -> dict:
+        return cadence.review_list(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def needing_follow_up(self) -> list:
+        items = [item for items in self.review.values() for item in items if item.needs_attention]
+        return sorted(items, key=cadence.urgency)
+
+    @functools.cached_property
+    def gate_violations(self) -> list:
+        return [p for p in self.problems if p.rule in GATE_RULES]
+
+    @functools.cached_property
+    def recent_closed(self) -> list[tuple[Deal, object, dt.date]]:
+        """Won and lost deals closed in the last RECENT_DAYS days, newest first."""
+        since = self.as_of - dt.timedelta(days=RECENT_DAYS)
+        rows = []
+        for deal in self.deals:
+            stage = self.stages[deal.id]
+            if stage is None or stage.outcome is None:
+                continue
+            date = closed_on(deal, stage)
+            if since <= date <= self.as_of:
+                rows.append((deal, stage, date))
+        return sorted(rows, key=lambda r: (r[2], r[0].id), reverse=True)
+
+    def kpi_periods(self) -> list[tuple[str, dt.date, dt.date]]:
+        """(label, start, end): this quarter, the previous quarter, the year to date."""
+        t = self.t
+        start, end = periods.quarter_bounds(self.as_of)
+        prev_start, prev_end = periods.quarter_bounds(start - dt.timedelta(days=1))
+        year_start, _ = periods.year_bounds(self.as_of)
+        return [(t("kpi.this_quarter", period=periods.quarter(start)), start, min(end, self.as_of)),
+                (t("kpi.previous_quarter", period=periods.quarter(prev_start)), prev_start, prev_end),
+                (t("kpi.year", year=self.as_of.year), year_start, self.as_of)]
+
+    @functools.cached_property
+    def kpis(self) -> list[tuple[str, dict]]:
+        return [(label, kpi.milestones(self.deals, self.config, start, end)) for label, start, end in self.kpi_periods()]
+
+    @functools.cached_property
+    def handover(self) -> list[tuple[str, object, str, str]]:
+        """(kind, item, role, rep id) of open deals and accounts still held by reps who left."""
+        left = {rid for rid, rep in self.config.reps.items() if not rep.active}
+        rows = []
+        for customer in self.customers:
+            if customer.owner in left:
+                rows.append(("customer", customer, "owner", customer.owner))
+        for deal in self.deals:
+            if not self.is_open(deal):
+                continue
+            for role, rep_id in [("owner", deal.owner), *deal.team.items()]:
+                if rep_id in left:
+                    rows.append(("deal", deal, role, rep_id))
+        return rows
+
+
+def closed_on(deal: Deal, stage) -> dt.date:
+    """The day a won or lost deal closed: contract date (won), else its last entry into the stage."""
+    if stage.outcome == "won":
+        return forecast.close_date(deal, stage)
+    entries = [e.date for e in deal.stage_history if e.stage == stage.id]
+    return max(entries) if entries else deal.expected_close

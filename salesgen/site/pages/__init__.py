@@ -1,0 +1,51 @@
+"""The pages of the site: what each one shows, and where it lives (URLs are part of the contract).
+
+``pages(data)`` lists every page as a ``PageSpec``; nothing is rendered until the
+plugin asks a spec for its HTML, one page at a time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..data import SiteData
+
+
+@dataclass
+class PageSpec:
+    src_uri: str  # e.g. deals/<id>/index.md
+    title: str  # plain text (escaped by the plugin)
+    render: Callable[[], str]  # the page body, HTML
+    summary: Callable[[], str]  # what the search index gets: a short HTML text
+    toc: list = field(default_factory=list)  # (anchor id, plain-text title)
+    in_nav: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.src_uri[: -len("index.md")]
+
+    @property
+    def root(self) -> str:
+        """The relative path from this page to the site root."""
+        return "../" * self.url.count("/")
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    from . import customers, deals, overview, rules, team
+
+    specs: list[PageSpec] = []
+    specs += overview.pages(data)
+    specs += deals.pages(data)
+    specs += customers.pages(data)
+    specs += team.pages(data)
+    specs += rules.pages(data)
+    return specs
+
+
+def nav(data: SiteData) -> list[dict]:
+    """The navigation: the index pages only, never one entry per deal (Material repeats it on every page)."""
+    t = data.t
+    return [{t("nav.dashboard"): "index.md"}, {t("nav.funnel"): "funnel/index.md"},
+            {t("nav.forecast"): "forecast/index.md"}, {t("nav.deals"): "deals/index.md"},
+            {t("nav.customers"): "customers/index.md"}, {t("nav.team"): "team/index.md"},
+            {t("nav.rules"): "rules/index.md"}]

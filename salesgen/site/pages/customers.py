@@ -1,0 +1,85 @@
+"""The customers index (ranked by scorecard) and one page per customer at ``customers/<id>/``."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from markupsafe import escape
+
+from ...analytics import stakeholders
+from ...analytics.funnel import Bucket
+from ...analytics.scorecard import scorecard
+from ...model import Customer
+from .. import svg
+from ..data import SiteData, customer_url, deal_url, rep_url
+from ..render import render
+from ..sensitive import contact_sensitive_fields
+from . import PageSpec
+from .people import org_people
+
+ACCOUNT_TYPES = ("organization", "interest", "intent", "customer")
+CONTACT_FIELDS = ("title", "department", "level", "function", "reports_to", "phone", "mobile", "email", "wechat",
+                  "notes", "motives")
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    t = data.t
+    specs = [PageSpec("customers/index.md", t("nav.customers"), lambda: render_index(data),
+                      lambda: f"<h1>{escape(t('nav.customers'))}</h1>", in_nav=True)]
+    for customer in data.customers:
+        specs.append(customer_page(data, customer))
+    return specs
+
+
+def customer_page(data: SiteData, customer: Customer) -> PageSpec:
+    t = data.t
+    toc = [("scorecard", t("cust.scorecard")), ("org-chart", t("cust.org_chart")), ("contacts", t("cust.contacts"))]
+    if customer.raw.get("buying_process"):
+        toc.append(("buying-process", t("cust.buying_process")))
+    toc.append(("deals", t("cust.deals")))
+    spec = PageSpec(f"{customer_url(customer.id)}index.md", customer.name, lambda: "", lambda: "", toc)
+    spec.render = lambda: render_customer(data, customer, spec.root)
+    spec.summary = lambda: (f"<h1>{escape(customer.name)}</h1><p>"
+                            f"{escape(' · '.join(filter(None, [customer.raw.get('industry'), customer.raw.get('region'), data.rep_name(customer.owner)])))}"
+                            f"</p>")
+    return spec
+
+
+def open_bucket(data: SiteData, customer_id: str) -> Bucket:
+    bucket = Bucket()
+    for deal in data.deals_by_customer.get(customer_id, ()):
+        if data.is_open(deal):
+            bucket.add(deal, data.stages[deal.id])
+    return bucket
+
+
+def render_index(data: SiteData) -> str:
+    rows = []
+    for customer in data.customers:
+        card = scorecard(customer.evaluation, data.config.weights)
+        rows.append({"customer": customer, "score": card.rounded, "open": open_bucket(data, customer.id)})
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or Decimal(0)), r["customer"].name))
+    return render("customers.html", t=data.t, root="../", d=data, rows=rows, customer_url=customer_url,
+                  rep_url=rep_url)
+
+
+def render_customer(data: SiteData, customer: Customer, root: str) -> str:
+    t = data.t
+    deals = data.deals_by_customer.get(customer.id, [])
+    open_deals = [deal for deal in deals if data.is_open(deal)]
+    records = stakeholders.merged_roles(open_deals)
+    flagged = {cid for deal in open_deals for _, cid in stakeholders.red_flags(deal, customer) if cid}
+    people = org_people(data, customer, records, flagged)
+    hidden = set() if data.include_sensitive else set(contact_sensitive_fields())
+    fields = [f for f in CONTACT_FIELDS if f not in hidden]
+    contacts = [{"contact": c, "raw": c.raw, "record": records.get(c.id)} for c in customer.contacts.values()]
+    names = {c.id: c.name for c in customer.contacts.values()}
+    deal_rows = []
+    for deal in deals:
+        stage = data.stages[deal.id]
+        deal_rows.append({"deal": deal, "stage": data.label(stage.label) if stage else deal.stage,
+                          "outcome": stage.outcome if stage else None})
+    return render("customer.html", t=t, root=root, d=data, customer=customer,
+                  card=scorecard(customer.evaluation, data.config.weights), types=ACCOUNT_TYPES,
+                  org_svg=svg.org_chart(people, t("cust.org_chart")), contacts=contacts, fields=fields,
+                  sensitive_hidden=bool(hidden), names=names, deals=deal_rows, deal_url=deal_url, rep_url=rep_url,
+                  open=open_bucket(data, customer.id))

@@ -1,0 +1,171 @@
+"""The deals index and one page per deal at ``deals/<id>/``."""
+from __future__ import annotations
+
+from markupsafe import escape
+
+from ... import criteria
+from ...analytics import assessment, stakeholders
+from ...analytics.probability import probability, value, weighted
+from ...model import Deal
+from .. import svg
+from ..data import SiteData, closed_on, customer_url, deal_url, rep_url
+from ..render import number, render
+from . import PageSpec
+from .people import org_people
+
+DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "assessment", "timeline",
+                 "approvals", "waivers", "problems")
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    t = data.t
+    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data),
+                      lambda: f"<h1>{escape(t('nav.deals'))}</h1>", in_nav=True)]
+    for deal in data.deals:
+        specs.append(deal_page(data, deal))
+    return specs
+
+
+def deal_page(data: SiteData, deal: Deal) -> PageSpec:
+    t = data.t
+    titles = {"path": t("deal.path"), "checklist": t("deal.checklist"), "team": t("deal.team"),
+              "buying-centre": t("deal.buying_centre"), "competitors": t("deal.competitors"),
+              "assessment": t("deal.assessment"), "timeline": t("deal.timeline"), "approvals": t("deal.approvals"),
+              "waivers": t("deal.waivers"), "problems": t("deal.problems")}
+    sections = [s for s in DEAL_SECTIONS if _has_section(data, deal, s)]
+    spec = PageSpec(f"{deal_url(deal.id)}index.md", deal.name, lambda: "", lambda: "",
+                    [(s, titles[s]) for s in sections])
+    spec.render = lambda: render_deal(data, deal, spec.root, sections)
+    spec.summary = lambda: deal_summary(data, deal)
+    return spec
+
+
+def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
+    if section in ("path", "checklist", "team", "timeline"):
+        return data.stages[deal.id] is not None or section in ("team", "timeline")
+    if section == "buying-centre":
+        return bool(deal.stakeholders)
+    if section == "problems":
+        return bool(data.problems_by_file.get(deal.file))
+    return bool(deal.get(section))
+
+
+def deal_summary(data: SiteData, deal: Deal) -> str:
+    """Searchable text: name, customer, owner, stage, amount."""
+    stage = data.stages[deal.id]
+    facts = [data.customer_name(deal.customer), data.rep_name(deal.owner),
+             data.label(stage.label) if stage else deal.stage, f"{number(deal.amount)} {deal.currency}"]
+    return f"<h1>{escape(deal.name)}</h1><p>{escape(' · '.join(facts))}</p>"
+
+
+def index_rows(data: SiteData) -> dict:
+    """open / won / lost rows of the deals index, open deals in pipeline and stage order."""
+    groups: dict = {"open": [], "won": [], "lost": []}
+    order = {(pid, s.id): (pi, s.index) for pi, (pid, p) in enumerate(data.config.pipelines.items()) for s in p.stages}
+    for deal in data.deals:
+        stage = data.stages[deal.id]
+        group = "open" if stage is None or stage.outcome is None else stage.outcome
+        row = {"deal": deal, "stage": stage, "stage_label": data.label(stage.label) if stage else deal.stage,
+               "probability": probability(deal, stage) if stage else None,
+               "weighted": weighted(deal, stage) if stage else None,
+               "value": value(deal, stage) if stage else deal.amount,
+               "closed": closed_on(deal, stage) if stage and stage.outcome else None,
+               "owner": data.rep_name(deal.owner), "customer": data.customer_name(deal.customer)}
+        groups[group].append(row)
+    groups["open"].sort(key=lambda r: (order.get((r["deal"].pipeline, r["deal"].stage), (99, 99)),
+                                       r["deal"].expected_close, r["deal"].id))
+    for key in ("won", "lost"):
+        groups[key].sort(key=lambda r: (r["closed"], r["deal"].id), reverse=True)
+    return groups
+
+
+def render_index(data: SiteData) -> str:
+    groups = index_rows(data)
+    return render("deals.html", t=data.t, root="../", groups=groups, d=data, deal_url=deal_url,
+                  customer_url=customer_url, rep_url=rep_url)
+
+
+def stage_path(data: SiteData, deal: Deal) -> list[dict]:
+    """Seller stages in order with the aligned buyer stage under each, and where the deal and buyer stand."""
+    pipeline = data.config.pipelines[deal.pipeline]
+    stage = data.stages[deal.id]
+    buyer_labels = dict(pipeline.buyer_stages)
+    reached = {e.stage for e in deal.stage_history}
+    steps = []
+    for s in pipeline.stages:
+        if s.outcome == "lost" and stage.outcome != "lost":
+            continue
+        if stage.outcome == "lost":
+            state = "current" if s.id == stage.id else ("done" if s.id in reached else "skipped")
+        else:
+            state = "current" if s.id == stage.id else ("done" if s.index < stage.index else "future")
+        steps.append({"label": data.label(s.label), "state": state, "probability": s.probability,
+                      "buyer": data.label(buyer_labels.get(s.buyer_stage)) if s.buyer_stage else "",
+                      "buyer_here": bool(deal.buyer_stage) and s.buyer_stage == deal.buyer_stage})
+    return steps
+
+
+def checklist(data: SiteData, deal: Deal) -> list[dict]:
+    pipeline = data.config.pipelines[deal.pipeline]
+    stage = data.stages[deal.id]
+    customer = data.repo.customers.get(deal.customer)
+    evidence = deal.get("evidence") or []
+    rows = []
+    for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of):
+        if not statuses:
+            continue
+        items = []
+        for status in statuses:
+            record = evidence[status.evidence_index] if status.evidence_index is not None else None
+            state = ("evidenced" if status.how == "evidence" else "met") if status.met else "missing"
+            items.append({"label": data.label(status.criterion.label), "id": status.criterion.id, "state": state,
+                          "description": data.label(status.criterion.description), "evidence": record,
+                          "kind": status.criterion.kind})
+        rows.append({"stage": data.label(s.label), "required": stage.outcome != "lost" and s.index < stage.index,
+                     "current": s.id == stage.id, "criteria": items})
+    return rows
+
+
+def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
+    t = data.t
+    stage = data.stages[deal.id]
+    customer = data.repo.customers.get(deal.customer)
+    ctx = {"t": t, "root": root, "d": data, "deal": deal, "stage": stage, "customer": customer,
+           "sections": sections, "deal_url": deal_url, "customer_url": customer_url, "rep_url": rep_url}
+    if stage is not None:
+        ctx.update(probability=probability(deal, stage), weighted=weighted(deal, stage), value=value(deal, stage),
+                   pipeline=data.config.pipelines[deal.pipeline], path=stage_path(data, deal),
+                   checklist=checklist(data, deal),
+                   closed=closed_on(deal, stage) if stage.outcome else None)
+    team = [("owner", deal.owner)] + list(deal.team.items())
+    ctx["team"] = [{"role": role, "rep": rep_id, "name": data.rep_name(rep_id),
+                    "left": rep_id in data.config.reps and not data.config.reps[rep_id].active} for role, rep_id in team]
+    if "buying-centre" in sections:
+        flags = stakeholders.red_flags(deal, customer)
+        ctx["flags"] = [t(f"flag.{code}", name=_contact_name(customer, cid)) for code, cid in flags]
+        flagged = {cid for _, cid in flags if cid}
+        people = org_people(data, customer, {s["contact"]: s for s in deal.stakeholders}, flagged, only_related=True)
+        ctx["org_svg"] = svg.org_chart(people, t("deal.buying_centre"))
+        ctx["holders"] = [{"entry": s, "contact": customer.contacts.get(s["contact"]) if customer else None,
+                           "flagged": s["contact"] in flagged} for s in deal.stakeholders]
+    if "assessment" in sections:
+        result = assessment.assess(deal)
+        ctx["assessment"] = result
+        if result.complete:
+            ctx["matrix_svg"] = svg.matrix([svg.Point(deal.name, float(result.feasibility),
+                                                      float(result.attractiveness), radius=9)],
+                                           t("deal.assessment"), t("assess.feasibility"), t("assess.attractiveness"),
+                                           {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")},
+                                           size=340)
+    ctx["activities"] = sorted(deal.activities, key=lambda a: (a.date, a.index), reverse=True)
+    ctx["contact_names"] = {cid: c.name for cid, c in customer.contacts.items()} if customer else {}
+    ctx["waivers"] = [{"w": w, "expired": w["until"] < data.as_of.isoformat()} for w in deal.get("waivers") or ()]
+    ctx["problems"] = data.problems_by_file.get(deal.file, [])
+    return render("deal.html", **ctx)
+
+
+def _contact_name(customer, contact_id: str) -> str:
+    if not contact_id:
+        return ""
+    contact = customer.contacts.get(contact_id) if customer else None
+    return contact.name if contact else contact_id

@@ -1,0 +1,168 @@
+"""The dashboard (site root), the funnel page and the forecast page."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from markupsafe import escape
+
+from ...analytics.forecast import CATEGORIES
+from ...analytics.funnel import OPEN_STATES, Bucket
+from ...analytics.money import Totals
+from .. import svg
+from ..data import SiteData, customer_url, deal_url, rep_url
+from ..render import compact, number, render
+from . import PageSpec
+
+OPEN_CATEGORIES = ("pipeline", "best_case", "commit")
+STACK_ORDER = ("closed", "commit", "best_case", "pipeline")
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    t = data.t
+
+    def heading(key):
+        return lambda: f"<h1>{escape(t(key))}</h1>"
+
+    return [
+        PageSpec("index.md", t("nav.dashboard"), lambda: render_dashboard(data), heading("nav.dashboard"),
+                 [("follow-up", t("dash.follow_up")), ("gate", t("dash.gate")), ("recent", t("dash.recent"))],
+                 in_nav=True),
+        PageSpec("funnel/index.md", t("nav.funnel"), lambda: render_funnel(data), heading("nav.funnel"),
+                 [("states", t("funnel.states")), ("stages", t("funnel.by_stage")),
+                  ("conversion", t("funnel.conversion"))], in_nav=True),
+        PageSpec("forecast/index.md", t("nav.forecast"), lambda: render_forecast(data), heading("nav.forecast"),
+                 [("quarters", t("fc.by_quarter")), ("months", t("fc.by_month")), ("reps", t("fc.by_rep")),
+                  ("currencies", t("fc.by_currency"))], in_nav=True),
+    ]
+
+
+def common(data: SiteData, root: str) -> dict:
+    return {"t": data.t, "root": root, "d": data, "deal_url": deal_url, "customer_url": customer_url,
+            "rep_url": rep_url, "rates_note": rates_note(data)}
+
+
+def rates_note(data: SiteData) -> str:
+    rates = ", ".join(f"1 {cur} = {rate} {data.config.currency}" for cur, rate in sorted(data.config.rates.items()))
+    return data.t("rates_note", currency=data.config.currency, rates=rates or data.t("rates_none"))
+
+
+def as_float(data: SiteData, totals: dict) -> float:
+    """A total in the reporting currency, as a float for drawing only (unconvertible amounts are left out)."""
+    return float(data.convert(totals).total)
+
+
+def state_funnel(data: SiteData, states: dict, title: str, width: float = 640) -> str:
+    t = data.t
+    steps = []
+    for state in OPEN_STATES:
+        bucket = states.get(state) or Bucket()
+        converted = data.convert(bucket.amount)
+        detail = f"{bucket.count} · {number(converted.total)} {converted.currency}"
+        steps.append(svg.FunnelStep(state, t(f"state.{state}"), detail, float(converted.total)))
+    return svg.funnel(steps, title, width)
+
+
+def period_rows(data: SiteData, table: dict) -> list[dict]:
+    rows = []
+    for period, row in table.items():
+        weighted, unweighted = Totals(), Totals()
+        for cat in CATEGORIES:
+            weighted.merge(row[cat].weighted)
+            unweighted.merge(row[cat].amount)
+        rows.append({"period": period, "cells": {c: data.convert(row[c].amount) for c in CATEGORIES},
+                     "counts": {c: row[c].count for c in CATEGORIES},
+                     "weighted": data.convert(weighted), "unweighted": data.convert(unweighted), "row": row})
+    return rows
+
+
+def period_chart(data: SiteData, rows: list[dict], title: str) -> str:
+    t = data.t
+    stacks = [svg.Stack(r["period"], {c: float(r["cells"][c].total) for c in CATEGORIES},
+                        float(r["weighted"].total), compact(r["unweighted"].total, data.config.language))
+              for r in rows]
+    return svg.stacked_bars(stacks, STACK_ORDER, {c: t(f"cat.{c}") for c in CATEGORIES}, title,
+                            marker_label=t("fc.weighted_total"))
+
+
+def quarter_windows(data: SiteData) -> list[dict]:
+    from ...analytics import forecast
+
+    out = []
+    for key, start, end in data.quarters:
+        row = forecast.window(data.deals, data.config, start, end)
+        closed = data.convert(row["closed"].amount)
+        weighted_open = Totals()
+        for cat in OPEN_CATEGORIES:
+            weighted_open.merge(row[cat].weighted)
+        weighted_open = data.convert(weighted_open)
+        total = Totals().merge(row["closed"].amount)  # the forecast: closed plus weighted open
+        for cat in OPEN_CATEGORIES:
+            total.merge(row[cat].weighted)
+        out.append({"period": key, "start": start, "end": end, "row": row, "closed": closed,
+                    "weighted_open": weighted_open, "forecast": data.convert(total),
+                    "commit": data.convert(row["commit"].amount)})
+    return out
+
+
+def render_dashboard(data: SiteData) -> str:
+    t = data.t
+    windows = quarter_windows(data)
+    open_totals = data.open_totals
+    stacks = []
+    for w in windows:
+        cells = {c: data.convert(w["row"][c].amount).total for c in CATEGORIES}
+        stacks.append(svg.Stack(w["period"], {c: float(v) for c, v in cells.items()}, float(w["forecast"].total),
+                                compact(sum(cells.values()), data.config.language)))
+    quarter_svg = svg.stacked_bars(stacks, STACK_ORDER, {c: t(f"cat.{c}") for c in CATEGORIES}, t("dash.quarters"),
+                                   marker_label=t("fc.weighted_total"))
+    return render("dashboard.html", **common(data, ""), open_amount=data.convert(open_totals.amount),
+                  open_weighted=data.convert(open_totals.weighted), open_count=open_totals.count, windows=windows,
+                  funnel_svg=state_funnel(data, data.by_state, t("dash.funnel"), 440), quarter_svg=quarter_svg,
+                  follow_up=data.needing_follow_up, gate=data.gate_violations, recent=data.recent_closed)
+
+
+def render_funnel(data: SiteData) -> str:
+    t = data.t
+    pipelines = []
+    for pid, rows in data.by_stage.items():
+        pipeline = data.config.pipelines[pid]
+        open_bucket = Bucket()
+        for row in rows:
+            if row.stage.outcome is None:
+                open_bucket.count += row.bucket.count
+                open_bucket.amount.merge(row.bucket.amount)
+                open_bucket.weighted.merge(row.bucket.weighted)
+        bars = [svg.HBar(data.label(r.stage.label), as_float(data, r.bucket.weighted),
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
+                         secondary=as_float(data, r.bucket.amount)) for r in rows if r.stage.outcome is None]
+        pipelines.append({"pipeline": pipeline, "rows": rows, "open": open_bucket,
+                          "svg": svg.hbars(bars, data.label(pipeline.label), label_w=230),
+                          "conversion": data.conversion.get(pid, [])})
+    states = [{"state": s, "bucket": data.by_state.get(s) or Bucket()} for s in OPEN_STATES]
+    return render("funnel.html", **common(data, "../"), pipelines=pipelines, states=states,
+                  funnel_svg=state_funnel(data, data.by_state, t("funnel.states")))
+
+
+def render_forecast(data: SiteData) -> str:
+    t = data.t
+    quarters = period_rows(data, data.forecast_quarters)
+    months = period_rows(data, data.forecast_months)
+    reps = data.forecast_reps
+    rep_bars = [svg.HBar(r.rep.name, float(r.closed.total), f"{number(r.forecast)} / {number(r.quota)}"
+                         if r.quota is not None else number(r.forecast),
+                         color=svg.CATEGORY_COLORS["closed"], href=f"../{rep_url(r.rep.id)}",
+                         secondary=float(r.forecast), target=float(r.quota) if r.quota else None) for r in reps]
+    currencies = sorted({cur for row in data.forecast_quarters.values() for b in row.values() for cur in b.amount})
+    per_currency = []
+    for period, row in data.forecast_quarters.items():
+        for cur in currencies:
+            if not any(cur in row[c].amount for c in CATEGORIES):
+                continue
+            per_currency.append({"period": period, "currency": cur,
+                                 "cells": {c: row[c].amount.get(cur, Decimal(0)) for c in CATEGORIES},
+                                 "weighted": sum((row[c].weighted.get(cur, Decimal(0)) for c in CATEGORIES), Decimal(0))})
+    return render("forecast.html", **common(data, "../"), quarters=quarters, months=months, reps=reps,
+                  categories=CATEGORIES, quarter_svg=period_chart(data, quarters, t("fc.by_quarter")),
+                  month_svg=period_chart(data, months, t("fc.by_month")),
+                  rep_svg=svg.hbars(rep_bars, t("fc.by_rep")), per_currency=per_currency, year=data.as_of.year)

@@ -1,0 +1,35 @@
+"""Rules and data quality: the rule catalogue (from the rule docstrings) and the current problems."""
+from __future__ import annotations
+
+import functools
+
+import markdown
+from markupsafe import Markup, escape
+
+from ... import rules
+from ..data import SiteData
+from ..render import render
+from . import PageSpec
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    t = data.t
+    return [PageSpec("rules/index.md", t("nav.rules"), lambda: render_rules(data),
+                     lambda: f"<h1>{escape(t('nav.rules'))}</h1>",
+                     [("current", t("rules.current")), ("catalogue", t("rules.catalogue"))], in_nav=True)]
+
+
+@functools.lru_cache(maxsize=None)
+def rule_html(rule_id: str) -> Markup:
+    """A rule's documentation, rendered from its docstring (text of this package, not user data)."""
+    doc = (rules.REGISTRY[rule_id].__doc__ or "").strip()
+    body = doc.split("\n", 1)[1] if "\n" in doc else ""
+    return Markup(markdown.markdown(body, extensions=["fenced_code"], output_format="html"))
+
+
+def render_rules(data: SiteData) -> str:
+    levels = data.config.rule_levels
+    catalogue = [{"id": r.ID, "default": r.SEVERITY, "level": levels.get(r.ID, r.SEVERITY),
+                  "summary": rules.summary(r), "doc": rule_html(r.ID)} for r in rules.REGISTRY.values()]
+    problems = sorted(data.problems, key=lambda p: (p.severity.value != "error", p.file, p.line, p.rule))
+    return render("rules.html", t=data.t, root="../", d=data, catalogue=catalogue, problems=problems)

@@ -1,0 +1,95 @@
+"""The team index (with deals awaiting handover) and one page per rep at ``team/<rep id>/``."""
+from __future__ import annotations
+
+from markupsafe import escape
+
+from ...analytics import funnel, kpi
+from ...config import Rep
+from .. import svg
+from ..data import SiteData, customer_url, deal_url, rep_url
+from ..render import number, render
+from . import PageSpec
+
+
+def pages(data: SiteData) -> list[PageSpec]:
+    t = data.t
+    specs = [PageSpec("team/index.md", t("nav.team"), lambda: render_index(data),
+                      lambda: f"<h1>{escape(t('nav.team'))}</h1>",
+                      [("reps", t("team.rep")), ("handover", t("team.handover"))], in_nav=True)]
+    for rep in data.config.reps.values():
+        specs.append(rep_page(data, rep))
+    return specs
+
+
+def rep_page(data: SiteData, rep: Rep) -> PageSpec:
+    t = data.t
+    toc = [("review", t("team.review_list")), ("funnel", t("team.funnel")), ("kpi", t("team.kpi"))]
+    spec = PageSpec(f"{rep_url(rep.id)}index.md", rep.name, lambda: "", lambda: "", toc)
+    spec.render = lambda: render_rep(data, rep, spec.root)
+    spec.summary = lambda: f"<h1>{escape(rep.name)}</h1><p>{escape(rep.title)}</p>"
+    return spec
+
+
+def rep_rows(data: SiteData) -> list[dict]:
+    forecasts = {f.rep.id: f for f in data.forecast_reps}
+    rows = []
+    for rep in data.config.reps.values():
+        open_bucket = funnel.open_totals(data.deals_by_owner.get(rep.id, ()), data.config)
+        review = data.review.get(rep.id, [])
+        rows.append({"rep": rep, "open": open_bucket, "forecast": forecasts.get(rep.id),
+                     "attention": sum(1 for item in review if item.needs_attention)})
+    return rows
+
+
+def render_index(data: SiteData) -> str:
+    return render("team.html", t=data.t, root="../", d=data, rows=rep_rows(data), handover=data.handover,
+                  deal_url=deal_url, customer_url=customer_url, rep_url=rep_url)
+
+
+def kpi_table(data: SiteData, rep_id: str) -> list[dict]:
+    """One row per KPI of every pipeline the rep has deals in: label, milestone, count per period."""
+    t = data.t
+    pipelines = [p for p in data.config.pipelines.values()
+                 if any(d.pipeline == p.id for d in data.deals_by_owner.get(rep_id, ()))]
+    rows, seen = [], set()
+    for pipeline in pipelines:
+        for column in kpi.columns(pipeline):
+            if column.key in seen:
+                continue
+            seen.add(column.key)
+            if column.stage is None:
+                label, note = t(f"kpi.{column.key}"), ""
+            else:
+                stage = pipeline.stage(column.stage)
+                before = pipeline.stages[stage.index - 1]
+                label = t("kpi.entered", stage=data.label(stage.label))
+                note = data.label(before.milestone)
+                if len(pipelines) > 1:
+                    label = f"{data.label(pipeline.label)}: {label}"
+            rows.append({"key": column.key, "label": label, "note": note,
+                         "counts": [table.get(rep_id, {}).get(column.key, 0) for _, table in data.kpis]})
+    return rows
+
+
+def render_rep(data: SiteData, rep: Rep, root: str) -> str:
+    t = data.t
+    deals = data.deals_by_owner.get(rep.id, [])
+    stage_rows = funnel.by_stage(deals, data.config)
+    charts = []
+    for pid, rows in stage_rows.items():
+        if not any(r.bucket.count for r in rows):
+            continue
+        pipeline = data.config.pipelines[pid]
+        bars = [svg.HBar(data.label(r.stage.label), float(data.convert(r.bucket.weighted).total),
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
+                         secondary=float(data.convert(r.bucket.amount).total))
+                for r in rows if r.stage.outcome is None]
+        charts.append({"pipeline": pipeline, "rows": rows, "svg": svg.hbars(bars, data.label(pipeline.label),
+                                                                             label_w=230)})
+    forecast = next((f for f in data.forecast_reps if f.rep.id == rep.id), None)
+    held = [row for row in data.handover if row[3] == rep.id]
+    return render("rep.html", t=t, root=root, d=data, rep=rep, review=data.review.get(rep.id, []), charts=charts,
+                  open=funnel.open_totals(deals, data.config), forecast=forecast,
+                  kpi_periods=[label for label, _ in data.kpis], kpis=kpi_table(data, rep.id), held=held,
+                  deal_url=deal_url, customer_url=customer_url, rep_url=rep_url)

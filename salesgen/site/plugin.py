@@ -1,0 +1,181 @@
+"""The ``salesgen`` MkDocs plugin: every page of the site, generated in memory from the YAML files.
+
+Registered as the ``salesgen`` entry point of ``mkdocs.plugins``, so a plain ``mkdocs
+build`` or ``mkdocs serve`` with ``plugins: [search, salesgen]`` builds the same site as
+``salesgen build``, and ``mkdocs serve`` reloads when a deal, a customer or
+salesgen.yaml changes.
+
+The build, event by event:
+
+- ``on_config``: lint the repository once (``engine.lint``: the model and the problems
+  in one pass), compute the analytics (``SiteData``), set the navigation to the index
+  pages only (never one entry per deal: Material repeats the nav on every page).
+- ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
+  rep pages are marked not-in-nav.
+- ``on_page_markdown`` / ``on_page_content``: a page's Markdown is empty; its title and
+  table of contents are set directly, and the search index gets a short summary.
+- ``on_page_context`` (after the search plugin): the page body is rendered from the
+  templates, just before the theme writes it, and released after. So the HTML of ten
+  thousand deals is never held at once, and Python-Markdown never re-parses it.
+
+Options (mkdocs.yml), each overridden by an environment variable that ``salesgen
+serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_of``
+(SALESGEN_AS_OF; default: ``as_of`` in salesgen.yaml, else today), ``include_sensitive``
+(SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal notes and motives
+stay out of the site).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import escape
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.plugins.salesgen")
+
+CSS_URI = "assets/salesgen.css"
+MARKER = ".salesgen-site"
+MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
+TRUE = ("1", "true", "yes", "on")
+
+
+class SalesgenConfig(base.Config):
+    root = c.Optional(c.Type(str))
+    as_of = c.Optional(c.Type(str))
+    include_sensitive = c.Type(bool, default=False)
+
+
+class SalesgenPlugin(BasePlugin[SalesgenConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.data = None
+        self.specs: dict = {}  # src_uri -> PageSpec
+        self.root: Path | None = None
+        self.progress: Callable[[int, int], None] | None = None  # (pages written, pages) for a progress bar
+        self.lint_result = None  # set by `salesgen build`, which has linted the same root at the same date
+        self.written = 0
+
+    # ------------------------------------------------------------------ configuration
+    def resolve_root(self, config) -> Path:
+        base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        value = os.environ.get("SALESGEN_ROOT") or self.config.root
+        return (base_dir / value).resolve() if value else base_dir.resolve()
+
+    def resolve_as_of(self, root: Path) -> dt.date:
+        from ..config import load_config
+
+        value = os.environ.get("SALESGEN_AS_OF") or self.config.as_of
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise PluginError(f"salesgen: as_of '{value}' is not a date (YYYY-MM-DD)") from None
+        repo_config, _ = load_config(root)
+        if repo_config is not None and repo_config.as_of is not None:
+            return repo_config.as_of
+        return dt.date.today()  # the site build, like the CLI, may read the clock
+
+    def include_sensitive(self) -> bool:
+        env = os.environ.get("SALESGEN_INCLUDE_SENSITIVE")
+        return env.lower() in TRUE if env is not None else bool(self.config.include_sensitive)
+
+    def on_config(self, config):
+        from ..engine import lint
+        from ..repository import ConfigurationError
+        from .data import SiteData
+        from .pages import nav, pages
+
+        self.root = self.resolve_root(config)
+        if not (self.root / "salesgen.yaml").is_file():
+            raise PluginError(f"salesgen: no salesgen.yaml in {self.root} (set `root:` of the salesgen plugin)")
+        as_of = self.resolve_as_of(self.root)
+        result = self.lint_result
+        if result is None or result.as_of != as_of or result.repo.root.resolve() != self.root:
+            try:
+                result = lint(self.root, as_of)
+            except ConfigurationError as error:
+                lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
+                raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
+        self.data = SiteData(result, include_sensitive=self.include_sensitive())
+        self.specs = {spec.src_uri: spec for spec in pages(self.data)}
+        if config.nav is None:
+            config.nav = nav(self.data)
+        if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
+            config.theme["language"] = "zh"
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        errors, warnings = len(result.errors), len(result.warnings)
+        log.info(f"salesgen: {len(self.specs)} pages from {len(self.data.deals)} deals and "
+                 f"{len(self.data.customers)} customers as of {as_of}; {errors} errors, {warnings} warnings")
+        if errors:
+            log.warning(f"salesgen: the data has {errors} lint errors; they are listed on the rules page "
+                        f"(run `salesgen lint` for details)")
+        return config
+
+    # ------------------------------------------------------------------ pages
+    def on_files(self, files: Files, *, config) -> Files:
+        # The site folder was just cleaned: mark it as ours, so that `salesgen build` may clean it next time.
+        Path(config.site_dir).mkdir(parents=True, exist_ok=True)
+        Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        self.written = 0
+        for uri, spec in self.specs.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                log.info(f"salesgen: the generated page {uri} replaces {existing.src_uri} from docs_dir")
+                files.remove(existing)
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content="", inclusion=inclusion))
+        if files.get_file_from_path(CSS_URI) is None:
+            css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
+            files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta["title"] = str(escape(spec.title))  # Material writes meta titles into <title> unescaped
+        page.meta["hide"] = ["navigation"]  # the tabs are the navigation; the page gets the width
+        return ""
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return html
+        page.toc = get_toc([{"level": 2, "id": anchor, "name": str(escape(title)), "children": []}
+                            for anchor, title in spec.toc])
+        return spec.summary()
+
+    @event_priority(-100)  # after the search plugin has indexed the summary
+    def on_page_context(self, context, *, page, config, nav):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            page.content = spec.render()
+        return context
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if page.file.src_uri in self.specs:
+            page.content = ""  # release the body: it is written, nothing reads it again
+            self.written += 1
+            if self.progress is not None:
+                self.progress(self.written, len(self.specs))
+        return output
+
+    # ------------------------------------------------------------------ serve and finish
+    def on_serve(self, server, *, config, builder):
+        for name in ("deals", "customers", "salesgen.yaml"):
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
