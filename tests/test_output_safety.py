@@ -1,0 +1,243 @@
+"""Hostile text renders as inert text on every page of the built site.
+
+``tests/data/hostile-repo`` is a lint-clean repository whose free-text fields (names,
+titles, notes, summaries, descriptions, competitor names, labels in salesgen.yaml...)
+carry ``<script>``, ``onerror=`` attributes, ``javascript:`` links, Markdown table and
+attribute-list breakers and Jinja syntax. It is built (with ``--include-sensitive``, so
+that the personal notes are rendered and checked too) and every HTML page, and every
+entry of the search index (Material inserts it into the page as HTML), is parsed:
+
+- no inline script holds a payload, no ``on*=`` attribute exists, no URL attribute
+  starts with ``javascript:``, no ``<img src=x>``, ``<iframe>`` or injected ``<style>``;
+- the payloads *are* on the pages, as text: '<script>alert("deal")</script>' is what a
+  reader sees (so the test cannot pass by the data being left out);
+- ``{{ 7*7 }}`` and ``{% raw %}`` are shown as typed, never evaluated (no "49");
+- a Markdown table breaker stays inside one text run, and Markdown in a summary is
+  not turned into headings, tables or links.
+
+The headless-browser test (tests/test_browser.py) runs the same site in Chromium.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen.cli import cli
+
+HERE = Path(__file__).resolve().parent
+HOSTILE = HERE / "data" / "hostile-repo"
+AS_OF = "2026-11-20"
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset",
+                  "cite", "longdesc", "ping"}
+DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+FORBIDDEN_TAGS = {"iframe", "frame", "object", "embed", "applet", "base"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Page(HTMLParser):
+    """Tags, attributes, inline scripts and styles, and runs of text of one HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list = []  # (tag, {attr: value})
+        self.scripts: list = []  # inline script text
+        self.styles: list = []
+        self.runs: list = []  # text between two tags
+        self.inside: list = []  # for each run, the tags open around it
+        self._raw: str | None = None
+        self._run: list = []
+        self._open: list = []
+
+    def handle_starttag(self, tag, attrs):
+        self._flush()
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+        if tag not in VOID:
+            self._open.append(tag)
+        if tag in ("script", "style"):
+            self._raw = tag
+            (self.scripts if tag == "script" else self.styles).append("")
+
+    def handle_startendtag(self, tag, attrs):
+        self._flush()
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag):
+        self._flush()
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+        if tag == self._raw:
+            self._raw = None
+
+    def handle_data(self, data):
+        if self._raw == "script":
+            self.scripts[-1] += data
+        elif self._raw == "style":
+            self.styles[-1] += data
+        else:
+            self._run.append(data)
+
+    def _flush(self):
+        if self._run:
+            self.runs.append("".join(self._run))
+            self.inside.append(frozenset(self._open))
+            self._run = []
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def normalized_url(value: str) -> str:
+    """What a browser makes of a URL attribute: control characters and spaces do not count."""
+    return re.sub(r"[\x00-\x20]+", "", value).lower()
+
+
+def violations(page: Page) -> list[str]:
+    found = []
+    for tag, attrs in page.tags:
+        if tag in FORBIDDEN_TAGS:
+            found.append(f"<{tag}> element")
+        if tag == "img" and attrs.get("src") == "x":
+            found.append("<img src=x> injected")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                found.append(f"<{tag} {name}={value!r}>: event-handler attribute")
+            if name in URL_ATTRIBUTES and normalized_url(value).startswith(DANGEROUS_SCHEMES):
+                found.append(f"<{tag} {name}={value!r}>: script URL")
+    for script in page.scripts:
+        if "alert(" in script:
+            found.append(f"inline script runs a payload: {script[:80]!r}")
+    for style in page.styles:
+        if "display:none" in style.replace(" ", ""):
+            found.append("an injected <style> element")
+    return found
+
+
+def build(root: Path, site: Path, *extra: str) -> None:
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--as-of", AS_OF,
+                                      *extra])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"build raised {type(result.exception).__name__}") from result.exception
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    if "build" not in cli.commands:  # pragma: no cover - until `salesgen build` exists
+        pytest.skip("no `salesgen build` yet")
+    base = tmp_path_factory.mktemp("hostile")
+    root = base / "repo"
+    shutil.copytree(HOSTILE, root)
+    build(root, base / "site", "--include-sensitive")
+    return base / "site"
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict:
+    return {path.relative_to(site).as_posix(): parse(path.read_text(encoding="utf-8"))
+            for path in sorted(site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def search_entries(site: Path) -> dict:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {f"search:{doc['location']}:{field}": parse(doc[field])
+            for doc in index["docs"] for field in ("title", "text")}
+
+
+def all_runs(pages: dict) -> list[str]:
+    return [run for page in pages.values() for run in page.runs]
+
+
+def test_the_hostile_repository_lints_clean():
+    result = CliRunner().invoke(cli, ["lint", "--root", str(HOSTILE), "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [p for p in json.loads(result.stdout) if p["severity"] == "error"] == []
+
+
+def test_every_page_is_built(pages: dict):
+    names = set(pages)
+    for expected in ("index.html", "deals/evil-corp-line/index.html", "deals/evil-corp-retrofit/index.html",
+                     "deals/evil-corp-spares/index.html", "customers/evil-corp/index.html",
+                     "team/li-lei/index.html"):
+        assert expected in names
+
+
+def test_no_page_runs_a_payload(pages: dict):
+    found = {name: violations(page) for name, page in pages.items()}
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_no_search_result_runs_a_payload(search_entries: dict):
+    """Material writes search titles and snippets into the page as HTML."""
+    assert search_entries
+    found = {name: violations(page) for name, page in search_entries.items()}
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_the_detector_catches_what_it_must():
+    """The control: the checks above do fail on the raw payloads."""
+    raw = ('<p><script>alert(1)</script><img src=x onerror=alert(1)><a href=" JaVa\tScRipt:alert(1)">x</a>'
+           '<a href="javascript&#58;alert(1)">y</a><iframe src=x></iframe>'
+           '<style>body{display: none}</style><svg onload=alert(1)></svg></p>')
+    found = violations(parse(raw))
+    assert len(found) == 8, found
+
+
+PAYLOADS_SHOWN_AS_TEXT = [
+    'Line <script>alert("deal")</script> <img src=x onerror=alert("deal-img")>',  # deal name
+    'Evil <script>alert("customer")</script> Corp',  # customer name
+    'Mallory <script>alert("contact")</script>',  # contact name
+    '<img src=x onerror=alert("contact-title")>',  # contact title
+    'Rival <script>alert("competitor")</script>',  # competitor name
+    'Summary <script>alert("activity")</script> [x](javascript:alert("activity-link")) {{ 7*7 }}',
+    'Retrofit [x](javascript:alert("won"))',  # a Markdown link in a deal name
+    'Li <script>alert("rep")</script> Lei',  # a rep name from salesgen.yaml
+    'SENSITIVE-NOTE <script>alert("notes")</script>',  # a personal note (built with --include-sensitive)
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS_SHOWN_AS_TEXT)
+def test_payloads_are_shown_as_typed(pages: dict, payload: str):
+    runs = all_runs(pages)
+    assert any(payload in run for run in runs), f"{payload!r} is not on any page as text"
+
+
+def test_jinja_is_never_evaluated(pages: dict):
+    runs = all_runs(pages)
+    assert any("Han {{ 7*7 }} Meimei" in run for run in runs)
+    assert any("Spares {{ 7*7 }} {% raw %} | a | b |" in run for run in runs)
+    assert not any("Han 49 Meimei" in run or "Spares 49" in run for run in runs)
+    assert not any(re.search(r"Evaluation 49\b", run) for run in runs)
+
+
+def test_markdown_in_data_stays_text(pages: dict):
+    customer = pages["customers/evil-corp/index.html"]
+    text = "\n".join(customer.runs)
+    # the summary's Markdown table and link are shown as typed, not rendered
+    assert '| <img src=x onerror=alert("summary-table")> | [x](javascript:alert("summary-link")) |' in text
+    assert '# Not a heading <script>alert("summary")</script>' in text
+    in_headings = [run for run, tags in zip(customer.runs, customer.inside)
+                   if tags & {"h1", "h2", "h3", "h4", "h5", "h6"}]
+    assert in_headings and not any("Not a heading" in run for run in in_headings)
+    in_tables = [run for run, tags in zip(customer.runs, customer.inside) if "table" in tags]
+    assert not any("summary-table" in run for run in in_tables)
+    # a table breaker in a name stays in one cell / one run of text
+    runs = all_runs(pages)
+    assert any("Zhao | a | b | Wei" in run for run in runs)
+    # the attr_list syntax `{: onclick=... }` never becomes an attribute (checked by the
+    # violations test) and is shown as typed
+    assert any('{: onclick="alert(1)" }' in run for run in runs)
