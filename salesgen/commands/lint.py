@@ -17,7 +17,15 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @as_of_option()
-def lint(paths, root, fmt, strict, as_of):
+@click.option("--changed", is_flag=True,
+              help="Report only problems in files changed against --base (committed since the branch left it, "
+                   "edited or untracked); cross-file checks still see the whole repository.")
+@click.option("--base", "base", metavar="REF", default=None,
+              help="Git ref --changed compares against. Default: origin/$GITHUB_BASE_REF in a GitHub "
+                   "pull-request job, else HEAD.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Do not read or write the lint cache (.salesgen-cache/).")
+def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
 
     PATHS narrow what is reported (files or folders); cross-file checks always see the
@@ -30,6 +38,7 @@ def lint(paths, root, fmt, strict, as_of):
       salesgen lint deals/temp-press-line.yaml
       salesgen lint --format github --strict
       salesgen lint --as-of 2026-12-31 --format json > problems.json
+      salesgen lint --changed --base origin/main --format github
     """
     from ..config import load_config
     from ..engine import lint as run_lint
@@ -41,12 +50,23 @@ def lint(paths, root, fmt, strict, as_of):
     for path in paths:
         if not path.exists():
             fail_usage(f"no such file or directory: {path}")
+    if base is not None and not changed:
+        fail_usage("--base needs --changed")
+    only = _changed_files(root, base) if changed else None
     config, _ = load_config(root)
+    from ..cache import LintCache
+    from ..repository import read_document
+
+    cache = None if no_cache else LintCache(root)
     try:
-        result = run_lint(root, resolve_as_of(as_of, config), paths)
+        result = run_lint(root, resolve_as_of(as_of, config), paths, reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    if cache is not None:
+        cache.save()
     problems = result.problems
+    if only is not None:
+        problems = result.problems = [p for p in problems if p.file in only]
     click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
@@ -54,3 +74,14 @@ def lint(paths, root, fmt, strict, as_of):
             handle.write(github_summary(problems))
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
+
+
+def _changed_files(root: Path, base):
+    """Relative paths to report on; None (everything) when salesgen.yaml itself changed."""
+    from ..gitdiff import GitError, changed_files
+
+    try:
+        changed = changed_files(root, base)
+    except GitError as error:
+        fail_usage(str(error))
+    return None if "salesgen.yaml" in changed else changed

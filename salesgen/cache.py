@@ -1,0 +1,248 @@
+"""The lint cache: per-file results (load + schema problems, positioned data) kept between runs.
+
+What a file contributes on its own (``repository.check_bytes``) is a pure function of
+its bytes, its path and kind, the tool and the schemas. The cache keeps that result,
+the ``Document``, keyed by the SHA-256 of those inputs, in ``.salesgen-cache/`` at the
+repository root; cross-file rules always run again on the cached models.
+
+Layout: a fixed number of shard files, each holding the entries of the files whose
+path hashes to it. A warm run reads every shard once; an edit rewrites only the shards
+of the files that changed (a pack of 10,000 deals rewritten on every edit would cost
+more than it saves, one file per entry costs 10,000 opens per run: see
+``tests/benchmarks/run_benchmarks.py`` for the measurements behind this).
+
+Every shard names the salt it was written under (format, salesgen version, a digest
+of the per-file checking code, Python/PyYAML/jsonschema versions, schema and config
+hashes) and carries a digest of its payload. A shard that is unreadable, truncated,
+written under another salt or fails its digest is ignored and rewritten. Entries are
+unpickled with an allow-list of classes, so a planted cache file cannot run code.
+Writes go to a temporary file and are renamed into place, so a reader never sees a
+half-written shard.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from .repository import MAX_FILE_BYTES, Document, check_bytes, read_document
+
+CACHE_DIR = ".salesgen-cache"
+FORMAT = 1
+SHARDS = 16
+MAGIC = b"salesgen-lint-cache\n"
+TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+       "# This file is a cache directory tag created by salesgen (the lint cache).\n"
+       "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+# Modules whose code decides a file's own problems: an edit to any of them invalidates the cache.
+_CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py")
+_ALLOWED = {
+    ("salesgen.repository", "Document"), ("salesgen.yamlsource", "Mapping"), ("salesgen.yamlsource", "Sequence"),
+    ("salesgen.yamlsource", "_rebuild_mapping"), ("salesgen.yamlsource", "_rebuild_sequence"),
+    ("salesgen.problem", "Problem"), ("salesgen.problem", "Severity"), ("decimal", "Decimal"),
+    ("copyreg", "_reconstructor"), ("copyreg", "__newobj__"), ("builtins", "dict"), ("builtins", "list"),
+    ("builtins", "object"), ("array", "array"), ("array", "_array_reconstructor"),
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"class {module}.{name} is not allowed in the lint cache")
+        return super().find_class(module, name)
+
+
+def salt(root: Path) -> str:
+    """What every entry depends on besides the file itself."""
+    import yaml
+
+    from . import __version__, schemas
+
+    digest = hashlib.sha256()
+    for part in (str(FORMAT), __version__, f"{sys.version_info[0]}.{sys.version_info[1]}", yaml.__version__,
+                 _package_version("jsonschema"), schemas.schema_hash()):
+        digest.update(part.encode() + b"\0")
+    here = Path(__file__).resolve().parent
+    for name in _CHECKING_MODULES:
+        digest.update(_read_or_empty(here / name))
+    digest.update(b"config\0" + _read_or_empty(root / "salesgen.yaml"))
+    return digest.hexdigest()
+
+
+def _package_version(name: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(name)
+    except Exception:  # pragma: no cover - an unusual installation
+        return "?"
+
+
+def _read_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def entry_key(data: bytes, rel: str, kind: str) -> bytes:
+    return hashlib.sha256(b"%s\0%s\0%s" % (rel.encode("utf-8", "surrogateescape"), kind.encode(), data)).digest()
+
+
+def shard_of(rel: str) -> int:
+    return hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()[0] % SHARDS
+
+
+class LintCache:
+    """Plug ``cache.reader`` into ``load_repository``/``engine.lint``, then call ``save()``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.folder = self.root / CACHE_DIR
+        self.salt = salt(self.root)
+        self._shards: dict[int, dict] = {}  # shard -> rel -> (key, Document), as read
+        self._seen: dict[int, dict] = {}  # shard -> rel -> (key, Document), this run
+        self._dirty: set[int] = set()
+        self.hits = 0
+        self.misses = 0
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def reader(self, root: Path, rel: str, kind: str, path: Path) -> Document:
+        """A ``repository.Reader``: the cached Document when the file is unchanged."""
+        try:
+            info = path.lstat()
+        except OSError:
+            return read_document(root, rel, kind, path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return read_document(root, rel, kind, path)  # links, pipes, huge files: not cached
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return read_document(root, rel, kind, path)
+        key = entry_key(data, rel, kind)
+        shard = shard_of(rel)
+        entries = self._load(shard)
+        cached = entries.get(rel)
+        if cached is not None and cached[0] == key:
+            self.hits += 1
+            document = cached[1]
+        else:
+            self.misses += 1
+            document = check_bytes(data, rel, kind)
+            self._dirty.add(shard)
+        self._seen.setdefault(shard, {})[rel] = (key, document)
+        return document
+
+    def _load(self, shard: int) -> dict:
+        entries = self._shards.get(shard)
+        if entries is None:
+            entries = self._shards[shard] = self._read_shard(shard)
+        return entries
+
+    def _read_shard(self, shard: int) -> dict:
+        path = self.folder / f"shard-{shard:02d}.pickle"
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return {}
+        entries = decode_shard(blob, self.salt)
+        if entries is None:
+            self._dirty.add(shard)  # corrupt or stale: rewrite it
+            return {}
+        return entries
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the shards that changed (new, edited, renamed or deleted files). Never raises."""
+        for shard in range(SHARDS):
+            current = self._seen.get(shard, {})
+            if shard not in self._dirty and set(current) == set(self._shards.get(shard, {})):
+                continue
+            try:
+                self._write_shard(shard, current)
+            except OSError:
+                return  # a read-only checkout: run without a cache
+
+    def _write_shard(self, shard: int, entries: dict) -> None:
+        self._prepare_folder()
+        path = self.folder / f"shard-{shard:02d}.pickle"
+        if not entries:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            return
+        atomic_write(path, encode_shard(entries, self.salt))
+
+    def _prepare_folder(self) -> None:
+        if (self.folder / "CACHEDIR.TAG").is_file():
+            return
+        self.folder.mkdir(exist_ok=True)
+        atomic_write(self.folder / "CACHEDIR.TAG", TAG.encode())
+        atomic_write(self.folder / ".gitignore", b"# created by salesgen: the lint cache is never committed\n*\n")
+
+
+def encode_shard(entries: dict, salt_value: str) -> bytes:
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    header = f"{salt_value} {hashlib.sha256(payload).hexdigest()}\n".encode()
+    return MAGIC + header + payload
+
+
+def decode_shard(blob: bytes, salt_value: str) -> dict | None:
+    """The entries of a shard, or None when it is not exactly what this salesgen wrote."""
+    if not blob.startswith(MAGIC):
+        return None
+    end = blob.find(b"\n", len(MAGIC))
+    if end < 0:
+        return None
+    try:
+        shard_salt, digest = blob[len(MAGIC):end].decode("ascii").split(" ")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    payload = memoryview(blob)[end + 1:]
+    if shard_salt != salt_value or hashlib.sha256(payload).hexdigest() != digest:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling builds millions of containers: the collector would rescan them all
+    try:
+        entries = _SafeUnpickler(io.BytesIO(payload)).load()
+    except Exception:
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    if not isinstance(entries, dict) or not all(
+            isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], Document) for v in entries.values()):
+        return None
+    return entries
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(handle, 0o644)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def clear(root: Path) -> None:
+    """Remove the cache folder (``salesgen lint --no-cache`` leaves it alone; this is for tests/tools)."""
+    import shutil
+
+    shutil.rmtree(Path(root) / CACHE_DIR, ignore_errors=True)

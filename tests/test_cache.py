@@ -1,0 +1,198 @@
+"""The lint cache: cached runs report exactly what a cold run reports, and a bad cache is never trusted."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen import cache as cache_module
+from salesgen.cache import CACHE_DIR, MAGIC, LintCache, decode_shard, encode_shard
+from salesgen.cli import cli
+from salesgen.engine import lint
+from salesgen.repository import read_document
+from salesgen.synthetic import generate
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cache") / "repo"
+    generate(root, deals=40, customers=8, seed=11)
+    return root
+
+
+@pytest.fixture
+def repo(template, tmp_path) -> Path:
+    """A generated repository with problems of every kind: YAML, schema, file name, cross-file."""
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    deals = sorted((root / "deals").glob("*.yaml"))
+    _replace(deals[0], "\nstage: ", "\nstage: [unclosed\nx: ")  # yaml-syntax
+    _replace(deals[1], "\ncurrency: ", "\ncurrency: yes\ncurrancy: ")  # ambiguous value, unknown key
+    _replace(deals[2], "\nowner: ", "\nowner: nobody-")  # ref-rep (cross-file)
+    deals[3].rename(deals[3].with_name("renamed-deal.yaml"))  # file-name-id
+    return root
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def snapshot(result) -> list:
+    """Everything a problem says, including what equality ignores (path, subject)."""
+    return [(p.file, p.line, p.column, p.rule, p.severity.value, p.message, p.hint, p.path, p.subject)
+            for p in result.problems]
+
+
+def cold(root: Path) -> list:
+    return snapshot(lint(root, AS_OF, reader=read_document))
+
+
+def cached(root: Path) -> tuple[list, LintCache]:
+    store = LintCache(root)
+    result = lint(root, AS_OF, reader=store.reader)
+    store.save()
+    return snapshot(result), store
+
+
+def test_warm_run_gives_exactly_the_cold_problems(repo):
+    expected = cold(repo)
+    assert {p[3] for p in expected} >= {"yaml-syntax", "yaml-ambiguous-value", "schema-unknown-key", "ref-rep",
+                                        "file-name-id"}
+    first, store = cached(repo)
+    assert first == expected
+    assert (store.hits, store.misses) == (0, 40 + 8)
+    second, store = cached(repo)
+    assert second == expected
+    assert (store.hits, store.misses) == (48, 0)
+
+
+def test_edits_renames_and_deletions_match_a_cold_run(repo):
+    cached(repo)
+    deals = sorted((repo / "deals").glob("*.yaml"))
+    _replace(deals[5], "\namount: ", "\namount: -")  # schema error in a cached file
+    deals[6].rename(deals[6].with_name("another-name.yaml"))
+    customer = sorted((repo / "customers").glob("*.yaml"))[0]
+    customer.unlink()  # its deals now point at an unknown customer
+    result, store = cached(repo)
+    assert result == cold(repo)
+    assert store.misses == 2  # the edited and the renamed file; nothing else is re-read
+    assert any(p[3] == "ref-customer" for p in result)
+    again, store = cached(repo)
+    assert again == result and store.misses == 0
+
+
+def test_a_cached_file_reverted_to_old_bytes_is_a_hit_with_the_old_result(repo):
+    deal = sorted((repo / "deals").glob("*.yaml"))[7]
+    original = deal.read_bytes()
+    cached(repo)
+    _replace(deal, "\nname: ", "\nname: x")
+    cached(repo)
+    deal.write_bytes(original)
+    result, store = cached(repo)
+    assert result == cold(repo) and store.misses == 1
+
+
+def shards(root: Path) -> list:
+    return sorted((root / CACHE_DIR).glob("shard-*.pickle"))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda blob: blob[: len(blob) // 2],  # truncated
+    lambda blob: blob[:-40] + bytes(b ^ 0x55 for b in blob[-40:]),  # flipped bits in the payload
+    lambda blob: b"not a cache at all",
+    lambda blob: b"",
+    lambda blob: blob.replace(MAGIC, b"salesgen-lint-cache-v0\n", 1),
+])
+def test_a_corrupt_shard_is_ignored_and_rebuilt(repo, damage):
+    expected, _ = cached(repo)
+    for shard in shards(repo):
+        shard.write_bytes(damage(shard.read_bytes()))
+    result, store = cached(repo)
+    assert result == expected == cold(repo)
+    assert store.hits == 0 and store.misses == 48
+    _, store = cached(repo)
+    assert store.hits == 48  # rewritten, and trusted again
+
+
+def test_a_shard_from_another_configuration_is_not_used(repo):
+    cached(repo)
+    config = repo / "salesgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment changes the hash\n", encoding="utf-8")
+    _, store = cached(repo)
+    assert store.hits == 0
+
+
+def test_a_planted_pickle_cannot_run_code(repo, tmp_path):
+    """A shard with a valid header and digest but a malicious payload is refused, not executed."""
+    cached(repo)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    salt = LintCache(repo).salt
+    payload = pickle.dumps({"deals/x.yaml": (b"k", Exploit())})
+    blob = MAGIC + f"{salt} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+    for shard in shards(repo):
+        shard.write_bytes(blob)
+    result, store = cached(repo)
+    assert not marker.exists()
+    assert store.hits == 0
+    assert result == cold(repo)
+
+
+def test_shard_round_trip_keeps_positions():
+    from salesgen.repository import check_bytes
+    from salesgen.yamlsource import locate
+
+    document = check_bytes(b"id: a\nteam:\n  presales: b\nlist:\n  - {x: 1}\n", "deals/a.yaml", "deal")
+    entries = decode_shard(encode_shard({"deals/a.yaml": (b"k", document)}, "salt"), "salt")
+    copy = entries["deals/a.yaml"][1]
+    assert copy.data == document.data and copy.problems == document.problems
+    for path, key in ((("team", "presales"), False), (("team", "presales"), True), (("list", 0, "x"), False)):
+        assert locate(copy.data, path, key=key) == locate(document.data, path, key=key)
+    assert decode_shard(encode_shard({"deals/a.yaml": (b"k", document)}, "salt"), "other salt") is None
+
+
+def test_cache_folder_is_tagged_ignored_and_written_atomically(repo):
+    cached(repo)
+    folder = repo / CACHE_DIR
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_failed_write_leaves_the_old_shard_intact(repo, monkeypatch):
+    cached(repo)
+    before = {p.name: p.read_bytes() for p in shards(repo)}
+    _replace(sorted((repo / "deals").glob("*.yaml"))[8], "\nname: ", "\nname: y")
+
+    def broken(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache_module.os, "replace", broken)  # fails after the temporary file is written
+    cached(repo)  # must not raise
+    assert {p.name: p.read_bytes() for p in shards(repo)} == before
+    assert not [p for p in (repo / CACHE_DIR).iterdir() if p.name.endswith(".tmp")]
+
+
+def test_lint_cli_uses_the_cache_and_no_cache_turns_it_off(repo):
+    runner = CliRunner()
+    args = ["lint", "--root", str(repo), "--as-of", "2026-11-20", "--format", "json"]
+    plain = runner.invoke(cli, args + ["--no-cache"])
+    assert not (repo / CACHE_DIR).exists()
+    first = runner.invoke(cli, args)
+    assert shards(repo)
+    second = runner.invoke(cli, args)
+    assert plain.exit_code == first.exit_code == second.exit_code == 1
+    assert plain.output == first.output == second.output
