@@ -43,8 +43,8 @@ class Summary:
     customers: int
     contacts: int
     reps: int
-    files: int
-    bytes: int
+    files: int  # data files (deals and customers)
+    bytes: int  # their total size
     stages: dict = field(default_factory=dict)  # (pipeline, stage) -> count
 
 
