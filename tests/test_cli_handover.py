@@ -138,7 +138,9 @@ def departed(tiny_repo: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's bytes, except the lint cache that `salesgen lint` keeps."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".salesgen-cache" not in p.relative_to(root).parts}
 
 
 def lint_problems(root: Path) -> list:

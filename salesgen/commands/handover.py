@@ -46,7 +46,11 @@ def handover(from_id, to_id, dry_run, root, as_of):
             write_all({repo.root / change.file: change.document.to_bytes() for change in plan.files})
         except WriteError as error:
             fail_usage(str(error))
-        _print_after(repo.root, as_of, plan)
+        files, successor, skipped = [change.file for change in plan.files], plan.successor.id, bool(plan.skipped)
+        root = repo.root
+        del repo, plan  # the lint below loads the repository again: do not hold two in memory
+        _print_after(root, as_of, files, successor)
+        sys.exit(1 if skipped else 0)
     sys.exit(1 if plan.skipped else 0)
 
 
@@ -71,14 +75,14 @@ def _print_plan(plan, dry_run: bool) -> None:
                           "changed: fix it (salesgen lint) and run the handover again", fg="yellow"), err=True)
 
 
-def _print_after(root, as_of, plan) -> None:
+def _print_after(root, as_of, files: list, successor: str) -> None:
     """What `salesgen lint` still reports in the moved files: the successor's to-do list."""
     from ..output import FORMATTERS
     from .common import use_color
 
-    problems = lint_files(root, as_of, [change.file for change in plan.files])
+    problems = lint_files(root, as_of, files)
     if problems:
-        click.echo(f"Still reported by salesgen lint in the moved files (now {plan.successor.id}'s):")
+        click.echo(f"Still reported by salesgen lint in the moved files (now {successor}'s):")
         click.echo(FORMATTERS["text"](problems, color=use_color()), nl=False)
     else:
         click.echo("The moved files lint clean.")

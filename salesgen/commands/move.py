@@ -65,7 +65,9 @@ def move(deal_ref, stage_id, root, as_of, reason, lost_code, dry_run):
     click.echo(f"Moved {deal.id} from {source} to {target} on {as_of} ({deal.file}).")
     customer = repo.customers.get(deal.customer)
     files = [deal.file] + ([customer.file] if customer else [])
-    problems = lint_files(repo.root, as_of, files)
+    root = repo.root
+    del repo, plan, deal, customer  # the lint below loads the repository again: do not hold two in memory
+    problems = lint_files(root, as_of, files)
     if problems:
         from ..output import FORMATTERS
 
