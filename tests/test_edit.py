@@ -154,6 +154,13 @@ def test_any_text_is_written_so_that_it_reads_back_the_same(text, in_flow):
     rendered = render.flow({"k": text}) if in_flow else "k: " + render.scalar(text)
     value, problems = parse(rendered + "\n", "t.yaml")
     assert problems == [] and value == {"k": text}, rendered
+    if in_flow:
+        value, problems = parse(render.flow([text, text]) + "\n", "t.yaml")
+        assert problems == [] and value == [text, text]
+
+
+def test_flow_context_quotes_what_only_block_context_allows():
+    assert render.flow({"k": ":0"}) == '{k: ":0"}'  # found by hypothesis: plain in a block, not in a flow
 
 
 def test_values_are_written_as_people_write_them():

@@ -35,6 +35,10 @@ def _plain_reads_back(text: str, flow: bool) -> bool:
         return False
     if flow and (_FLOW_UNSAFE & set(text) or ": " in text or text.endswith(":")):
         return False
+    if flow:  # read back where it will stand: a flow mapping value and a flow sequence item
+        mapping, problems = parse(f"{{k: {text}}}\n", "<render>")
+        sequence, more = parse(f"[{text}]\n", "<render>")
+        return not problems and not more and mapping == {"k": text} and sequence == [text]
     value, problems = parse(f"k: {text}\n", "<render>")
     return not problems and isinstance(value, dict) and value.get("k") == text
 
