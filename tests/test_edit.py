@@ -242,3 +242,16 @@ def test_create_new_never_overwrites(tmp_path):
         create_new(path, b"second\n")
     assert path.read_bytes() == b"first\n"
     assert leftovers(tmp_path) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+def test_any_new_value_changes_nothing_outside_its_own_characters(value):
+    before, after = DEAL.split('"liu-yang"', 1)
+    d = doc()
+    d.set(("owner",), value)
+    assert d.text.startswith(before + '"') and d.text.endswith('"' + after)  # quoting kept, rest untouched
+    assert d.data["owner"] == value
+    d.append(("stage_history",), {"stage": "x", "date": dt.date(2026, 1, 1), "reason": value})
+    assert d.data["stage_history"][-1]["reason"] == value
+    assert d.text.endswith("# between sections\n" + DEAL.split("# between sections\n", 1)[1])
