@@ -189,3 +189,91 @@ def test_editing_commands_refuse_paths_that_leave_the_repository(repo: Path, arg
     result = run(*args, "--root", str(repo), "--as-of", AS_OF)
     assert result.exit_code == 2, result.output
     assert snapshot(repo.parent) == before_tree
+
+
+# -- salesgen build: only its site directory, and never someone else's folder -----------
+
+def build(repo: Path, site: Path | None, *extra: str):
+    if "build" not in cli.commands:  # pragma: no cover - until `salesgen build` exists
+        pytest.skip("no `salesgen build` yet")
+    site_args = ("--site-dir", str(site)) if site is not None else ()
+    return run("build", "--root", str(repo), *site_args, "--as-of", AS_OF, *extra)
+
+
+def changed_paths(before: dict, after: dict) -> set:
+    return {path for path in set(before) | set(after) if before.get(path) != after.get(path)}
+
+
+@pytest.mark.parametrize("sensitive", [(), ("--include-sensitive",)], ids=["default", "include-sensitive"])
+def test_build_writes_only_inside_its_site_directory(repo: Path, tmp_path: Path, sensitive: tuple):
+    site = tmp_path / "public"
+    before, schemas_before = snapshot(tmp_path), snapshot(schemas.schema_dir())
+    result = build(repo, site, *sensitive)
+    assert result.exit_code == 0, result.output
+    changed = changed_paths(before, snapshot(tmp_path))
+    assert changed and all(path == "public" or path.startswith("public/") for path in changed), \
+        sorted(p for p in changed if not p.startswith("public"))
+    assert (site / "index.html").is_file()
+    assert snapshot(schemas.schema_dir()) == schemas_before
+
+
+def test_build_into_the_default_site_folder_touches_no_data_file(repo: Path):
+    before = snapshot(repo)
+    result = build(repo, None)
+    assert result.exit_code == 0, result.output
+    changed = changed_paths(before, snapshot(repo))
+    assert changed and all(path == "site" or path.startswith("site/") for path in changed), sorted(changed)
+
+
+def test_build_refuses_to_empty_a_folder_it_did_not_create(repo: Path, tmp_path: Path):
+    site = tmp_path / "documents"
+    site.mkdir()
+    (site / "thesis.docx").write_bytes(b"years of work")
+    (site / "photos").mkdir()
+    (site / "photos" / "wedding.jpg").write_bytes(b"\xff\xd8")
+    before = snapshot(tmp_path)
+    result = build(repo, site)
+    assert result.exit_code == 2, result.output
+    assert "not empty" in result.output
+    assert snapshot(tmp_path) == before
+
+
+def test_build_refuses_a_link_to_a_folder_it_did_not_create(repo: Path, tmp_path: Path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep", encoding="utf-8")
+    os.symlink(precious, tmp_path / "site-link")
+    before = snapshot(tmp_path)
+    result = build(repo, tmp_path / "site-link")
+    assert result.exit_code == 2, result.output
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("where", [".", "deals", "customers", "deals/site", "customers/x/y", ".."],
+                         ids=["repository", "deals", "customers", "inside-deals", "inside-customers", "parent"])
+def test_build_refuses_a_site_folder_that_holds_or_is_inside_the_data(repo: Path, where: str):
+    outside = repo.parent
+    before = snapshot(outside)
+    result = build(repo, (repo / where))
+    assert result.exit_code == 2, result.output
+    assert snapshot(outside) == before
+
+
+def test_build_replaces_a_site_it_built(repo: Path, tmp_path: Path):
+    """The other side of the refusal: a folder salesgen built is rebuilt, stale pages removed."""
+    site = tmp_path / "public"
+    assert build(repo, site).exit_code == 0
+    stale = site / "deals" / "deleted-deal" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<p>a deal that no longer exists</p>", encoding="utf-8")
+    result = build(repo, site)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+
+
+def test_build_with_lint_errors_writes_nothing(repo: Path, tmp_path: Path):
+    (repo / "deals" / "broken.yaml").write_text("id: broken\nid: broken\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = build(repo, tmp_path / "public")
+    assert result.exit_code == 1
+    assert snapshot(tmp_path) == before
