@@ -27,6 +27,9 @@ def cli():
     Examples:
       salesgen lint                 # check the repository in this folder
       salesgen rules                # what is checked, and why
+      salesgen init our-pipeline    # start a new pipeline repository
+      salesgen move acme-line visit # move a deal once the stage gate is met
+      salesgen review               # the weekly 1-15-30 review, per rep
     """
 
 
