@@ -124,6 +124,16 @@ CRITERIA = ["target_fit", "handler_reached", "interest_confirmed", "visit_booked
             "quote_approved", "contract_reviewed", "need_confirmed", "po_received"]
 
 
+# Free text mixes arbitrary characters with pieces of markup that must stay inert on the site.
+PAYLOAD_PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+                  '"><svg onload=alert(1)>', "| a | b |", "{{ 7*7 }}", "{% raw %}", "{: onclick=alert(1) }",
+                  "<a href='javascript:alert(1)'>", "&lt;", "\n# heading\n", "`", "*", "</td></tr>", "<!--"]
+free_text = st.one_of(st.text(max_size=30),
+                      st.lists(st.one_of(st.sampled_from(PAYLOAD_PIECES), st.text(max_size=4)), max_size=5)
+                      .map("".join))
+PRIVATE = "PRIVATE-"  # every generated personal note and personality starts with it
+
+
 def near_dates():
     return st.one_of(
         st.dates(min_value=AS_OF - dt.timedelta(days=800), max_value=AS_OF + dt.timedelta(days=800)),
@@ -178,7 +188,11 @@ def from_schema(schema: dict, root: dict, kind: str, name: str = "", depth: int 
             fallback = st.from_regex(schema["pattern"], fullmatch=True)
         else:
             low = schema.get("minLength", 0)
-            fallback = st.text(min_size=low, max_size=max(low, 30))
+            fallback = free_text.filter(lambda text: len(text) >= low)
+            if schema.get("maxLength"):
+                fallback = fallback.map(lambda text: text[: schema["maxLength"]])
+        if name in ("notes", "personality") and kind == "customer" and depth >= 2:
+            return free_text.map(lambda text: (PRIVATE + text)[:500])  # a contact's notes or motives
         return reference_for(name, kind, fallback)
     if kind_of == "integer":
         return st.integers(schema.get("minimum", -10**6), schema.get("maximum", 10**6))
@@ -330,3 +344,28 @@ def test_fast_and_reference_validators_agree(item):
         pytest.skip("jsonschema-rs is not installed")
     reference_valid = not list(schemas._reference_validator(kind).iter_errors(value))
     assert fast.is_valid(value) == reference_valid
+
+
+# -- the site pages, rendered in memory from generated documents -----------------------
+
+@SLOW
+@given(deal=deals, customer=customers)
+def test_site_pages_render_inert_and_private(repo: Path, deal: dict, customer: dict):
+    """Every page renders without raising; markup in the data never becomes markup on the page;
+    personal notes and motives appear only with include_sensitive."""
+    from salesgen.site.data import SiteData
+    from salesgen.site.pages import pages
+    from test_output_safety import parse as parse_html
+    from test_output_safety import violations
+
+    (repo / "deals" / "gen-deal.yaml").write_bytes(dump(deal))
+    (repo / "customers" / "gen-customer.yaml").write_bytes(dump(customer))
+    result = engine.lint(repo, AS_OF)
+    for include_sensitive in (False, True):
+        data = SiteData(result, include_sensitive=include_sensitive)
+        for spec in pages(data):
+            body, summary = spec.render(), spec.summary()
+            assert violations(parse_html(body)) == [], spec.src_uri
+            assert violations(parse_html(summary)) == [], spec.src_uri
+            if not include_sensitive:
+                assert PRIVATE not in body and PRIVATE not in summary, spec.src_uri
