@@ -70,31 +70,39 @@ PROGRESS_MIN_FILES = 200
 
 
 def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
-    """``load_or_exit`` with a progress bar over the files when stderr is a terminal."""
-    if not sys.stderr.isatty() or not root.is_dir():
+    """``load_or_exit`` through the lint cache, with a progress bar when stderr is a terminal."""
+    if not root.is_dir():
         return load_or_exit(root, as_of)
-    from ..repository import discover, read_document
+    from ..cache import LintCache
+    from ..repository import discover
 
-    total = len(discover(root))
+    cache = LintCache(root)
+    total = len(discover(root)) if sys.stderr.isatty() else 0
     if total < PROGRESS_MIN_FILES:  # quick enough that a bar would only flicker
-        return load_or_exit(root, as_of)
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        def reader(base, rel, kind, path):
-            document = read_document(base, rel, kind, path)
-            bar.update(1)
-            return document
+        loaded = load_or_exit(root, as_of, cache.reader)
+    else:
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            def reader(base, rel, kind, path):
+                document = cache.reader(base, rel, kind, path)
+                bar.update(1)
+                return document
 
-        return load_or_exit(root, as_of, reader)
+            loaded = load_or_exit(root, as_of, reader)
+    cache.save()
+    return loaded
 
 
 def lint_files(root: Path, as_of, files) -> list[Problem]:
     """The problems `salesgen lint` reports in ``files`` (relative paths), cross-file rules included."""
+    from ..cache import LintCache
     from ..engine import lint as run_lint
     from ..repository import ConfigurationError
 
+    cache = LintCache(root)
     try:
-        result = run_lint(root, as_of)
+        result = run_lint(root, as_of, reader=cache.reader)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    cache.save()
     wanted = set(files)
     return [p for p in result.problems if p.file in wanted]
