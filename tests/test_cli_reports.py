@@ -210,3 +210,18 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(example_repo, monkeyp
 def test_help_has_examples(command):
     result = run(command, "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and f"salesgen {command}" in result.output
+
+
+def test_amounts_without_a_rate_are_kept_apart(tiny_repo):
+    deal = tiny_repo / "deals" / "acme-line.yaml"
+    text = deal.read_text(encoding="utf-8")
+    (tiny_repo / "deals" / "acme-yen.yaml").write_text(
+        text.replace("id: acme-line", "id: acme-yen").replace("currency: CNY", "currency: JPY"), encoding="utf-8")
+    rows = json.loads(report(tiny_repo, "forecast", "--by", "quarter", "--format", "json").stdout)
+    (row,) = rows
+    assert row["deals"] == 2
+    # 500000 CNY in planning (10 %) is counted; the same amount in JPY has no rate and is not added in.
+    assert Decimal(row["pipeline"]) == Decimal(500000) and Decimal(row["weighted"]) == Decimal(50000)
+    assert row["unconverted"] == {"JPY": "500000"}
+    table = report(tiny_repo, "forecast").stdout
+    assert "Amounts in JPY have no rate into CNY" in table
