@@ -242,3 +242,24 @@ def test_markdown_in_data_stays_text(pages: dict):
     # the attr_list syntax `{: onclick=... }` never becomes an attribute (checked by the
     # violations test) and is shown as typed
     assert any('{: onclick="alert(1)" }' in run for run in runs)
+
+
+def test_problem_messages_on_the_rules_page_are_inert(tmp_path: Path):
+    """Built with --allow-errors, problems quote file names, keys and values: all as text."""
+    if "build" not in cli.commands:  # pragma: no cover
+        pytest.skip("no `salesgen build` yet")
+    root = tmp_path / "repo"
+    shutil.copytree(HOSTILE, root)
+    (root / "deals" / "<img src=x onerror=alert(9)>.yaml").write_text(
+        "id: \"<script>alert('id')</script>\"\n"
+        "name: x\n"
+        "stage: \"<img src=x onerror=alert('stage')>\"\n"
+        "\"<svg onload=alert('key')>\": 1\n", encoding="utf-8")
+    build(root, tmp_path / "site", "--allow-errors")
+    site = tmp_path / "site"
+    pages = {path.relative_to(site).as_posix(): parse(path.read_text(encoding="utf-8"))
+             for path in site.rglob("*.html")}
+    assert {name: v for name, page in pages.items() if (v := violations(page))} == {}
+    runs = all_runs(pages)
+    assert any("deals/<img src=x onerror=alert(9)>.yaml" in run for run in runs)
+    assert any("unknown key '<svg onload=alert('key')>'" in run for run in runs)
