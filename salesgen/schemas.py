@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -109,7 +110,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
         line, column = locate(document, path + (key,), key=True)
         guess = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"Did you mean '{guess[0]}'?" if guess else f"Allowed keys here: {', '.join(allowed)}."
-        return Problem(file, line, column, "schema-unknown-key", f"unknown key '{key}' in {where}", hint,
+        return Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}", hint,
                        path=path + (key,))
     line, column = locate(document, path)
     if validator == "required":
@@ -146,9 +147,16 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                    schema.get("description") or "See the schema in schemas/ for what is allowed here.", path=path)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _short(value: Any, limit: int = 60) -> str:
-    """A value as quoted in a message: a 4 MB string must not become a 4 MB message."""
-    text = str(value)
+    """A value as quoted in a message: one line, at most ``limit`` characters.
+
+    A 4 MB string must not become a 4 MB message, and a line break inside a quoted key
+    must not start a new line of output (a CI log reads '::error ...' lines as commands).
+    """
+    text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], str(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
