@@ -112,6 +112,7 @@ def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
     if text is None:
         return None, problems
     data, parse_problems = parse(text, CONFIG_NAME)
+    parse_problems = [p for p in parse_problems if not _is_rule_level_off(p, data)]
     problems += parse_problems
     if data is None or problems:
         return None, problems
@@ -120,6 +121,13 @@ def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
         return None, problems
     config = _build(data)
     return config, _consistency(config, data)
+
+
+def _is_rule_level_off(problem: Problem, data) -> bool:
+    """`rules: {some-rule: off}` means the text "off": the one place a bare off is what it looks like."""
+    path = problem.path
+    return (problem.rule == "yaml-ambiguous-value" and len(path) == 2 and path[0] == "rules"
+            and isinstance(data, dict) and data.get("rules", {}).get(path[1]) in ("off", "Off", "OFF"))
 
 
 def _build(data: Mapping) -> Config:
@@ -141,7 +149,7 @@ def _build(data: Mapping) -> Config:
         rates={k: Decimal(str(v)) for k, v in (data.get("rates") or {}).items()},
         follow_up_days=cadence.get("follow_up_days", 15), intent_days=cadence.get("intent_days", 30),
         alignment_gap=data.get("alignment_gap", 1), lost_reasons=dict(data.get("lost_reasons") or {}),
-        weights=weights, rule_levels=dict(data.get("rules") or {}),
+        weights=weights, rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
     )
 
 

@@ -141,3 +141,16 @@ def test_configuration_errors_exit_2_with_a_position(tiny_repo):
 def test_missing_configuration(tmp_path):
     result = lint(tmp_path)
     assert result.exit_code == 2 and "config-missing" in result.output
+
+
+def test_rules_shows_the_configured_level(tiny_repo):
+    import re
+
+    config = tiny_repo / "salesgen.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^rules:.*$", "rules:\n  ref-rep: off", text), encoding="utf-8")
+    listed = {item["id"]: item for item in json.loads(run("rules", "--root", str(tiny_repo), "--format", "json").output)}
+    assert listed["ref-rep"]["severity"] == "off" and listed["ref-rep"]["default"] == "error"
+    assert "ref-rep (off, default error)" in run("rules", "--root", str(tiny_repo)).output
+    full = run("rules", "--doc").output
+    assert "Passing:" in full and "Failing:" in full
