@@ -120,6 +120,9 @@ EDITS = [
      ("move", "acme-line", "lost", "--lost-reason", "price", "--reason", "too dear")),
     ("handover", "customers/acme.yaml", ("handover", "--from", "li-lei", "--to", "han-meimei")),
     ("new contact", "customers/acme.yaml", ("new", "contact", "acme-li-hua", "--customer", "acme", "--name", "Li Hua")),
+    ("new customer", "customers/initech.yaml", ("new", "customer", "initech", "--name", "Initech", "--owner", "li-lei")),
+    ("new deal", "deals/acme-spares.yaml", ("new", "deal", "acme-spares", "--customer", "acme", "--name", "Spares",
+                                            "--amount", "80000", "--expected-close", "2027-01-15")),
 ]
 
 
@@ -132,7 +135,7 @@ def stray_temporaries(root: Path) -> list:
 @pytest.mark.parametrize("name, changed, args", EDITS, ids=[e[0] for e in EDITS])
 def test_an_edit_changes_the_file(repo: Path, name: str, changed: str, args: tuple):
     """The control for the interruption tests: without one, the command does change the file."""
-    before = (repo / changed).read_bytes()
+    before = (repo / changed).read_bytes() if (repo / changed).exists() else None
     result = run(*args, "--root", str(repo), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert (repo / changed).read_bytes() != before
@@ -150,11 +153,15 @@ def interrupt_at(monkeypatch, function: str, error: BaseException) -> list:
     return calls
 
 
-@pytest.mark.parametrize("function, error", [("replace", KeyboardInterrupt()),
+@pytest.mark.parametrize("function, error", [("publish", KeyboardInterrupt()),
                                              ("fsync", OSError(28, "No space left on device"))],
                          ids=["ctrl-c-at-rename", "disk-full-at-flush"])
 @pytest.mark.parametrize("name, changed, args", EDITS, ids=[e[0] for e in EDITS])
 def test_an_interrupted_edit_keeps_the_old_file(repo: Path, monkeypatch, name, changed, args, function, error):
+    """Interrupted where the new bytes become the file (rename over the old one; link of a
+    new one) or before they are safely on disk: the old file stays, a new one never appears."""
+    if function == "publish":
+        function = "replace" if (repo / changed).exists() else "link"
     before = snapshot(repo)
     calls = interrupt_at(monkeypatch, function, error)
     result = CliRunner().invoke(cli, [*args, "--root", str(repo), "--as-of", AS_OF])
