@@ -10,6 +10,8 @@ import datetime as dt
 import functools
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from ..analytics import cadence, forecast, funnel, kpi, periods
 from ..analytics.money import Converted, convert
 from ..analytics.probability import stage_of
@@ -55,6 +57,7 @@ class SiteData:
         for deal in self.deals:
             self.deals_by_customer[deal.customer].append(deal)
             self.deals_by_owner[deal.owner].append(deal)
+        self._links: dict = {}
         self.file_pages = {d.file: deal_url(d.id) for d in self.deals}
         self.file_pages.update({c.file: customer_url(c.id) for c in self.customers})
 
@@ -68,6 +71,29 @@ class SiteData:
     def rep_name(self, rep_id: str | None) -> str:
         rep = self.config.reps.get(rep_id) if rep_id else None
         return rep.name if rep else (rep_id or "")
+
+    def rep_link(self, root: str, rep_id: str | None) -> Markup:
+        """A link to the rep's page (their id as text when they are not in the roster)."""
+        key = (root, rep_id)
+        link = self._links.get(key)
+        if link is None:
+            link = (Markup('<a href="{}team/{}/">{}</a>').format(root, rep_id, self.rep_name(rep_id))
+                    if rep_id in self.config.reps else Markup("{}").format(rep_id or ""))
+            self._links[key] = link
+        return link
+
+    def customer_link(self, root: str, customer_id: str) -> Markup:
+        key = (root, "customer", customer_id)
+        link = self._links.get(key)
+        if link is None:
+            link = (Markup('<a href="{}customers/{}/">{}</a>').format(root, customer_id, self.customer_name(customer_id))
+                    if customer_id in self.repo.customers else Markup("{}").format(customer_id))
+            self._links[key] = link
+        return link
+
+    @staticmethod
+    def deal_link(root: str, deal: Deal) -> Markup:
+        return Markup('<a href="{}deals/{}/">{}</a>').format(root, deal.id, deal.name)
 
     def customer_name(self, customer_id: str) -> str:
         customer = self.repo.customers.get(customer_id)

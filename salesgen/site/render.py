@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the pages: autoescape on, strict undefined, formatting filters.
+"""The Jinja2 environment of the pages: autoescape on, formatting filters.
 
 Templates are compiled once per process (the environment caches them), so rendering
 ten thousand deal pages costs one compile per template.
@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from ..analytics.money import Converted, whole
@@ -68,13 +68,24 @@ def money(value, currency: str = "") -> Markup:
     return Markup(f'<span class="sg-money">{escape(number(value))}{" " + escape(currency) if currency else ""}</span>')
 
 
+def card(label, value, sub="") -> Markup:
+    """A figure card: label, big value, optional small line (all escaped unless Markup)."""
+    extra = Markup("<small>{}</small>").format(sub) if sub else ""
+    return Markup('<div class="sg-card"><small>{}</small><b>{}</b>{}</div>').format(label, value, extra)
+
+
 @functools.lru_cache(maxsize=None)
 def environment() -> Environment:
+    # The default Undefined: an optional field missing from a deal renders as nothing, never a failed build.
     env = Environment(loader=PackageLoader("salesgen.site", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(number=number, percent=percent, money=money, iso=iso, score=score)
+    env.globals["card"] = card
     return env
 
 
 def render(template: str, **context) -> str:
+    """Render a page template; ``T`` is the string table of ``t`` (a lookup, cheaper than a call)."""
+    if "t" in context:
+        context.setdefault("T", context["t"].table)
     return environment().get_template(template).render(**context)

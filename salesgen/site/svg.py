@@ -55,14 +55,26 @@ def _num(value: float) -> str:
 
 def _open(width: float, height: float, title: str, css: str = "") -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart {css}" viewBox="0 0 {_num(width)} {_num(height)}" '
-            f'width="{_num(width)}" height="{_num(height)}" role="img" aria-label="{escape(title)}" {FONT}>'
-            f'<title>{escape(title)}</title>')
+            f'width="{_num(width)}" height="{_num(height)}" role="img" aria-label="{escape(title)}" {FONT} '
+            f'font-size="12" fill="{INK}"><title>{escape(title)}</title>')
+
+
+INK = "#263238"
 
 
 def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", weight: str = "normal",
-          fill: str = "#263238", extra: str = "") -> str:
-    return (f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" text-anchor="{anchor}" '
-            f'font-weight="{weight}" fill="{fill}"{extra}>{escape(text)}</text>')
+          fill: str = INK, extra: str = "") -> str:
+    """A text element; attributes equal to the chart's defaults are left out (pages stay small)."""
+    attrs = f'x="{_num(x)}" y="{_num(y)}"'
+    if size != 12:
+        attrs += f' font-size="{_num(size)}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if weight != "normal":
+        attrs += f' font-weight="{weight}"'
+    if fill != INK:
+        attrs += f' fill="{fill}"'
+    return f"<text {attrs}{extra}>{escape(text)}</text>"
 
 
 # --------------------------------------------------------------------------- funnel

@@ -79,7 +79,7 @@ def render_customer(data: SiteData, customer: Customer, root: str) -> str:
         deal_rows.append({"deal": deal, "stage": data.label(stage.label) if stage else deal.stage,
                           "outcome": stage.outcome if stage else None})
     return render("customer.html", t=t, root=root, d=data, customer=customer,
-                  card=scorecard(customer.evaluation, data.config.weights), types=ACCOUNT_TYPES,
+                  sc=scorecard(customer.evaluation, data.config.weights), types=ACCOUNT_TYPES,
                   org_svg=svg.org_chart(people, t("cust.org_chart")), contacts=contacts, fields=fields,
                   sensitive_hidden=bool(hidden), names=names, deals=deal_rows, deal_url=deal_url, rep_url=rep_url,
                   open=open_bucket(data, customer.id))

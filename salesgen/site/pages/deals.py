@@ -130,7 +130,7 @@ def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     t = data.t
     stage = data.stages[deal.id]
     customer = data.repo.customers.get(deal.customer)
-    ctx = {"t": t, "root": root, "d": data, "deal": deal, "stage": stage, "customer": customer,
+    ctx = {"t": t, "root": root, "d": data, "deal": deal, "raw": deal.raw, "stage": stage, "customer": customer,
            "sections": sections, "deal_url": deal_url, "customer_url": customer_url, "rep_url": rep_url}
     if stage is not None:
         ctx.update(probability=probability(deal, stage), weighted=weighted(deal, stage), value=value(deal, stage),
