@@ -1,0 +1,163 @@
+"""The built site in a real browser: Debian's headless chromium, driven by Playwright.
+
+The example repository plus one deal whose every text field tries to run a script is
+built, served from 127.0.0.1 on a random port, and the dashboard, that deal and a
+customer page are loaded. Checked: the inline SVG charts render with a size, the
+console stays free of errors, no request leaves 127.0.0.1, and no injected script
+runs (no dialog, no global it would set).
+
+Without chromium or Playwright the test is skipped on a workstation, but FAILS when
+the CI environment variable is set: CI must never pass without having run it.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAYLOAD = "<script>window.__pwned = 1; alert(1)</script><img src=x onerror=\"window.__pwned = 2; alert(2)\">"
+
+
+def require_browser():
+    """Playwright's sync API, or skip (locally) / fail (in CI) when the browser cannot run."""
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - depends on the machine
+        problem = f"Playwright is not installed ({error})"
+        sync_playwright = None
+    if problem is None and not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        problem = f"no chromium at {CHROMIUM} (apt-get install chromium)"
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser test must run in CI: {problem}")
+        pytest.skip(problem)
+    return sync_playwright
+
+
+def quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def hostile_deal(source: Path, target: Path) -> str:
+    """A copy of an example deal under a new id whose name and lead source carry PAYLOAD."""
+    import yaml
+
+    text = source.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("id: "):
+            line = "id: injected-deal"
+        elif line.startswith("name: "):
+            line = "name: " + quoted(f"Injected {PAYLOAD} | a | b |")
+        elif line.startswith("source: "):
+            line = "source: " + quoted(f"[x](javascript:alert(3)) {PAYLOAD}")
+        lines.append(line)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert data["id"] != "injected-deal"
+    return "injected-deal"
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser")
+    root = work / "repo"
+    root.mkdir()
+    shutil.copy(REPO / "salesgen.yaml", root / "salesgen.yaml")
+    shutil.copytree(REPO / "customers", root / "customers")
+    shutil.copytree(REPO / "deals", root / "deals")
+    source = next(p for p in sorted((root / "deals").rglob("*.yaml")) if "temp-capacity-expansion" in p.name)
+    deal_id = hostile_deal(source, source.parent / "injected-deal.yaml")
+    site = work / "site"
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--as-of", "2026-11-20",
+                                      "--allow-errors"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", deal_id
+    server.shutdown()
+    server.server_close()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+def visit(sync_playwright, base: str, paths: list[str]) -> dict:
+    """Load each page; return what the browser saw."""
+    seen = {"foreign": [], "console": [], "dialogs": [], "failed": [], "pages": {}}
+    host = urlsplit(base).netloc
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+
+            def route(r):
+                if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
+                    seen["foreign"].append(r.request.url)
+                    return r.abort()
+                return r.continue_()
+
+            page.route("**/*", route)
+            page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen["console"].append(str(e)))
+            page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+
+            def dialog(d):
+                seen["dialogs"].append(d.message)
+                d.dismiss()
+
+            page.on("dialog", dialog)
+            for path in paths:
+                response = page.goto(base + path, wait_until="networkidle")
+                assert response is not None and response.status == 200, path
+                charts = page.eval_on_selector_all(
+                    "svg.sg-chart", "els => els.map(e => { const r = e.getBoundingClientRect();"
+                    " return {w: r.width, h: r.height, n: e.querySelectorAll('rect,path,circle,polygon,text').length,"
+                    " cls: e.getAttribute('class')} })")
+                seen["pages"][path] = {"charts": charts, "pwned": page.evaluate("window.__pwned === undefined"),
+                                       "title": page.title(), "h1": page.inner_text("h1")}
+        finally:
+            browser.close()
+    return seen
+
+
+def test_pages_render_offline_without_running_injected_scripts(served_site):
+    sync_playwright = require_browser()
+    base, deal_id = served_site
+    paths = ["/", f"/deals/{deal_id}/", "/customers/temp/"]
+    seen = visit(sync_playwright, base, paths)
+    assert seen["foreign"] == [], "requests to another host"
+    assert seen["console"] == [], "console errors"
+    assert seen["failed"] == [], "failed requests"
+    assert seen["dialogs"] == [], "an injected script ran"
+    for path in paths:
+        result = seen["pages"][path]
+        assert result["pwned"], f"an injected handler ran on {path}"
+        assert result["charts"], f"no chart on {path}"
+        for chart in result["charts"]:
+            assert chart["w"] > 50 and chart["h"] > 30 and chart["n"] > 3, (path, chart)
+    dashboard = {c["cls"] for c in seen["pages"]["/"]["charts"]}
+    assert any("sg-funnel" in c for c in dashboard) and any("sg-bars" in c for c in dashboard)
+    deal = seen["pages"][f"/deals/{deal_id}/"]
+    assert any("sg-org" in c["cls"] for c in deal["charts"]) and any("sg-matrix" in c["cls"] for c in deal["charts"])
+    assert "<script>" in deal["h1"] and "| a | b |" in deal["h1"]  # shown as text
+    assert "<script>" in deal["title"]
+    assert any("sg-org" in c["cls"] for c in seen["pages"]["/customers/temp/"]["charts"])
