@@ -6,6 +6,8 @@ bytes (plus tool, schema and config versions), which is what the lint cache stor
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import stat
 from dataclasses import dataclass, field
@@ -161,15 +163,33 @@ def load_repository(root: Path, reader: Reader = read_document) -> Repository:
     repo = Repository(root=root, config=config)
     resolved_root = root.resolve()
     folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
-    for rel, kind, path in discover(root):
-        # Checked here for every reader (a cache reader included), before any byte is read.
-        inside = folder_inside.get(path.parent)
-        if inside is None:
-            inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
-        outside = outside_root(resolved_root, rel, kind, path) if not inside or path.is_symlink() else None
-        repo.documents.append(outside or reader(root, rel, kind, path))
-    build_model(repo)
+    with collector_paused():
+        for rel, kind, path in discover(root):
+            # Checked here for every reader (a cache reader included), before any byte is read.
+            inside = folder_inside.get(path.parent)
+            if inside is None:
+                inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
+            outside = outside_root(resolved_root, rel, kind, path) if not inside or path.is_symlink() else None
+            repo.documents.append(outside or reader(root, rel, kind, path))
+        build_model(repo)
     return repo
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while the repository is built.
+
+    Loading allocates millions of small containers and frees none of them, and the
+    documents hold no reference cycles: the collector would only rescan everything
+    that was loaded so far, again and again (half the time of a 10,000-deal lint).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_model(repo: Repository) -> None:
