@@ -6,6 +6,7 @@ types here can be trusted; ``raw`` keeps the positioned document for line lookup
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,11 +14,12 @@ from typing import Any
 from .yamlsource import Mapping
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred distinct dates, each shared by thousands of records
 def to_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     id: str
     name: str
@@ -31,7 +33,7 @@ class Contact:
     raw: Mapping
 
 
-@dataclass
+@dataclass(slots=True)
 class Customer:
     id: str
     name: str
@@ -53,7 +55,7 @@ class Customer:
         return customer
 
 
-@dataclass
+@dataclass(slots=True)
 class StageEntry:
     stage: str
     date: dt.date
@@ -61,7 +63,7 @@ class StageEntry:
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     date: dt.date
     type: str
@@ -75,7 +77,7 @@ class Activity:
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Deal:
     id: str
     name: str
