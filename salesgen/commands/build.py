@@ -52,7 +52,8 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose):
         report_configuration(error.problems)
     if result.errors and not allow_errors:
         click.echo(FORMATTERS["text"](result.errors, color=use_color()), nl=False, err=True)
-        click.echo(f"salesgen: {len(result.errors)} errors: the site was not built "
+        count = len(result.errors)
+        click.echo(f"salesgen: {count} error{'s' * (count != 1)}: the site was not built "
                    "(fix them, or pass --allow-errors to publish them on the site)", err=True)
         sys.exit(1)
     _build_site(root, site_dir, result, include_sensitive, verbose)
