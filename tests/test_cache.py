@@ -151,11 +151,14 @@ def test_a_planted_pickle_cannot_run_code(repo, tmp_path):
     assert result == cold(repo)
 
 
-def test_shard_round_trip_keeps_positions():
+@pytest.mark.parametrize("padding", [b"", b"# " + b"x" * 70_000 + b"\n" + b"\n" * 70_000], ids=["small", "over-64k"])
+def test_shard_round_trip_keeps_positions(padding):
     from salesgen.repository import check_bytes
     from salesgen.yamlsource import locate
 
-    document = check_bytes(b"id: a\nteam:\n  presales: b\nlist:\n  - {x: 1}\n", "deals/a.yaml", "deal")
+    document = check_bytes(padding + b"id: a\nteam:\n  presales: b\nlist:\n  - {x: 1}\namount: 1.50\n",
+                           "deals/a.yaml", "deal")
+    assert locate(document.data, ("list", 0, "x")) == (padding.count(b"\n") + 5, 9)
     entries = decode_shard(encode_shard({"deals/a.yaml": (b"k", document)}, "salt"), "salt")
     copy = entries["deals/a.yaml"][1]
     assert copy.data == document.data and copy.problems == document.problems

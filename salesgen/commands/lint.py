@@ -40,11 +40,14 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
       salesgen lint --as-of 2026-12-31 --format json > problems.json
       salesgen lint --changed --base origin/main --format github
     """
+    import gc
+
     from ..config import load_config
     from ..engine import lint as run_lint
     from ..output import FORMATTERS, github_summary
     from ..repository import ConfigurationError
 
+    gc.disable()  # a one-shot process: the collector would only rescan the loaded repository (~1 s per 10k deals)
     if not root.is_dir():
         fail_usage(f"no such directory: {root}")
     for path in paths:
