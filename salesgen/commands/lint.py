@@ -47,7 +47,9 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     from ..output import FORMATTERS, github_summary
     from ..repository import ConfigurationError
 
-    gc.disable()  # a one-shot process: the collector would only rescan the loaded repository (~1 s per 10k deals)
+    if gc.isenabled():  # the collector would only rescan the loaded repository (~2 s per 10,000 deals)
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)  # for callers in the same process
     if not root.is_dir():
         fail_usage(f"no such directory: {root}")
     for path in paths:
