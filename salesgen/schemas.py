@@ -12,14 +12,13 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
 
 from .problem import Problem
-from .yamlsource import locate
+from .yamlsource import locate, one_line
 
 try:
     import jsonschema_rs
@@ -147,17 +146,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                    schema.get("description") or "See the schema in schemas/ for what is allowed here.", path=path)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """A value as quoted in a message: one line, at most ``limit`` characters.
-
-    A 4 MB string must not become a 4 MB message, and a line break inside a quoted key
-    must not start a new line of output (a CI log reads '::error ...' lines as commands).
-    """
-    text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], str(value))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+_short = one_line  # keys and values quoted in messages: one line, at most 60 characters
 
 
 def _describe(path: tuple, kind: str) -> str:

@@ -82,6 +82,19 @@ if _Loader.yaml_path_resolvers or _Loader.DEFAULT_SCALAR_TAG != _STR:  # pragma:
     _FastLoader = _Loader
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value: Any, limit: int = 60) -> str:
+    """A key or value as quoted in a message: one line, at most ``limit`` characters.
+
+    A 4 MB value must not become a 4 MB message, and a line break inside a quoted key
+    must not start a new line of output (a CI log runs '::error ...' lines as commands).
+    """
+    text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], str(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def pack(line: int, column: int) -> int:
     """Pack a 1-based line and column into one int (cheap to store per node)."""
     return (line << _COL_BITS) | min(column, _COL_MASK)
@@ -290,7 +303,7 @@ class _Builder:
             key = intern(key_node.value)  # a handful of key names, repeated in every file
             if key in result:
                 first = positions[1 + 2 * list(result).index(key)] >> shift  # its line
-                self.problem(kmark, "yaml-duplicate-key", f"duplicate key '{key}' (first defined on line {first})",
+                self.problem(kmark, "yaml-duplicate-key", f"duplicate key '{one_line(key)}' (first defined on line {first})",
                              "Remove one of the two entries; YAML would silently keep only the last.", path + (key,))
                 continue
             vmark = value_node.start_mark
@@ -327,7 +340,7 @@ class _Builder:
         if tag == _STR:
             # ids, codes, enum values, names, titles repeat across thousands of files: keep one copy
             return intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
-        shown = value if len(value) <= 60 else value[:57] + "..."  # as quoted in messages
+        shown = one_line(value)  # as quoted in messages
         if node.style:  # quoted scalars with an explicit tag
             self.unknown_tag(node, path)
             return value
