@@ -374,13 +374,15 @@ def test_the_alias_budget_counts_what_aliases_really_expand_to():
 def test_a_line_break_in_a_key_cannot_forge_a_line_of_output(fmt: str, tmp_path: Path):
     """A CI log runs any line that starts with '::' as a workflow command."""
     root = make_repo(tmp_path)
-    (root / "deals" / "forged.yaml").write_text(deal("forged") + '"x\\n::error file=README.md::forged\\n": 1\n',
-                                               encoding="utf-8")
+    key = '"x\\n::error file=README.md::forged\\n"'
+    (root / "deals" / "forged.yaml").write_text(deal("forged") + f"{key}: 1\n", encoding="utf-8")
+    (root / "deals" / "forged-twice.yaml").write_text(f"{key}: 1\n{key}: 2\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", AS_OF, "--format", fmt])
     assert result.exit_code == 1
-    assert "unknown key" in result.output
+    assert "unknown key" in result.output and "duplicate key" in result.output
     lines = result.output.splitlines()
     if fmt == "github":
-        assert all(line.startswith("::error file=deals/forged.yaml,") for line in lines if line.startswith("::"))
+        assert all(line.startswith(("::error file=deals/forged.yaml,", "::error file=deals/forged-twice.yaml,"))
+                   for line in lines if line.startswith("::"))
     else:
         assert not [line for line in lines if line.startswith("::")]
