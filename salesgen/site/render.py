@@ -50,6 +50,14 @@ def score(value) -> str:
     return "–" if value is None else f"{value}"
 
 
+def decimal1(value) -> str:
+    """At least one decimal, at most two: 0.5, 1.0, 1.05 (scorecard points)."""
+    if value is None:
+        return "–"
+    text = f"{Decimal(value):.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def iso(value) -> str:
     if value is None:
         return ""
@@ -79,7 +87,7 @@ def environment() -> Environment:
     # The default Undefined: an optional field missing from a deal renders as nothing, never a failed build.
     env = Environment(loader=PackageLoader("salesgen.site", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters.update(number=number, percent=percent, money=money, iso=iso, score=score)
+    env.filters.update(number=number, percent=percent, money=money, iso=iso, score=score, decimal1=decimal1)
     env.globals["card"] = card
     return env
 
