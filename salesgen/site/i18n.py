@@ -128,6 +128,9 @@ EN = {
     # deals
     "deals.intro": "{n} deals: {open} open, {won} won, {lost} lost.",
     "deals.open": "Open deals",
+    "deals.matrix_intro": "Open deals with an opportunity analysis (the {n} largest at most), dot size by amount: "
+                          "attractiveness (price, cost, value) against feasibility (resources, capability, "
+                          "competition, customer).",
     "deals.won": "Won",
     "deals.lost": "Lost",
     "deal.path": "Stage path",
@@ -460,6 +463,8 @@ ZH = {
     "fc.incomplete": "不完整：部分币种未配置汇率",
     "deals.intro": "共{n}个项目：在途{open}个，成交{won}个，丢单{lost}个。",
     "deals.open": "在途项目",
+    "deals.matrix_intro": "已做项目成败分析的在途项目（最多显示金额最大的{n}个），圆点大小表示金额：吸引力（价格、成本、项目价值）"
+                          "对可行性（资源投入、资源能力、竞争态势、客户内部因素）。",
     "deals.won": "成交",
     "deals.lost": "丢单",
     "deal.path": "阶段路径",

@@ -256,15 +256,33 @@ def matrix(points: Sequence[Point], title: str, x_label: str, y_label: str, quad
     parts.append(_text(pad_l + plot / 2, height - 6, x_label, size=12, anchor="middle", weight="600"))
     parts.append(_text(12, pad_t + plot / 2, y_label, size=12, anchor="middle", weight="600",
                        extra=f' transform="rotate(-90 12 {_num(pad_t + plot / 2)})"'))
-    for point in sorted(points, key=lambda p: p.highlight):
+    placed: list[tuple[float, float, float, float]] = []  # label boxes already drawn
+
+    def free(box) -> bool:
+        x0, y0, x1, y1 = box
+        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in placed)
+
+    dots, labels = [], []
+    for point in sorted(points, key=lambda p: (p.highlight, p.radius), reverse=True):  # big dots claim labels first
         cx, cy = px(point.x), py(point.y)
         color = "#c62828" if point.highlight else "#1565c0"
-        dot = (f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(point.radius)}" fill="{color}" fill-opacity="0.75" '
+        dot = (f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(point.radius)}" fill="{color}" fill-opacity="0.7" '
                f'stroke="#fff"><title>{escape(point.label)}</title></circle>')
-        anchor = "end" if cx > pad_l + plot * 0.6 else "start"
-        dx = -(point.radius + 3) if anchor == "end" else point.radius + 3
-        dot += _text(cx + dx, cy + 4, fit(point.label, 11, plot * 0.45), size=11, anchor=anchor, fill="#263238")
-        parts.append(f'<a href="{escape(point.href)}">{dot}</a>' if point.href else dot)
+        dots.append(f'<a href="{escape(point.href)}">{dot}</a>' if point.href else dot)
+        label = fit(point.label, 11, plot * 0.42)
+        width = text_width(label, 11)
+        gap = point.radius + 3
+        for anchor, lx, ly in (("start", cx + gap, cy + 4), ("end", cx - gap, cy + 4),
+                               ("middle", cx, cy - point.radius - 4), ("middle", cx, cy + point.radius + 12)):
+            x0 = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+            box = (x0, ly - 10, x0 + width, ly + 2)
+            if box[0] >= pad_l and box[2] <= pad_l + plot and free(box):
+                placed.append(box)
+                text = _text(lx, ly, label, size=11, anchor=anchor)
+                labels.append(f'<a href="{escape(point.href)}">{text}</a>' if point.href else text)
+                break
+    parts.extend(dots)
+    parts.extend(labels)
     parts.append("</svg>")
     return Markup("".join(parts))
 

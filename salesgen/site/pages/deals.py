@@ -19,8 +19,10 @@ DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "a
 
 def pages(data: SiteData) -> list[PageSpec]:
     t = data.t
+    toc = [("assessment", t("deal.assessment"))] if any(d.get("assessment") for d in data.deals) else []
+    toc += [("open", t("deals.open")), ("won", t("deals.won")), ("lost", t("deals.lost"))]
     specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data),
-                      lambda: f"<h1>{escape(t('nav.deals'))}</h1>", in_nav=True)]
+                      lambda: f"<h1>{escape(t('nav.deals'))}</h1>", toc, in_nav=True)]
     for deal in data.deals:
         specs.append(deal_page(data, deal))
     return specs
@@ -79,10 +81,37 @@ def index_rows(data: SiteData) -> dict:
     return groups
 
 
+MATRIX_DEALS = 60  # the largest assessed open deals on the portfolio chart (more would be unreadable)
+
+
+def portfolio_matrix(data: SiteData, root: str) -> str:
+    """Attractiveness x feasibility of the largest assessed open deals, dot size by amount."""
+    t = data.t
+    points = []
+    for deal in data.deals:
+        if not data.is_open(deal):
+            continue
+        result = assessment.assess(deal)
+        if result.complete:
+            size = float(data.convert({deal.currency: deal.amount}).total)
+            points.append((size, deal, result))
+    points.sort(key=lambda p: (-p[0], p[1].id))
+    points = points[:MATRIX_DEALS]
+    if not points:
+        return ""
+    biggest = max(p[0] for p in points) or 1.0
+    dots = [svg.Point(deal.name, float(result.feasibility), float(result.attractiveness),
+                      href=f"{root}{deal_url(deal.id)}", radius=5 + 9 * (size / biggest) ** 0.5)
+            for size, deal, result in points]
+    return svg.matrix(dots, t("deal.assessment"), t("assess.feasibility"), t("assess.attractiveness"),
+                      {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=620)
+
+
 def render_index(data: SiteData) -> str:
     groups = index_rows(data)
     return render("deals.html", t=data.t, root="../", groups=groups, d=data, deal_url=deal_url,
-                  customer_url=customer_url, rep_url=rep_url)
+                  customer_url=customer_url, rep_url=rep_url, matrix_svg=portfolio_matrix(data, "../"),
+                  matrix_limit=MATRIX_DEALS)
 
 
 def stage_path(data: SiteData, deal: Deal) -> list[dict]:
