@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from markupsafe import escape
 
+from ...analytics import forecast
 from ...analytics.forecast import CATEGORIES
 from ...analytics.funnel import OPEN_STATES, Bucket
 from ...analytics.money import Totals
@@ -85,8 +86,7 @@ def period_chart(data: SiteData, rows: list[dict], title: str) -> str:
 
 
 def quarter_windows(data: SiteData) -> list[dict]:
-    from ...analytics import forecast
-
+    """This and next quarter: closed, weighted open, the forecast (closed + weighted open), commit."""
     out = []
     for key, start, end in data.quarters:
         row = forecast.window(data.deals, data.config, start, end)
