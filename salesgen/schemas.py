@@ -85,7 +85,10 @@ def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = 
         path = tuple(error.absolute_path)
         if path in skip:
             continue
-        problems.append(_problem(error, path, document, file, kind))
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            problems.extend(_unknown_keys(error, path, document, file, kind))
+        else:
+            problems.append(_problem(error, path, document, file, kind))
     return sorted(set(problems))
 
 
@@ -97,20 +100,26 @@ def _leaf_errors(errors) -> Iterable[jsonschema.ValidationError]:
             yield error
 
 
+def _unknown_keys(error: jsonschema.ValidationError, path: tuple, document: Any, file: str,
+                  kind: str) -> list[Problem]:
+    """One problem per key the schema does not know, on the key itself, with a guess."""
+    known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    allowed = sorted(known)
+    where = _describe(path, kind)
+    problems = []
+    for key in (k for k in error.instance if k not in known):
+        line, column = locate(document, path + (key,), key=True)
+        guess = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"Did you mean '{guess[0]}'?" if guess else f"Allowed keys here: {', '.join(allowed)}."
+        problems.append(Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}",
+                                hint, path=path + (key,)))
+    return problems
+
+
 def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file: str, kind: str) -> Problem:
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     where = _describe(path, kind)
-    if validator == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        extras = [key for key in error.instance if key not in schema.get("properties", {})] \
-            if isinstance(error.instance, dict) else []
-        key = extras[0] if extras else "?"
-        line, column = locate(document, path + (key,), key=True)
-        guess = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"Did you mean '{guess[0]}'?" if guess else f"Allowed keys here: {', '.join(allowed)}."
-        return Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}", hint,
-                       path=path + (key,))
     line, column = locate(document, path)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

@@ -154,3 +154,12 @@ def test_rules_shows_the_configured_level(tiny_repo):
     assert "ref-rep (off, default error)" in run("rules", "--root", str(tiny_repo)).output
     full = run("rules", "--doc").output
     assert "Passing:" in full and "Failing:" in full
+
+
+def test_text_output_cannot_be_split_by_control_characters():
+    from salesgen.output.text import format_text
+    from salesgen.problem import Problem
+
+    out = format_text([Problem("deals/a\n::error::x.yaml", 1, 1, "r", "bad\rvalue", "fix\nit")])
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    assert "deals/a\\n::error::x.yaml:1:1: error [r] bad\\rvalue" in out

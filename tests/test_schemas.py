@@ -111,3 +111,8 @@ def test_fast_and_reference_validators_agree_on_valid_and_invalid():
     assert schemas.validate("customer", valid, "x.yaml") == []
     invalid, _ = parse(CUSTOMER + "extra: 1\n", "x.yaml")
     assert schemas.validate("customer", invalid, "x.yaml") != []
+
+
+def test_every_unknown_key_is_reported():
+    found, _ = problems_of("customer", CUSTOMER + "colour: red\nsize: big\n")
+    assert found == [("schema-unknown-key", 5, 1), ("schema-unknown-key", 6, 1)]
