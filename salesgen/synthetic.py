@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Pipeline, Stage, load_config
+from .config import Config, Stage, load_config
+from .criteria import NAMED_CHECKS, SCORECARD_FACTORS
 
 DEFAULT_AS_OF = dt.date(2026, 11, 20)
 ROLE_POOLS = ("presales", "consultant", "executive", "commercial", "finance", "legal", "implementation")
@@ -140,10 +141,12 @@ def _person(rng: random.Random) -> tuple[str, str]:
 
 
 def _unique(slug: str, used: set) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``...: unique, and within the 64 characters of an id."""
+    slug = slug[:64].rstrip("-")
     candidate, n = slug, 1
     while candidate in used:
         n += 1
-        candidate = f"{slug}-{n}"
+        candidate = f"{slug[:60].rstrip('-')}-{n}"
     used.add(candidate)
     return candidate
 
@@ -156,7 +159,8 @@ class _Account:
     contacts: list  # contact dicts
     top: dict  # the decision-level contact
     weight: float
-    deals: list = field(default_factory=list)  # (stage, outcome) of its deals
+    short: str  # the name people use: city and brand
+    deals: list = field(default_factory=list)  # (highest open stage index reached, outcome, initiated)
 
 
 class _World:
@@ -191,7 +195,7 @@ class _World:
                            f"{rng.choice(('信誉良好', '付款较慢', '扩产中', '正在数字化改造'))}。",
             }
             people = self._contacts(ident, per[index])
-            accounts.append(_Account(doc, people, people[0], rng.paretovariate(1.2)))
+            accounts.append(_Account(doc, people, people[0], rng.paretovariate(1.2), f"{city}{core}"))
         total = 0.0
         for account in accounts:
             total += account.weight
@@ -203,10 +207,9 @@ class _World:
         people, managers = [], []
         for index in range(count):
             name, slug = _person(rng)
-            ident = _unique(f"{customer}-{slug}"[:64].rstrip("-"), self.used_ids)
+            ident = _unique(f"{customer}-{slug}", self.used_ids)
             if index == 0:
-                department, function = "总经理办公室", None
-                person = {"id": ident, "name": name, "title": "总经理", "department": department, "level": "decision"}
+                person = {"id": ident, "name": name, "title": "总经理", "department": "总经理办公室", "level": "decision"}
             else:
                 department, function, title = rng.choice(DEPARTMENTS)
                 level = "management" if index < 1 + max(1, count // 4) else "operational"
@@ -235,9 +238,7 @@ class _World:
         doc, rng = account.doc, self.rng
         has_deals = bool(account.deals)
         if has_deals or rng.random() < 0.5:
-            doc["evaluation"] = {f: rng.randrange(3, 11) for f in
-                                 ("scale_position", "profitability", "investment", "credit", "project_scale",
-                                  "project_value", "priority")}
+            doc["evaluation"] = {factor: rng.randrange(3, 11) for factor in SCORECARD_FACTORS}
         if any(reached >= 1 for reached, _, _ in account.deals) or rng.random() < 0.3:
             doc["buying_process"] = [{"step": step, "owner": account.top["id"]} for step in
                                      ("发现问题，提出要求", "研究可行性，确定预算", "项目立项，组建采购小组",
@@ -278,16 +279,16 @@ class _World:
         stage = path[-1]
         owner = account.doc["owner"] if rng.random() < 0.85 else rng.choice(self.pools["account"])
         product, p_en = rng.choice(PROJECTS[0 if project else 1])
-        ident = _unique(f"{account.doc['id']}-{p_en}-{entered[0].year}"[:64].rstrip("-"), self.used_ids)
+        ident = _unique(f"{account.doc['id']}-{p_en}-{entered[0].year}", self.used_ids)
         amount = rng.randrange(20, 2000) * 10_000 if project else rng.randrange(5, 300) * 1_000
         currency = rng.choices(("CNY", "USD", "EUR"), weights=(90, 7, 3))[0]
         if currency not in self.config.rates and currency != self.config.currency:
             currency = self.config.currency
         doc: dict = {
-            "id": ident, "name": f"{account.doc['name'][:-6]}{product}", "customer": account.doc["id"],
+            "id": ident, "name": f"{account.short}{product}", "customer": account.doc["id"],
             "owner": owner, "pipeline": pipeline.id, "stage": stage.id,
         }
-        buyer = _buyer_stage(pipeline, path)
+        buyer = _buyer_stage(path)
         if buyer:
             doc["buyer_stage"] = buyer
         close = (as_of + dt.timedelta(days=rng.randrange(20, 300))) if outcome == "open" else end
@@ -353,16 +354,14 @@ class _World:
         return doc
 
     def _computed_met(self, criterion, doc: dict, account: _Account) -> bool:
-        from .criteria import NAMED_CHECKS
         from .model import Customer, Deal
         from .schemas import validator_for_fragment
 
         plain = _plain(doc)
         deal = Deal.from_document(plain, plain["id"] + ".yaml")
+        # the customer as finish_customer() will write it for an account with this deal
         customer = Customer.from_document(_plain({**account.doc, "type": "interest", "contacts": account.contacts,
-                                                  "evaluation": {f: 5 for f in ("scale_position", "profitability",
-                                                                                "investment", "credit", "project_scale",
-                                                                                "project_value", "priority")},
+                                                  "evaluation": {factor: 5 for factor in SCORECARD_FACTORS},
                                                   "buying_process": [{"step": "x"}]}), "c.yaml")
         if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer):
             return False
@@ -469,7 +468,8 @@ class _World:
         return {"date": signed, "value": amount, "ref": f"HT-{signed.year}-{index:05d}", "payments": payments}
 
 
-def _buyer_stage(pipeline: Pipeline, path: list) -> str | None:
+def _buyer_stage(path: list) -> str | None:
+    """The buyer stage aligned with the last stage reached that has one (a lost deal keeps its last)."""
     for stage in reversed(path):
         if stage.buyer_stage:
             return stage.buyer_stage
