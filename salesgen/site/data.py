@@ -18,7 +18,6 @@ from ..analytics.probability import stage_of
 from ..config import Config
 from ..engine import LintResult
 from ..model import Customer, Deal
-from ..problem import Severity
 from .i18n import Strings
 
 GATE_RULES = frozenset({"stage-gate"})
@@ -105,11 +104,11 @@ class SiteData:
 
     @property
     def errors(self) -> list:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
+        return self.result.errors
 
     @property
     def warnings(self) -> list:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
+        return self.result.warnings
 
     # ----------------------------------------------------------------- analytics, computed once
     @functools.cached_property
