@@ -161,3 +161,48 @@ def test_pages_render_offline_without_running_injected_scripts(served_site):
     assert "<script>" in deal["h1"] and "| a | b |" in deal["h1"]  # shown as text
     assert "<script>" in deal["title"]
     assert any("sg-org" in c["cls"] for c in seen["pages"]["/customers/temp/"]["charts"])
+
+
+@pytest.fixture(scope="module")
+def served_hostile_site(tmp_path_factory):
+    """tests/data/hostile-repo (every text field a payload), built with sensitive fields shown."""
+    work = tmp_path_factory.mktemp("hostile-browser")
+    root = work / "repo"
+    shutil.copytree(REPO / "tests" / "data" / "hostile-repo", root)
+    site = work / "site"
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--no-cache",
+                                      "--include-sensitive"] if "--no-cache" in _build_options() else
+                                ["build", "--root", str(root), "--site-dir", str(site), "--include-sensitive"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    pages = sorted("/" + p.parent.relative_to(site).as_posix().strip(".") + ("/" if p.parent != site else "")
+                   for p in site.rglob("index.html"))
+    pages = [p.replace("//", "/") for p in pages]
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    server.shutdown()
+    server.server_close()
+
+
+def _build_options() -> list:
+    from salesgen.commands.build import build
+
+    return [opt for param in build.params for opt in getattr(param, "opts", [])]
+
+
+def test_every_page_of_the_hostile_repository_is_inert(served_hostile_site):
+    """Issue 7: payloads in names, notes, summaries... stay text on every page, in a real browser."""
+    sync_playwright = require_browser()
+    base, pages = served_hostile_site
+    kinds = {p.split("/")[1] for p in pages}
+    assert {"", "deals", "customers", "team", "funnel", "forecast", "rules"} <= kinds, pages
+    assert any(p.startswith("/deals/evil-corp") for p in pages) and "/customers/evil-corp/" in pages
+    seen = visit(sync_playwright, base, pages)
+    assert seen["dialogs"] == [], "an injected script ran"
+    assert seen["foreign"] == [], "requests to another host"
+    assert seen["console"] == [], "console errors"
+    for path in pages:
+        assert seen["pages"][path]["pwned"], f"an injected handler ran on {path}"
