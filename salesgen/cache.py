@@ -103,6 +103,8 @@ class LintCache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.folder = self.root / CACHE_DIR
+        # a cache folder that is a link (say, committed by someone) could point anywhere: not used
+        self.enabled = not self.folder.is_symlink()
         self.salt = salt(self.root)
         self._shards: dict[int, dict] = {}  # shard -> rel -> (key, Document), as read
         self._seen: dict[int, dict] = {}  # shard -> rel -> (key, Document), this run
@@ -145,6 +147,8 @@ class LintCache:
         return entries
 
     def _read_shard(self, shard: int) -> dict:
+        if not self.enabled:
+            return {}
         path = self.folder / f"shard-{shard:02d}.pickle"
         try:
             blob = path.read_bytes()
@@ -160,6 +164,8 @@ class LintCache:
 
     def save(self) -> None:
         """Write the shards that changed (new, edited, renamed or deleted files). Never raises."""
+        if not self.enabled:
+            return
         for shard in range(SHARDS):
             current = self._seen.get(shard, {})
             if shard not in self._dirty and set(current) == set(self._shards.get(shard, {})):

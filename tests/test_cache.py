@@ -175,6 +175,16 @@ def test_cache_folder_is_tagged_ignored_and_written_atomically(repo):
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_linked_cache_folder_is_neither_read_nor_written(repo, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    first, _ = cached(repo)
+    second, store = cached(repo)
+    assert first == second == cold(repo) and store.hits == 0
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_failed_write_leaves_the_old_shard_intact(repo, monkeypatch):
     cached(repo)
     before = {p.name: p.read_bytes() for p in shards(repo)}
