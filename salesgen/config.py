@@ -6,6 +6,7 @@ as Problems (the CLI turns them into exit code 2, a configuration error).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -55,7 +56,14 @@ class Pipeline:
     buyer_stages: tuple  # of (id, label)
 
     def stage(self, stage_id: str) -> Stage | None:
-        return next((s for s in self.stages if s.id == stage_id), None)
+        return self._stages_by_id.get(stage_id)
+
+    @functools.cached_property
+    def _stages_by_id(self) -> dict:  # every rule asks for every deal's stage: a dict, not a scan
+        stages: dict = {}
+        for stage in self.stages:
+            stages.setdefault(stage.id, stage)  # the first wins, as before
+        return stages
 
     @property
     def open_stages(self) -> tuple:
