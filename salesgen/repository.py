@@ -75,10 +75,11 @@ def discover(root: Path) -> list[tuple[str, str, Path]]:
             continue
         for directory, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            folder_path = Path(directory)
+            prefix = folder_path.relative_to(root).as_posix() + "/"  # once per folder, not per file
             for name in filenames:
                 if name.endswith(SUFFIXES) and not name.startswith("."):
-                    path = Path(directory) / name
-                    found.append((path.relative_to(root).as_posix(), kind, path))
+                    found.append((prefix + name, kind, folder_path / name))
     return sorted(found)
 
 
