@@ -1,0 +1,447 @@
+"""Benchmarks: salesgen at the size of a large industrial sales organisation, measured in one run.
+
+    python tests/benchmarks/run_benchmarks.py                 # 10,000 deals; rewrites README.md's table
+    python tests/benchmarks/run_benchmarks.py --no-readme     # print only
+    python tests/benchmarks/run_benchmarks.py --deals 30 --customers 6 --small-deals 10 --repeat 1
+
+Synthetic repositories (``salesgen.synthetic``) are generated into a temporary folder.
+Every figure is a ratio against a baseline measured in the same run, on the same files,
+so the results hold on a slower or busier machine: timings are the best of ``--repeat``
+runs of a child process (interpreter start included on both sides); peak memory is
+the child's maximum resident set (``getrusage(RUSAGE_CHILDREN)`` in a wrapper process
+that runs nothing else). With ``--profile`` a second table shows where lint spends
+its time, phase by phase, cold and warm. This is not a test (timings do not belong in
+CI); ``tests/test_benchmark_smoke.py`` runs it at a tiny size to keep it working.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(REPO))
+
+START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+TARGETS = {"cold": 1.5, "check_jsonschema": 8.0, "warm": 0.25, "build_vs_mkdocs": 1.3, "build_growth": 11.0,
+           "lint_mb": 300, "build_mb": 1024, "deal_page_kb": 30}
+
+BARE_LOAD = """
+import os, sys, yaml
+for folder in ("customers", "deals"):
+    for directory, _dirs, files in os.walk(os.path.join(sys.argv[1], folder)):
+        for name in files:
+            if name.endswith((".yaml", ".yml")):
+                with open(os.path.join(directory, name), "rb") as handle:
+                    yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+# Runs one command and reports its peak memory: RUSAGE_CHILDREN of a process whose only child it is.
+WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[2:], cwd=sys.argv[1] or None, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+                  "code": done.returncode,
+                  "stdout": done.stdout.decode("utf-8", "replace")[-4000:],
+                  "stderr": done.stderr.decode("utf-8", "replace")[-4000:]}))
+"""
+
+
+@dataclass
+class Run:
+    seconds: float  # wall clock
+    cpu: float  # user + system time of the command and its children
+    peak_mb: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Row:
+    measure: str
+    result: str
+    target: str
+    ok: bool | None  # None: informational
+
+
+def measure(command: list, cwd: Path | None = None, repeat: int = 1, ok_codes=(0,), before=None) -> Run:
+    """Best of ``repeat`` runs by CPU time (peak memory: the largest seen)."""
+    best = None
+    peak = 0.0
+    for attempt in range(repeat):
+        if before is not None:
+            before(attempt)
+        out = subprocess.run([sys.executable, "-c", WRAPPER, str(cwd or ""), *map(str, command)],
+                             capture_output=True, text=True, check=True)
+        run = Run(**json.loads(out.stdout))
+        if run.code not in ok_codes:
+            raise RuntimeError(f"{' '.join(map(str, command))} exited with {run.code}:\n{run.stderr}{run.stdout}")
+        peak = max(peak, run.peak_mb)
+        if best is None or run.cpu < best.cpu:
+            best = run
+    best.peak_mb = peak
+    return best
+
+
+def salesgen(*args) -> list:
+    return [sys.executable, "-m", "salesgen", *args]
+
+
+def generate(target: Path, deals: int, customers: int, contacts: int, seed: int) -> dict:
+    from salesgen.synthetic import generate as make
+
+    summary = make(target, deals=deals, customers=customers, contacts=contacts, seed=seed)
+    return {"deals": summary.deals, "customers": summary.customers, "contacts": summary.contacts,
+            "files": summary.files, "mb": summary.bytes / 1e6}
+
+
+def data_files(root: Path, kind: str) -> list:
+    return sorted(str(p) for p in (root / kind).rglob("*.yaml"))
+
+
+def edit_one_file(root: Path):
+    """A before-hook: change one deal (a different text each time) so each run has one changed file."""
+    target = sorted((root / "deals").rglob("*.yaml"))[len(list((root / "deals").rglob("*.yaml"))) // 2]
+    original = target.read_text(encoding="utf-8")
+
+    def before(attempt: int) -> None:
+        target.write_text(original.replace("\nsource: ", f"\nsource: edit {attempt} ", 1), encoding="utf-8")
+
+    return before, lambda: target.write_text(original, encoding="utf-8")
+
+
+# --- the measures --------------------------------------------------------------------------------
+
+def took(run: Run) -> str:
+    return f"{run.cpu:.2f} s CPU ({run.seconds:.2f} s wall)"
+
+
+def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool) -> list:
+    rows = []
+    bare = measure([sys.executable, "-c", BARE_LOAD, big], repeat=repeat)
+    cold = measure(salesgen("lint", "--root", big), repeat=repeat,
+                   before=lambda _n: shutil.rmtree(big / ".salesgen-cache", ignore_errors=True))
+    size = f"{info['deals']:,} deals, {info['customers']:,} customers, {info['contacts']:,} contacts " \
+           f"({info['files']:,} files, {info['mb']:.3g} MB)"
+    rows.append(Row(f"Bare `yaml.load(..., Loader=yaml.CSafeLoader)` of the {size}", took(bare), "baseline", None))
+    ratio = cold.cpu / bare.cpu
+    rows.append(Row("Cold `salesgen lint` (empty cache, every check on, cache written)",
+                    f"{took(cold)} = **{ratio:.2f} ×** bare load", f"≤ {TARGETS['cold']} ×",
+                    ratio <= TARGETS["cold"]))
+    checker_name = "`check-jsonschema` on the same files with the same schemas (schemas only)"
+    if not with_check_jsonschema:
+        rows.append(Row(checker_name, "not measured (--no-check-jsonschema)", f"≥ {TARGETS['check_jsonschema']} ×",
+                        None))
+    elif shutil.which("check-jsonschema") is None:
+        rows.append(Row(checker_name, "not measured: check-jsonschema is not installed",
+                        f"≥ {TARGETS['check_jsonschema']} ×", None))
+    else:
+        from salesgen.schemas import schema_dir
+
+        cpu = wall = 0.0
+        for kind, schema in (("deals", "deal"), ("customers", "customer")):
+            files = data_files(big, kind)
+            for batch in range(0, len(files), 2000):
+                run = measure(["check-jsonschema", "--schemafile", schema_dir() / f"{schema}.schema.json",
+                               *files[batch:batch + 2000]])
+                cpu, wall = cpu + run.cpu, wall + run.seconds
+        factor = cpu / cold.cpu
+        rows.append(Row(checker_name, f"{cpu:.1f} s CPU ({wall:.1f} s wall): salesgen lint is **{factor:.1f} ×** "
+                        f"faster", f"≥ {TARGETS['check_jsonschema']} ×", factor >= TARGETS["check_jsonschema"]))
+    measure(salesgen("lint", "--root", big))  # fill the cache
+    unchanged = measure(salesgen("lint", "--root", big), repeat=repeat)
+    before, restore = edit_one_file(big)
+    try:
+        warm = measure(salesgen("lint", "--root", big), repeat=repeat, before=before)
+    finally:
+        restore()
+    rows.append(Row("Warm `salesgen lint`, nothing changed", f"{took(unchanged)} = "
+                    f"{unchanged.cpu / bare.cpu:.2f} × bare load", "", None))
+    ratio = warm.cpu / bare.cpu
+    rows.append(Row("Warm `salesgen lint`, one file changed", f"{took(warm)} = **{ratio:.2f} ×** bare load",
+                    f"≤ {TARGETS['warm']} ×", ratio <= TARGETS["warm"]))
+    peak = max(cold.peak_mb, warm.peak_mb, unchanged.peak_mb)
+    rows.append(Row("Peak memory of `salesgen lint` (cold and warm)", f"{peak:.0f} MB", f"≤ {TARGETS['lint_mb']} MB",
+                    peak <= TARGETS["lint_mb"]))
+    return rows
+
+
+def build_available() -> bool:
+    from salesgen.cli import cli
+
+    return "build" in cli.commands
+
+
+def build_site(root: Path, out: Path, repeat: int) -> Run:
+    def before(_attempt):
+        shutil.rmtree(out, ignore_errors=True)
+
+    return measure(salesgen("build", "--root", root, "--site-dir", out), repeat=repeat, before=before)
+
+
+def mkdocs_baseline(pages: int, work: Path, repeat: int) -> Run:
+    """MkDocs (Material) building ``pages`` one-line pages, with a navigation shaped like salesgen's.
+
+    salesgen's site lists its seven index pages in the navigation and marks the deal,
+    customer and rep pages not-in-nav (Material repeats the navigation on every page, so
+    a 12,000-entry navigation makes any build quadratic). The baseline does the same:
+    seven pages in the navigation, the rest built but not listed.
+    """
+    project = work / "mkdocs-trivial"
+    docs = project / "docs"
+    shutil.rmtree(project, ignore_errors=True)
+    docs.mkdir(parents=True)
+    names = ["index.md"] + [f"page-{index:05d}.md" for index in range(1, pages)]
+    nav = "".join(f"  - Section {i}: {name}\n" for i, name in enumerate(names[:7]))
+    (project / "mkdocs.yml").write_text(
+        f"site_name: Trivial pages\ntheme:\n  name: material\nnav:\n{nav}not_in_nav: |\n  /page-*.md\n",
+        encoding="utf-8")
+    for index, name in enumerate(names):
+        (docs / name).write_text(f"# Page {index}\n\nA trivial page.\n", encoding="utf-8")
+    return measure([sys.executable, "-m", "mkdocs", "build", "-q", "-d", project / "site"], cwd=project,
+                   repeat=repeat)
+
+
+def build_rows(big: Path, small: Path, info: dict, small_info: dict, work: Path, repeat: int) -> list:
+    if not build_available():
+        return [Row(name, "not measured: `salesgen build` is not available yet", target, None) for name, target in (
+            ("`salesgen build` against MkDocs building as many trivial pages", f"≤ {TARGETS['build_vs_mkdocs']} ×"),
+            ("Build time growth", f"≤ {TARGETS['build_growth']}"),
+            ("Peak memory of `salesgen build`", f"≤ {TARGETS['build_mb']} MB"),
+            ("Average deal page", f"≤ {TARGETS['deal_page_kb']} KB"))]
+    rows = []
+    out = work / "site-big"
+    big_build = build_site(big, out, repeat)
+    pages = [p for p in out.rglob("*.html") if p.name != "404.html"]
+    baseline = mkdocs_baseline(len(pages), work, repeat)
+    ratio = big_build.cpu / baseline.cpu
+    rows.append(Row(f"`salesgen build` ({len(pages):,} pages) against MkDocs building {len(pages):,} trivial pages "
+                    f"with the same theme ({took(baseline)})", f"{took(big_build)} = **{ratio:.2f} ×**",
+                    f"≤ {TARGETS['build_vs_mkdocs']} ×", ratio <= TARGETS["build_vs_mkdocs"]))
+    small_build = build_site(small, work / "site-small", repeat)
+    growth = big_build.cpu / small_build.cpu
+    scale = info["deals"] / small_info["deals"]
+    rows.append(Row(f"Build time at {small_info['deals']:,} and {info['deals']:,} deals ({scale:.0f} × the data)",
+                    f"{small_build.cpu:.1f} s → {big_build.cpu:.1f} s CPU: **{growth:.1f} ×**",
+                    f"≤ {TARGETS['build_growth']} (linear)", growth <= TARGETS["build_growth"]))
+    rows.append(Row("Peak memory of `salesgen build`", f"{big_build.peak_mb:.0f} MB", f"≤ {TARGETS['build_mb']} MB",
+                    big_build.peak_mb <= TARGETS["build_mb"]))
+    deal_pages = [p for p in pages if p.relative_to(out).parts[0] == "deals" and len(p.relative_to(out).parts) == 3]
+    average = sum(p.stat().st_size for p in deal_pages) / max(1, len(deal_pages)) / 1024
+    rows.append(Row(f"Average deal page ({len(deal_pages):,} pages)", f"{average:.1f} KB",
+                    f"≤ {TARGETS['deal_page_kb']} KB", bool(deal_pages) and average <= TARGETS["deal_page_kb"]))
+    return rows
+
+
+# --- where the time goes ---------------------------------------------------------------------------
+
+def profile_rows(root: Path) -> list:
+    """Lint phase by phase, in this process: cold (no cache) and warm (every file cached).
+
+    The cyclic collector is paused as in `salesgen lint` (see repository.collector_paused).
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _profile_rows(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _profile_rows(root: Path) -> list:
+    from salesgen import engine, repository, rules
+    from salesgen.cache import LintCache
+    from salesgen.config import load_config
+    from salesgen.rules.base import Context
+
+    def phases(reader, cache=None) -> dict:
+        clock = time.perf_counter
+        times: dict = {}
+        start = mark = clock()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = clock()
+            times[name] = times.get(name, 0.0) + now - mark
+            mark = now
+
+        config, _ = load_config(root)
+        lap("configuration")
+        repo = repository.Repository(root=root, config=config)
+        found = repository.discover(root)
+        lap("find files")
+        repo.documents = [reader(root, rel, kind, path) for rel, kind, path in found]
+        lap("per file")
+        repository.build_model(repo)
+        lap("model")
+        ctx = Context(repo, config.as_of or dt.date.today())
+        for rule in rules.CHECKS:
+            list(rule.check(ctx))
+            lap(f"rule {rule.ID}")
+        engine.apply_levels(repo, repo.file_problems, ctx.as_of)
+        lap("levels and waivers")
+        if cache is not None:
+            cache.save()
+            lap("cache write")
+        times["total"] = clock() - start
+        return times
+
+    shutil.rmtree(root / ".salesgen-cache", ignore_errors=True)
+    parts = _split_parse(root)
+    cold = phases(repository.read_document)
+    cache = LintCache(root)
+    phases(cache.reader, cache)  # fill the cache
+    warm = phases(LintCache(root).reader)
+    rule_names = sorted((k for k in cold if k.startswith("rule ")), key=lambda k: -cold[k])
+    rows = [("configuration (salesgen.yaml)", cold["configuration"], warm["configuration"]),
+            ("find files", cold["find files"], warm["find files"]),
+            ("per file: cold = read + YAML + schema; warm = read + hash + cache shards", cold["per file"],
+             warm["per file"])]
+    rows += [(f"&nbsp;&nbsp;{name}", value, None) for name, value in parts.items()]
+    rows.append(("model (typed deals, customers, contacts)", cold["model"], warm["model"]))
+    rows.append((f"cross-file rules ({len(rule_names)})", sum(cold[k] for k in rule_names),
+                 sum(warm[k] for k in rule_names)))
+    rows += [(f"&nbsp;&nbsp;{name}", cold[name], warm[name]) for name in rule_names[:4]]
+    rows.append(("levels and waivers", cold["levels and waivers"], warm["levels and waivers"]))
+    write = _cold_cache_write(root)
+    rows.append(("cache write (cold: every shard)", write, None))
+    rows.append(("total", cold["total"] + write, warm["total"]))
+    return rows
+
+
+def _cold_cache_write(root: Path) -> float:
+    from salesgen import repository
+    from salesgen.cache import LintCache
+
+    shutil.rmtree(root / ".salesgen-cache", ignore_errors=True)
+    cache = LintCache(root)
+    for rel, kind, path in repository.discover(root):
+        cache.reader(root, rel, kind, path)
+    mark = time.perf_counter()
+    cache.save()
+    return time.perf_counter() - mark
+
+
+def _split_parse(root: Path) -> dict:
+    """The cold per-file step split into its parts: reading, YAML, schema."""
+    from salesgen import repository, schemas
+    from salesgen.yamlsource import decode, parse
+
+    found = repository.discover(root)
+    clock = time.perf_counter
+    mark = clock()
+    blobs = [(rel, kind, path.read_bytes()) for rel, kind, path in found]
+    read = clock() - mark
+    mark = clock()
+    values = [(rel, kind, parse(decode(data, rel)[0], rel)[0]) for rel, kind, data in blobs]
+    yaml_time = clock() - mark
+    mark = clock()
+    for rel, kind, value in values:
+        schemas.validate(kind, value, rel)
+    schema_time = clock() - mark
+    return {"read bytes": read, "YAML: decode, parse, positions": yaml_time, "schema (jsonschema-rs)": schema_time}
+
+
+# --- output ------------------------------------------------------------------------------------------
+
+def table(rows: list) -> str:
+    lines = ["| Measure | Result | Target | |", "|---|---|---|---|"]
+    for row in rows:
+        mark = "" if row.ok is None else ("✅" if row.ok else "❌")
+        lines.append(f"| {row.measure} | {row.result} | {row.target} | {mark} |")
+    return "\n".join(lines)
+
+
+def profile_table(rows: list) -> str:
+    lines = ["| Lint phase (in-process) | Cold | Warm (cached) |", "|---|---:|---:|"]
+    for name, cold, warm in rows:
+        lines.append(f"| {name} | {'' if cold is None else f'{cold:.2f} s'} | "
+                     f"{'' if warm is None else f'{warm:.2f} s'} |")
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    import platform
+
+    import yaml
+
+    return (f"Measured {dt.date.today()} on {platform.machine()} with {os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}, PyYAML {yaml.__version__} (C loader: {hasattr(yaml, 'CSafeLoader')}). "
+            "Each figure is the best of the repeated runs of a child process, interpreter start included; ratios "
+            "compare CPU time (user + system), which a busy neighbour on a shared machine does not inflate (every "
+            "command measured is a single process, so on an idle machine it equals wall time, shown too). "
+            "`python tests/benchmarks/run_benchmarks.py --profile` regenerates this section.")
+
+
+def update_readme(readme: Path, section: str) -> bool:
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        return False
+    readme.write_text(pattern.sub(lambda _m: f"{START}\n{section}\n{END}", text, count=1), encoding="utf-8")
+    return True
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--customers", type=int, default=2_000)
+    parser.add_argument("--contacts", type=int, default=None, help="default: 15 per customer")
+    parser.add_argument("--small-deals", type=int, default=1_000, help="the smaller repository for build growth")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the best counts)")
+    parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the slowest baseline")
+    parser.add_argument("--profile", action="store_true", help="add the lint phase table")
+    parser.add_argument("--readme", type=Path, default=REPO / "README.md")
+    parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the generated repositories here")
+    args = parser.parse_args(argv)
+    contacts = args.contacts if args.contacts is not None else args.customers * 15
+    ratio = args.deals / max(1, args.customers)
+    small_customers = max(1, round(args.small_deals / ratio))
+    work = Path(tempfile.mkdtemp(prefix="salesgen-bench-")) if args.workdir is None else args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        big, small = work / "big", work / "small"
+        info = generate(big, args.deals, args.customers, contacts, args.seed)
+        small_info = generate(small, args.small_deals, small_customers, small_customers * contacts // args.customers,
+                              args.seed)
+        check = measure(salesgen("lint", "--root", big, "--no-cache"), ok_codes=(0, 1))
+        if check.code:
+            print(f"warning: the generated repository has errors:\n{check.stdout}", file=sys.stderr)
+        rows = lint_rows(big, info, args.repeat, not args.no_check_jsonschema)
+        rows += build_rows(big, small, info, small_info, work, args.repeat)
+        section = f"{table(rows)}\n\n{environment()}"
+        if args.profile:
+            section += f"\n\nWhere lint's time goes ({info['deals']:,} deals):\n\n{profile_table(profile_rows(big))}"
+        print(section)
+        if not args.no_readme:
+            if update_readme(args.readme, section):
+                print(f"\n(written to {args.readme})", file=sys.stderr)
+            else:
+                print(f"\n({args.readme} has no {START} ... {END} section: printed only)", file=sys.stderr)
+        return 0
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

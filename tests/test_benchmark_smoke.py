@@ -1,0 +1,50 @@
+"""The benchmark script still runs end to end (at a tiny size; its timings are not checked here)."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent / "benchmarks" / "run_benchmarks.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("run_benchmarks", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+ROWS = ("Bare `yaml.load", "Cold `salesgen lint`", "`check-jsonschema`", "Warm `salesgen lint`, nothing changed",
+        "Warm `salesgen lint`, one file changed", "Peak memory of `salesgen lint`", "`salesgen build`",
+        "Build time at", "Peak memory of `salesgen build`", "Average deal page")
+
+
+def test_tiny_benchmark_prints_every_row_and_the_profile(bench, tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\nbefore\n\n{bench.START}\nold table\n{bench.END}\n\nafter\n", encoding="utf-8")
+    code = bench.main(["--deals", "30", "--customers", "6", "--small-deals", "10", "--repeat", "1", "--profile",
+                       "--readme", str(readme), "--workdir", str(tmp_path / "work")])
+    assert code == 0
+    out = capsys.readouterr().out
+    table = [line for line in out.splitlines() if line.startswith("| ")]
+    for row in ROWS:
+        assert sum(line.startswith(f"| {row}") for line in table) == 1, row
+    for line in table[2:len(ROWS) + 2]:  # every row has a result cell
+        assert re.match(r"\| [^|]+ \| [^|]*\S[^|]* \|", line), line
+    assert "| total |" in out and "| cross-file rules (" in out
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Title\n\nbefore\n\n") and text.endswith(f"{bench.END}\n\nafter\n")
+    assert "old table" not in text and "| Cold `salesgen lint`" in text
+
+
+def test_readme_without_markers_is_left_alone(bench, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# No markers\n", encoding="utf-8")
+    assert bench.update_readme(readme, "| table |") is False
+    assert readme.read_text(encoding="utf-8") == "# No markers\n"
