@@ -20,8 +20,9 @@ PROTECTED = ("deals", "customers", "schemas", ".git", "salesgen")
 @click.option("--include-sensitive", is_flag=True,
               help="Publish contacts' personal notes and motives (left out by default).")
 @click.option("--allow-errors", is_flag=True, help="Build even when lint finds errors (they are listed on the site).")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Do not read the lint cache (build never writes it).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose):
+def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_cache):
     """Build the pipeline site (dashboard, funnel, forecast, deals, customers, team, rules).
 
     Lints first: errors stop the build unless --allow-errors; warnings appear on the
@@ -37,19 +38,26 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose):
       salesgen build --site-dir public --as-of 2026-12-31
       salesgen build --include-sensitive --site-dir /srv/private-site
     """
+    import gc
+
+    from ..cache import LintCache
     from ..config import load_config
     from ..engine import lint
     from ..output import FORMATTERS
-    from ..repository import ConfigurationError
+    from ..repository import ConfigurationError, collector_paused, read_document
 
     if not root.is_dir():
         fail_usage(f"no such directory: {root}")
     config, _ = load_config(root)
     as_of_date = resolve_as_of(as_of, config)
+    cache = None if no_cache else LintCache(root)
     try:
-        result = lint(root, as_of_date)
+        with collector_paused():  # loading makes no cycles: collections would only rescan it
+            result = lint(root, as_of_date, reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    # The cache is read (what `salesgen lint` left), never written: build writes only its site folder.
+    gc.freeze()  # the loaded repository lives to the end: keep it out of the page-rendering collections
     if result.errors and not allow_errors:
         click.echo(FORMATTERS["text"](result.errors, color=use_color()), nl=False, err=True)
         count = len(result.errors)
