@@ -519,6 +519,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Proble
         # the useful place is where it was opened.
         mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "maximum nesting depth" in str(error):  # libyaml >= 0.2.5 stops at 1,000 levels itself
+        return Problem(file, line, column, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                       "salesgen files are a few levels deep; flatten this structure.")
     if "expected a single document" in str(error):
         return Problem(file, line, column, "yaml-multiple-documents",
                        "file holds more than one YAML document",
