@@ -11,6 +11,7 @@ the CI environment variable is set: CI must never pass without having run it.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -86,13 +87,20 @@ def served_site(tmp_path_factory):
     result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--as-of", "2026-11-20",
                                       "--allow-errors"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", deal_id
-    server.shutdown()
-    server.server_close()
+    with serving(site) as base:
+        yield base, deal_id
+
+
+@contextlib.contextmanager
+def serving(site: Path):
+    """A local HTTP server for ``site`` on a free loopback port; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -171,26 +179,12 @@ def served_hostile_site(tmp_path_factory):
     shutil.copytree(REPO / "tests" / "data" / "hostile-repo", root)
     site = work / "site"
     result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--no-cache",
-                                      "--include-sensitive"] if "--no-cache" in _build_options() else
-                                ["build", "--root", str(root), "--site-dir", str(site), "--include-sensitive"],
-                                catch_exceptions=False)
+                                      "--include-sensitive"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    pages = sorted("/" + p.parent.relative_to(site).as_posix().strip(".") + ("/" if p.parent != site else "")
-                   for p in site.rglob("index.html"))
-    pages = [p.replace("//", "/") for p in pages]
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", pages
-    server.shutdown()
-    server.server_close()
-
-
-def _build_options() -> list:
-    from salesgen.commands.build import build
-
-    return [opt for param in build.params for opt in getattr(param, "opts", [])]
+    pages = sorted({"/" + p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")})
+    pages = ["/" if p == "/./" else p for p in pages]
+    with serving(site) as base:
+        yield base, pages
 
 
 def test_every_page_of_the_hostile_repository_is_inert(served_hostile_site):
