@@ -121,6 +121,19 @@ class Deal:
     def get(self, key: str, default: Any = None) -> Any:
         return self.raw.get(key, default)
 
+    def opened_on(self) -> dt.date | None:
+        """When the deal started: `created`, else the first stage_history date, else None."""
+        if self.created is not None:
+            return self.created
+        dates = [entry.date for entry in self.stage_history]
+        return min(dates) if dates else None
+
+    def opened_path(self) -> tuple:
+        """Where in the file the deal's start is recorded (for problem positions)."""
+        if self.created is not None:
+            return ("created",)
+        return ("stage_history",) if self.stage_history else ("stage",)
+
     def last_activity(self, as_of: dt.date) -> Activity | None:
         past = [a for a in self.activities if a.date <= as_of]
         return max(past, key=lambda a: a.date) if past else None

@@ -15,7 +15,6 @@ from typing import Iterable
 
 from ..config import Config, Stage
 from ..model import Activity, Deal
-from ..rules.cadence_follow_up import opened_on as opened
 from .funnel import open_deals
 
 
@@ -54,7 +53,7 @@ def review_item(deal: Deal, stage: Stage, config: Config, as_of: dt.date) -> Rev
     last = max(past, key=lambda a: (a.date, a.index)) if past else None
     judged = [a for a in past if a.intent]
     last_intent = max(judged, key=lambda a: (a.date, a.index)) if judged else None
-    start = opened(deal)
+    start = deal.opened_on()
     follow_from = last.date if last else (start or as_of)
     intent_from = last_intent.date if last_intent else (start or (min(a.date for a in past) if past else as_of))
     with_step = [a for a in past if a.next_step or a.next_date]

@@ -32,27 +32,11 @@ ID = "cadence-follow-up"
 SEVERITY = "warning"
 
 
-def opened_on(deal):
-    """When the deal started: `created`, else the first stage_history date, else None."""
-    if deal.created is not None:
-        return deal.created
-    dates = [entry.date for entry in deal.stage_history]
-    return min(dates) if dates else None
-
-
-def opened_path(deal) -> tuple:
-    if deal.created is not None:
-        return ("created",)
-    if deal.stage_history:
-        return ("stage_history",)
-    return ("stage",)
-
-
 def check(ctx):
     limit = ctx.config.follow_up_days
     as_of = ctx.as_of
     for deal, stage in ctx.open_deals():
-        opened = opened_on(deal)
+        opened = deal.opened_on()
         if opened is not None and opened > as_of:
             continue  # the deal did not exist yet
         last = deal.last_activity(as_of)
@@ -62,7 +46,7 @@ def check(ctx):
                                   "Log the latest contact under `activities:` (date, type, summary), "
                                   "and set `created` to the day the deal was opened.")
             elif (as_of - opened).days >= limit:
-                yield ctx.at_deal(ID, deal, opened_path(deal),
+                yield ctx.at_deal(ID, deal, deal.opened_path(),
                                   f"no activity recorded in the {(as_of - opened).days} days since the deal "
                                   f"was opened on {opened}; a follow-up is due every {limit} days",
                                   f"Follow the deal up with the customer and log it under `activities:` "

@@ -27,7 +27,6 @@ activities:
 """
 from __future__ import annotations
 
-from .cadence_follow_up import opened_on, opened_path
 
 ID = "cadence-intent"
 SEVERITY = "error"
@@ -40,7 +39,7 @@ def check(ctx):
     limit = ctx.config.intent_days
     as_of = ctx.as_of
     for deal, stage in ctx.open_deals():
-        opened = opened_on(deal)
+        opened = deal.opened_on()
         if opened is not None and opened > as_of:
             continue  # the deal did not exist yet
         judged = deal.last_intent(as_of)
@@ -51,7 +50,7 @@ def check(ctx):
                                   f"the customer's intent was last judged {days} days ago ({judged.intent}, on "
                                   f"{judged.date}); it must be judged every {limit} days", _HINT)
             continue
-        path = opened_path(deal)
+        path = deal.opened_path()
         if opened is None:
             past = [a for a in deal.activities if a.date <= as_of]
             if not past:
