@@ -16,7 +16,6 @@ from typing import Iterable
 
 from ..config import Config, Pipeline
 from ..model import Deal
-from .cadence import opened
 
 NEW_PROSPECTS = "new_prospects"
 HANDLERS_REACHED = "handlers_reached"
@@ -61,7 +60,7 @@ def milestones(deals: Iterable[Deal], config: Config, start: dt.date, end: dt.da
         pipeline = config.pipelines.get(deal.pipeline)
         if pipeline is None:
             continue
-        first = opened(deal)
+        first = deal.opened_on()
         if first is not None and start <= first <= end:
             count(deal.owner, NEW_PROSPECTS)
         reached = handler_reached_on(deal)
