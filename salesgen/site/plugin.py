@@ -11,9 +11,11 @@ The build, event by event:
   in one pass), compute the analytics (``SiteData``), set the navigation to the index
   pages only (never one entry per deal: Material repeats the nav on every page).
 - ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
-  rep pages are marked not-in-nav.
-- ``on_page_markdown`` / ``on_page_content``: a page's Markdown is empty; its title and
-  table of contents are set directly, and the search index gets a short summary.
+  rep pages are marked not-in-nav and are ``GeneratedPage``s: no source to read, no
+  Markdown to convert.
+- ``on_page_markdown`` / ``on_page_content``: a page's title and table of contents are
+  set directly, and the search index gets a short summary.
+- ``on_env``: the theme's frame is reused across pages of one kind (``frames.py``).
 - ``on_page_context`` (after the search plugin): the page body is rendered from the
   templates, just before the theme writes it, and released after. So the HTML of ten
   thousand deals is never held at once, and Python-Markdown never re-parses it.
@@ -33,13 +35,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from jinja2 import ChoiceLoader, DictLoader, pass_context
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from . import frames
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -55,6 +61,16 @@ class SalesgenConfig(base.Config):
     include_sensitive = c.Type(bool, default=False)
 
 
+class GeneratedPage(Page):
+    """A page whose body salesgen renders: there is no source to read and no Markdown to convert."""
+
+    def read_source(self, config) -> None:
+        self.markdown, self.meta = "", {}
+
+    def render(self, config, files) -> None:
+        self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+
+
 class SalesgenPlugin(BasePlugin[SalesgenConfig]):
     supports_multiple_instances = False
 
@@ -65,6 +81,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.progress: Callable[[int, int], None] | None = None  # (pages written, pages) for a progress bar
         self.lint_result = None  # set by `salesgen build`, which has linted the same root at the same date
         self.written = 0
+        self.reuse_frames = False  # every plugin is one whose output frames.py knows
+        self.frames: frames.Frames | None = None
 
     # ------------------------------------------------------------------ configuration
     def resolve_root(self, config) -> Path:
@@ -109,6 +127,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         self.data = SiteData(result, include_sensitive=self.include_sensitive())
         self.specs = {spec.src_uri: spec for spec in pages(self.data)}
+        self.reuse_frames = frames.reusable(config.plugins.keys())
         if config.nav is None:
             config.nav = nav(self.data)
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
@@ -135,7 +154,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 log.info(f"salesgen: the generated page {uri} replaces {existing.src_uri} from docs_dir")
                 files.remove(existing)
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content="", inclusion=inclusion))
+            file = File.generated(config, uri, content="", inclusion=inclusion)
+            files.append(file)
+            if not spec.in_nav:  # pages in the navigation get their title from it: MkDocs makes those
+                GeneratedPage(None, file, config)
         if files.get_file_from_path(CSS_URI) is None:
             css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
             files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
@@ -147,6 +169,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             return markdown
         page.meta["title"] = str(escape(spec.title))  # Material writes meta titles into <title> unescaped
         page.meta["hide"] = ["navigation"]  # the tabs are the navigation; the page gets the width
+        if self.reuse_frames and not spec.in_nav:
+            page.meta["template"] = frames.TEMPLATE
         return ""
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
@@ -155,7 +179,15 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             return html
         page.toc = get_toc([{"level": 2, "id": anchor, "name": str(escape(title)), "children": []}
                             for anchor, title in spec.toc])
+        page.present_anchor_ids = {anchor for anchor, _ in spec.toc}
         return spec.summary()
+
+    def on_env(self, env, *, config, files):
+        if self.reuse_frames:
+            self.frames = reuse = frames.Frames(env)
+            env.loader = ChoiceLoader([DictLoader({frames.TEMPLATE: frames.SOURCE}), env.loader])
+            env.globals["salesgen_frame"] = pass_context(lambda context: reuse.render(context.get_all()))
+        return env
 
     @event_priority(-100)  # after the search plugin has indexed the summary
     def on_page_context(self, context, *, page, config, nav):
@@ -173,6 +205,11 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return output
 
     # ------------------------------------------------------------------ serve and finish
+    def on_post_build(self, *, config):
+        if self.frames is not None:
+            log.debug(f"salesgen: {self.frames.reused} pages joined from a reused frame, "
+                      f"{self.frames.rendered} rendered in full by the theme")
+
     def on_serve(self, server, *, config, builder):
         for name in ("deals", "customers", "salesgen.yaml"):
             path = self.root / name
