@@ -178,17 +178,22 @@ def load_repository(root: Path, reader: Reader = read_document) -> Repository:
 
 @contextlib.contextmanager
 def collector_paused():
-    """Pause Python's cyclic garbage collector while the repository is built.
+    """Pause Python's cyclic garbage collector while the repository is built, and freeze what was built.
 
     Loading allocates millions of small containers and frees none of them, and the
     documents hold no reference cycles: the collector would only rescan everything
     that was loaded so far, again and again (half the time of a 10,000-deal lint).
+    On the way out what was loaded is frozen (``gc.freeze``) before the collector is
+    resumed: otherwise its first collection scans all of it once more (0.4 s at that
+    size), and so does every full collection after. It lives to the end of the command;
+    a long-running ``mkdocs serve`` unfreezes after each build (the plugin's on_post_build).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

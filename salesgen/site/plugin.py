@@ -29,6 +29,7 @@ stay out of the site).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 from importlib import resources
@@ -110,7 +111,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def on_config(self, config):
         from ..engine import lint
-        from ..repository import ConfigurationError
+        from ..repository import ConfigurationError, collector_paused
         from .data import SiteData
         from .pages import nav, pages
 
@@ -125,8 +126,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             except ConfigurationError as error:
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
-        self.data = SiteData(result, include_sensitive=self.include_sensitive())
-        self.specs = {spec.src_uri: spec for spec in pages(self.data)}
+        with collector_paused():  # the analytics and the page list live to the end of the build
+            self.data = SiteData(result, include_sensitive=self.include_sensitive())
+            self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.reuse_frames = frames.reusable(config.plugins.keys())
         if config.nav is None:
             config.nav = nav(self.data)
@@ -161,6 +163,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if files.get_file_from_path(CSS_URI) is None:
             css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
             files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
+        # MkDocs now builds the navigation and reads every page: objects that live to the end, which the
+        # collector would rescan again and again. Paused until on_env, which freezes them.
+        gc.disable()
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -183,6 +188,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return spec.summary()
 
     def on_env(self, env, *, config, files):
+        gc.freeze()  # every page is read, every model built: they live to the end, out of the collections
+        gc.enable()
         if self.reuse_frames:
             self.frames = reuse = frames.Frames(env)
             env.loader = ChoiceLoader([DictLoader({frames.TEMPLATE: frames.SOURCE}), env.loader])
@@ -205,7 +212,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return output
 
     # ------------------------------------------------------------------ serve and finish
+    def on_build_error(self, *, error):
+        gc.enable()
+        gc.unfreeze()
+
     def on_post_build(self, *, config):
+        gc.unfreeze()  # `mkdocs serve` builds again: the previous build's objects may go then
         if self.frames is not None:
             log.debug(f"salesgen: {self.frames.reused} pages joined from a reused frame, "
                       f"{self.frames.rendered} rendered in full by the theme")
