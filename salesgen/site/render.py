@@ -85,8 +85,8 @@ def money(value, currency: str = "") -> Markup:
 
 def card(label, value, sub="") -> Markup:
     """A figure card: label, big value, optional small line (all escaped unless Markup)."""
-    extra = Markup("<small>{}</small>").format(sub) if sub else ""
-    return Markup('<div class="sg-card"><small>{}</small><b>{}</b>{}</div>').format(label, value, extra)
+    extra = f"<small>{html_text(sub)}</small>" if sub else ""
+    return Markup(f'<div class="sg-card"><small>{html_text(label)}</small><b>{html_text(value)}</b>{extra}</div>')
 
 
 def html_text(value) -> str:

@@ -6,6 +6,7 @@ formatted from exact Decimals.
 """
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ def text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.58 for ch in text)
 
 
+@functools.lru_cache(maxsize=65536)  # the same names and titles come back on every page of their customer
 def fit(text: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width``."""
     if text_width(text, size) <= width:

@@ -151,7 +151,8 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
                           "description": data.label(status.criterion.description), "evidence": record,
                           "kind": status.criterion.kind})
         rows.append({"stage": data.label(s.label), "required": stage.outcome != "lost" and s.index < stage.index,
-                     "current": s.id == stage.id, "criteria": items})
+                     "current": s.id == stage.id, "criteria": items,
+                     "met": sum(1 for item in items if item["state"] != "missing")})
     return rows
 
 
