@@ -76,6 +76,17 @@ class Activity:
     intent: str | None
     index: int
 
+    @property
+    def follows_up(self) -> bool:
+        """Whether it counts as a follow-up (1-15-30): a handover record does only when it reached the customer.
+
+        ``salesgen handover`` records the change of owner as a ``type: handover`` activity
+        without contacts: nobody at the customer heard from the team, so the 15-day clock
+        goes on. A handover with ``contacts`` (the manager called the customer to introduce
+        the successor) is a contact like any other.
+        """
+        return self.type != "handover" or bool(self.contacts)
+
 
 @dataclass(slots=True)
 class Deal:
@@ -134,9 +145,10 @@ class Deal:
             return ("created",)
         return ("stage_history",) if self.stage_history else ("stage",)
 
-    def last_activity(self, as_of: dt.date) -> Activity | None:
-        past = [a for a in self.activities if a.date <= as_of]
-        return max(past, key=lambda a: a.date) if past else None
+    def last_follow_up(self, as_of: dt.date) -> Activity | None:
+        """The latest activity up to ``as_of`` that counts as a follow-up (``Activity.follows_up``)."""
+        past = [a for a in self.activities if a.date <= as_of and a.follows_up]
+        return max(past, key=lambda a: (a.date, a.index)) if past else None
 
     def last_intent(self, as_of: dt.date) -> Activity | None:
         past = [a for a in self.activities if a.date <= as_of and a.intent]

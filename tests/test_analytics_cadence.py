@@ -32,6 +32,23 @@ def test_due_dates_count_from_the_last_activity_and_the_last_judgment(config):  
     assert got.needs_attention
 
 
+def test_a_handover_record_does_not_restart_the_follow_up_clock(config):  # noqa: F811
+    internal = item(config, make_deal("a", "demo", activities=[
+        activity("2026-11-01", next_step="send the offer", next_date="2026-11-10"),
+        {"date": "2026-11-18", "type": "handover", "who": "li-lei", "summary": "handover to li-lei"}]))
+    assert internal.last_activity.date == dt.date(2026, 11, 1) and internal.days_since == 19
+    assert internal.follow_up_overdue and internal.needs_attention
+    reached = item(config, make_deal("b", "demo", activities=[
+        activity("2026-11-01"), {"date": "2026-11-18", "type": "handover", "who": "li-lei", "contacts": ["x"],
+                                 "summary": "the manager introduced li-lei to the customer"}]))
+    assert reached.last_activity.date == dt.date(2026, 11, 18) and not reached.follow_up_overdue
+    only_handover = item(config, make_deal("c", "demo", created="2026-11-10", activities=[
+        {"date": "2026-11-12", "type": "handover", "who": "li-lei", "summary": "handover",
+         "next_step": "visit", "next_date": "2026-11-30"}]))
+    assert only_handover.last_activity is None and only_handover.next_date == dt.date(2026, 11, 30)
+    assert only_handover.follow_up_due == dt.date(2026, 11, 25)
+
+
 def test_due_on_the_fifteenth_day_like_the_cadence_rule(config):  # noqa: F811
     on_time = item(config, make_deal("a", "demo", activities=[activity("2026-11-06", intent="low")]))
     due = item(config, make_deal("b", "demo", activities=[activity("2026-11-05", intent="low")]))

@@ -289,6 +289,15 @@ CASES = {
     "cadence-follow-up-due": (
         [("{date: 2026-11-12, type: meeting", "{date: 2026-11-05, type: meeting")],
         [("cadence-follow-up", "{date: 2026-11-05, type: meeting")]),
+    "cadence-handover-record-is-not-a-follow-up": (
+        [("  - {date: 2026-11-12, type: meeting", "  - {date: 2026-11-15, type: handover, who: manager, summary: 交接}\n"
+                                                  "  - {date: 2026-11-05, type: meeting")],
+        [("cadence-follow-up", "{date: 2026-11-05, type: meeting")]),
+    "cadence-handover-that-reached-the-customer": (
+        [("  - {date: 2026-11-12, type: meeting", "  - {date: 2026-11-15, type: handover, who: manager, "
+                                                  "contacts: [temp-wang-lei], summary: 介绍新负责人}\n"
+                                                  "  - {date: 2026-11-05, type: meeting")],
+        []),
     "cadence-follow-up-not-yet": ([("{date: 2026-11-12, type: meeting", "{date: 2026-11-06, type: meeting")], []),
     "cadence-future-activity-does-not-count": (
         [("{date: 2026-11-12, type: meeting", "{date: 2026-11-25, type: meeting"),

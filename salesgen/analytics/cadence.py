@@ -4,6 +4,8 @@ Every week (1) each rep walks through every open deal; a deal must be followed u
 within ``follow_up_days`` (15) of its last activity, and the customer's intent must be
 judged (an activity with ``intent``) at least every ``intent_days`` (30). A deal with no
 activity yet counts from the day it was opened (``created``, else its first stage entry).
+A handover record that reached nobody at the customer is not a follow-up
+(``Activity.follows_up``).
 The dates agree with the ``cadence-follow-up`` and ``cadence-intent`` rules: a follow-up
 or judgment is due on the day the limit is reached, and missed from that day on.
 """
@@ -23,8 +25,8 @@ class ReviewItem:
     deal: Deal
     stage: Stage
     as_of: dt.date
-    last_activity: Activity | None
-    days_since: int | None  # days since the last activity (None: no activity yet)
+    last_activity: Activity | None  # the last follow-up (Activity.follows_up)
+    days_since: int | None  # days since the last follow-up (None: none yet)
     next_step: str | None  # from the latest activity that names one
     next_date: dt.date | None  # the earliest planned contact: a next_date or a future activity
     follow_up_due: dt.date
@@ -50,7 +52,7 @@ class ReviewItem:
 
 def review_item(deal: Deal, stage: Stage, config: Config, as_of: dt.date) -> ReviewItem:
     past = [a for a in deal.activities if a.date <= as_of]
-    last = max(past, key=lambda a: (a.date, a.index)) if past else None
+    last = deal.last_follow_up(as_of)
     judged = [a for a in past if a.intent]
     last_intent = max(judged, key=lambda a: (a.date, a.index)) if judged else None
     start = deal.opened_on()
@@ -59,7 +61,7 @@ def review_item(deal: Deal, stage: Stage, config: Config, as_of: dt.date) -> Rev
     with_step = [a for a in past if a.next_step or a.next_date]
     latest_step = max(with_step, key=lambda a: (a.date, a.index)) if with_step else None
     planned = [a.date for a in deal.activities if a.date > as_of]
-    if latest_step is not None and latest_step.next_date is not None and latest_step.next_date > last.date:
+    if latest_step is not None and latest_step.next_date is not None and (last is None or latest_step.next_date > last.date):
         planned.append(latest_step.next_date)  # still pending: no contact since the date it names
     return ReviewItem(
         deal, stage, as_of, last, (as_of - last.date).days if last else None,

@@ -6,7 +6,9 @@ days later the same deal is followed up again. When `follow_up_days` (salesgen.y
 follow-up is due. Days count to the as-of date (`--as-of`, else `as_of:` in
 salesgen.yaml, else today); activities dated after it do not count. A deal without any
 activity counts from `created`, else from its first stage_history date. Won and lost
-deals are not checked, nor deals created after the as-of date.
+deals are not checked, nor deals created after the as-of date. A `type: handover`
+activity without `contacts` (what `salesgen handover` records) is internal: it does not
+reset the clock; one that reached the customer does.
 
 Passing:
 
@@ -39,7 +41,7 @@ def check(ctx):
         opened = deal.opened_on()
         if opened is not None and opened > as_of:
             continue  # the deal did not exist yet
-        last = deal.last_activity(as_of)
+        last = deal.last_follow_up(as_of)
         if last is None:
             if opened is None:
                 yield ctx.at_deal(ID, deal, ("stage",), "no activity recorded and no `created` date",
