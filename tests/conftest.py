@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny valid repository built from the default configuration."""
+"""Shared fixtures: a tiny valid repository built from the default configuration; a copy of the example."""
 from __future__ import annotations
 
 import shutil
@@ -88,4 +88,16 @@ def example_repo(tmp_path: Path) -> Path:
     shutil.copy(REPO / "salesgen.yaml", target / "salesgen.yaml")
     shutil.copytree(REPO / "customers", target / "customers")
     shutil.copytree(REPO / "deals", target / "deals")
+    return target
+
+
+def copy_example(target: Path, *, site_config: bool = False) -> Path:
+    """The repository's example data (and, with ``site_config``, its mkdocs.yml) copied into ``target``."""
+    target.mkdir(parents=True)
+    shutil.copy(REPO / "salesgen.yaml", target / "salesgen.yaml")
+    for name in ("customers", "deals"):
+        shutil.copytree(REPO / name, target / name)
+    if site_config:
+        shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+        shutil.copytree(REPO / ".salesgen-docs", target / ".salesgen-docs")
     return target

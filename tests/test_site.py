@@ -19,6 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import copy_example
 from salesgen.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,14 +32,6 @@ INDEX_PAGES = ["index.html", "funnel/index.html", "forecast/index.html", "deals/
 def build(root: Path, out: Path, *extra: str):
     return CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(out),
                                     "--as-of", AS_OF.isoformat(), *extra], catch_exceptions=False)
-
-
-def copy_example(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "salesgen.yaml", target / "salesgen.yaml")
-    shutil.copytree(REPO / "customers", target / "customers")
-    shutil.copytree(REPO / "deals", target / "deals")
-    return target
 
 
 @pytest.fixture(scope="module")

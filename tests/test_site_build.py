@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,9 +11,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from conftest import copy_example
 from salesgen.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def build(root: Path, out: Path, *extra: str):
@@ -127,12 +126,7 @@ def test_chinese_interface(tiny_repo, tmp_path):
 
 def test_plain_mkdocs_build_with_the_repository_config(tmp_path):
     """The repository's mkdocs.yml works with MkDocs alone: the plugin is found by its entry point."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("salesgen.yaml", "mkdocs.yml"):
-        shutil.copy(REPO / name, root / name)
-    for name in ("customers", "deals", ".salesgen-docs"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_example(tmp_path / "repo", site_config=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SALESGEN_AS_OF="2026-11-20")
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)

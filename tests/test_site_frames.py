@@ -8,7 +8,6 @@ frame.
 from __future__ import annotations
 
 import gc
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from jinja2 import DictLoader, Environment
 
+from conftest import copy_example
 from salesgen.cli import cli
 from salesgen.site import frames
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def build(root: Path, out: Path) -> None:
@@ -34,12 +33,7 @@ def site_files(site: Path) -> dict:
 
 
 def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("salesgen.yaml", "mkdocs.yml"):
-        shutil.copy(REPO / name, root / name)
-    for name in ("customers", "deals", ".salesgen-docs"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_example(tmp_path / "repo", site_config=True)
     counts = {}
     original = frames.Frames.render
 
@@ -63,11 +57,7 @@ def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeyp
 def test_generated_pages_never_reach_python_markdown(tmp_path, monkeypatch):
     import markdown
 
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(REPO / "salesgen.yaml", root / "salesgen.yaml")
-    for name in ("customers", "deals"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_example(tmp_path / "repo")
     made = []
     original = markdown.Markdown.__init__
 
