@@ -153,6 +153,9 @@ def _name_matches_id(value: Any, rel: str) -> list[Problem]:
                     f"Rename the file to {ident}.yaml, or change the id to '{stem}'.", path=("id",))]
 
 
+# (root, rel, kind, absolute path) -> Document. A reader refuses a file that is itself a link
+# to outside the repository (read_document does, and LintCache.reader hands links to it);
+# load_repository checks the folders, once each.
 Reader = Callable[[Path, str, str, Path], Document]
 
 
@@ -166,12 +169,12 @@ def load_repository(root: Path, reader: Reader = read_document) -> Repository:
     folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
     with collector_paused():
         for rel, kind, path in discover(root):
-            # Checked here for every reader (a cache reader included), before any byte is read.
+            # Linked folders are checked here, once each, for every reader, before any byte is read.
             inside = folder_inside.get(path.parent)
             if inside is None:
                 inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
-            outside = outside_root(resolved_root, rel, kind, path) if not inside or path.is_symlink() else None
-            repo.documents.append(outside or reader(root, rel, kind, path))
+            outside = None if inside else outside_root(resolved_root, rel, kind, path)
+            repo.documents.append(outside or reader(root, rel, kind, path))  # the reader checks a linked file
         build_model(repo)
     return repo
 

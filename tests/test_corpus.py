@@ -290,6 +290,16 @@ def test_generated_input(case: Case, tmp_path: Path):
         assert {("file-outside-root", other) for other in case.others} <= found
 
 
+@pytest.mark.parametrize("name", ["symlink-outside-repo", "deals-folder-linked-outside"])
+def test_links_outside_are_refused_again_when_the_cache_is_warm(name: str, tmp_path: Path):
+    """The cache never stands in for the link check: a second, warm run reports the same."""
+    case = next(c for c in GENERATED if c.name == name)
+    first = check_case(case, tmp_path)
+    second = reported(lint(tmp_path / "repo"), case.exit_code)
+    assert second == first
+    assert "SECRET-OUTSIDE-CONTENT" not in json.dumps(second)
+
+
 def test_a_file_of_exactly_the_size_limit_is_read(tmp_path: Path):
     """The limit is not off by one: 5 MiB of valid YAML loads and lints clean."""
     root = make_repo(tmp_path)
