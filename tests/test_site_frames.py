@@ -51,7 +51,17 @@ def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeyp
     assert reused.keys() == full.keys()
     different = [name for name in full if reused[name] != full[name]]
     assert different == []
-    assert gc.isenabled()
+    assert gc.isenabled()  # paused while MkDocs read the pages, resumed after
+
+
+def test_a_paused_collector_stays_paused(tmp_path):
+    root = copy_example(tmp_path / "repo", site_config=True)
+    gc.disable()
+    try:
+        build(root, tmp_path / "site")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_generated_pages_never_reach_python_markdown(tmp_path, monkeypatch):

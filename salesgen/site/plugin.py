@@ -84,6 +84,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.written = 0
         self.reuse_frames = False  # every plugin is one whose output frames.py knows
         self.frames: frames.Frames | None = None
+        self.collecting = True  # whether the collector was on before on_files paused it
 
     # ------------------------------------------------------------------ configuration
     def resolve_root(self, config) -> Path:
@@ -165,6 +166,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
         # MkDocs now builds the navigation and reads every page: objects that live to the end, which the
         # collector would rescan again and again. Paused until on_env, which freezes them.
+        self.collecting = gc.isenabled()
         gc.disable()
         return files
 
@@ -189,7 +191,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def on_env(self, env, *, config, files):
         gc.freeze()  # every page is read, every model built: they live to the end, out of the collections
-        gc.enable()
+        self.resume_collector()
         if self.reuse_frames:
             self.frames = reuse = frames.Frames(env)
             env.loader = ChoiceLoader([DictLoader({frames.TEMPLATE: frames.SOURCE}), env.loader])
@@ -212,8 +214,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return output
 
     # ------------------------------------------------------------------ serve and finish
+    def resume_collector(self) -> None:
+        if self.collecting:
+            gc.enable()
+
     def on_build_error(self, *, error):
-        gc.enable()
+        self.resume_collector()
         gc.unfreeze()
 
     def on_post_build(self, *, config):
