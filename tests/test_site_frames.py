@@ -34,6 +34,8 @@ def site_files(site: Path) -> dict:
 
 def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeypatch):
     root = copy_example(tmp_path / "repo", site_config=True)
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:  # a canonical address on every page
+        config.write("site_url: https://sales.example.com/pipeline/\n")
     counts = {}
     original = frames.Frames.render
 
@@ -51,6 +53,8 @@ def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeyp
     assert reused.keys() == full.keys()
     different = [name for name in full if reused[name] != full[name]]
     assert different == []
+    assert b'<link rel="canonical" href="https://sales.example.com/pipeline/deals/temp-capacity-expansion/">' \
+        in reused["deals/temp-capacity-expansion/index.html"]
     assert gc.isenabled()  # paused while MkDocs read the pages, resumed after
 
 
