@@ -48,3 +48,26 @@ def test_readme_without_markers_is_left_alone(bench, tmp_path):
     readme.write_text("# No markers\n", encoding="utf-8")
     assert bench.update_readme(readme, "| table |") is False
     assert readme.read_text(encoding="utf-8") == "# No markers\n"
+
+
+def test_only_build_measures_those_rows_and_leaves_the_readme(bench, tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{bench.START}\nold table\n{bench.END}\n", encoding="utf-8")
+    code = bench.main(["--deals", "12", "--customers", "3", "--small-deals", "6", "--repeat", "1", "--only", "build",
+                       "--readme", str(readme), "--workdir", str(tmp_path / "work")])
+    assert code == 0
+    table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row for row in ROWS if any(line.startswith(f"| {row}") for line in table)] == list(ROWS[6:])
+    assert "old table" in readme.read_text(encoding="utf-8")
+
+
+def test_sites_go_to_the_temporary_folder_when_dev_shm_has_no_room(bench, monkeypatch):
+    monkeypatch.setattr(bench.shutil, "disk_usage", lambda path: bench.shutil._ntuple_diskusage(64 << 20, 0, 64 << 20))
+    assert bench.ram_folder_fits(12_000) is False  # a container's 64 MB /dev/shm: 12,000 pages do not fit
+    folder = bench.output_folder(False)
+    try:
+        assert not str(folder).startswith("/dev/shm")
+    finally:
+        folder.rmdir()
+    assert "no room in /dev/shm" in bench.environment(False)
+    assert "tmpfs (/dev/shm)" in bench.environment(True)

@@ -193,17 +193,28 @@ def build_site(root: Path, out: Path, repeat: int) -> Run:
     return measure(salesgen("build", "--root", root, "--site-dir", out), repeat=repeat, before=before)
 
 
-def output_folder() -> Path:
-    """Where both sides write their sites: a RAM-backed folder when the machine has one.
+SHM = Path("/dev/shm")
+PAGE_BYTES = 64 * 1024  # room to reserve per page and site: two sites of the larger size, and the baseline
+
+
+def ram_folder_fits(pages: int) -> bool:
+    """Whether /dev/shm exists, is writable and has room for the sites (a container's is often 64 MB)."""
+    try:
+        return os.access(SHM, os.W_OK) and shutil.disk_usage(SHM).free > 3 * pages * PAGE_BYTES
+    except OSError:
+        return False
+
+
+def output_folder(in_ram: bool) -> Path:
+    """Where both sides write their sites: a RAM-backed folder when the machine has one with room.
 
     The page files cost system time, which CPU time includes. On a virtual machine's disk
     that cost is erratic (here: from 1 to 10 s of system time for the same 12,000 files of
     26 KB, rising as the disk fills and is trimmed), so the disk, not the programs, would
     decide the ratio. In tmpfs both sides still pay for every byte they write, steadily.
     """
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix="salesgen-bench-sites-", dir=shm))
+    if in_ram:
+        return Path(tempfile.mkdtemp(prefix="salesgen-bench-sites-", dir=SHM))
     return Path(tempfile.mkdtemp(prefix="salesgen-bench-sites-"))
 
 
@@ -230,8 +241,9 @@ def mkdocs_baseline(pages: int, work: Path, repeat: int, sites: Path) -> Run:
                    repeat=repeat)
 
 
-def build_rows(big: Path, small: Path, info: dict, small_info: dict, work: Path, repeat: int) -> list:
-    sites = output_folder()
+def build_rows(big: Path, small: Path, info: dict, small_info: dict, work: Path, repeat: int,
+               in_ram: bool = False) -> list:
+    sites = output_folder(in_ram)
     try:
         return _build_rows(big, small, info, small_info, work, repeat, sites)
     finally:
@@ -400,7 +412,7 @@ def profile_table(rows: list) -> str:
     return "\n".join(lines)
 
 
-def environment() -> str:
+def environment(sites_in_ram: bool) -> str:
     import platform
 
     import yaml
@@ -409,11 +421,11 @@ def environment() -> str:
             f"{platform.python_version()}, PyYAML {yaml.__version__} (C loader: {hasattr(yaml, 'CSafeLoader')}). "
             "Each figure is the best of the repeated runs of a child process, interpreter start included; ratios "
             "compare CPU time (user + system), which a busy neighbour on a shared machine does not inflate (every "
-            "command measured is a single process, so on an idle machine it equals wall time, shown too). Both "
-            f"builds write their sites to {'tmpfs (/dev/shm)' if Path('/dev/shm').is_dir() else 'the temporary folder'}: "
-            "on this virtual machine's disk the system time of writing the same files varies tenfold from run to "
-            "run, and would decide the ratio. "
-            "`python tests/benchmarks/run_benchmarks.py --profile` regenerates this section.")
+            "command measured is a single process, so on an idle machine it equals wall time, shown too). "
+            + ("Both builds write their sites to tmpfs (/dev/shm): on this virtual machine's disk the system time "
+               "of writing the same files varies tenfold from run to run, and would decide the ratio. "
+               if sites_in_ram else "Both builds write their sites to the temporary folder (no room in /dev/shm). ")
+            + "`python tests/benchmarks/run_benchmarks.py --profile` regenerates this section.")
 
 
 def update_readme(readme: Path, section: str) -> bool:
@@ -457,12 +469,13 @@ def main(argv=None) -> int:
         if check.code:
             print(f"warning: the generated repository has errors:\n{check.stdout}", file=sys.stderr)
         rows = []
+        in_ram = ram_folder_fits(info["deals"] + info["customers"])  # where the sites go (output_folder)
         if args.only in (None, "lint"):
             rows += lint_rows(big, info, args.repeat, not args.no_check_jsonschema)
         if args.only in (None, "build"):
             measure(salesgen("lint", "--root", small), ok_codes=(0, 1))
-            rows += build_rows(big, small, info, small_info, work, args.repeat)
-        section = f"{table(rows)}\n\n{environment()}"
+            rows += build_rows(big, small, info, small_info, work, args.repeat, in_ram)
+        section = f"{table(rows)}\n\n{environment(in_ram)}"
         if args.profile:
             section += f"\n\nWhere lint's time goes ({info['deals']:,} deals):\n\n{profile_table(profile_rows(big))}"
         print(section)
