@@ -16,7 +16,12 @@ from .yamlsource import Mapping
 
 @functools.lru_cache(maxsize=8192)  # a few hundred distinct dates, each shared by thousands of records
 def to_date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+    return _date(value) if value else None
+
+
+@functools.lru_cache(maxsize=8192)  # a few years of days: ten thousand deals share their date objects
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 @dataclass(slots=True)
