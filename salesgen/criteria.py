@@ -103,7 +103,7 @@ def _fragment_validator(fragment_json: str):
 
 
 def _evidenced(deal: Deal, criterion: Criterion, as_of: dt.date) -> int | None:
-    for date, index in deal.evidence.get(criterion.id, ()):
+    for date, index in deal.evidence_of(criterion.id):
         if date <= as_of:
             return index
     return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .yamlsource import Mapping
+from .yamlsource import Mapping, Sequence
 
 
 @functools.lru_cache(maxsize=8192)  # a few hundred distinct dates, each shared by thousands of records
@@ -73,11 +73,11 @@ class Activity:
     date: dt.date
     type: str
     who: str | None
-    contacts: tuple
+    contacts: Sequence | tuple  # the document's own list (read-only), or ()
     summary: str
     next_step: str | None
     next_date: dt.date | None
-    promises: tuple
+    promises: Sequence | tuple
     intent: str | None
     index: int
 
@@ -113,7 +113,7 @@ class Deal:
     stakeholders: list = field(default_factory=list)  # raw mappings
     stage_history: list = field(default_factory=list)  # StageEntry
     activities: list = field(default_factory=list)  # Activity, file order
-    evidence: dict = field(default_factory=dict)  # criterion id -> list of (date, index)
+    evidence: dict = field(default_factory=dict)  # criterion id -> indexes in raw["evidence"] (see evidence_of)
 
     @classmethod
     def from_document(cls, doc: Mapping, file: str) -> "Deal":
@@ -126,16 +126,28 @@ class Deal:
         deal.stage_history = [StageEntry(e["stage"], to_date(e["date"]), e.get("reason"), i)
                               for i, e in enumerate(doc.get("stage_history") or ())]
         deal.activities = [
-            Activity(to_date(a["date"]), a["type"], a.get("who"), tuple(a.get("contacts") or ()), a["summary"],
-                     a.get("next_step"), to_date(a.get("next_date")), tuple(a.get("promises") or ()),
+            Activity(to_date(a["date"]), a["type"], a.get("who"), a.get("contacts") or (), a["summary"],
+                     a.get("next_step"), to_date(a.get("next_date")), a.get("promises") or (),
                      a.get("intent"), i)
             for i, a in enumerate(doc.get("activities") or ())]
         for i, e in enumerate(doc.get("evidence") or ()):
-            deal.evidence.setdefault(e["criterion"], []).append((to_date(e["date"]), i))
+            deal.evidence.setdefault(e["criterion"], []).append(i)
         return deal
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.raw.get(key, default)
+
+    def evidence_of(self, criterion: str) -> list[tuple[dt.date, int]]:
+        """(date, index in ``evidence:``) of each record for ``criterion``, in file order.
+
+        Only the indexes are kept per deal (ten thousand deals hold hundreds of thousands
+        of records); the dates are read when asked, from date objects parsed once.
+        """
+        indexes = self.evidence.get(criterion)
+        if not indexes:
+            return []
+        records = self.raw["evidence"]
+        return [(_date(records[i]["date"]), i) for i in indexes]
 
     def opened_on(self) -> dt.date | None:
         """When the deal started: `created`, else the first stage_history date, else None."""

@@ -40,7 +40,7 @@ def initiation_date(deal, as_of):
     """The first date the deal's sales project was approved, or None."""
     dates = [d for a in deal.get("approvals") or () if a["kind"] == INITIATION_APPROVAL
              if (d := dt.date.fromisoformat(a["date"])) <= as_of]
-    dates += [d for d, _ in deal.evidence.get(INITIATION_CRITERION, ()) if d <= as_of]
+    dates += [d for d, _ in deal.evidence_of(INITIATION_CRITERION) if d <= as_of]
     return min(dates) if dates else None
 
 

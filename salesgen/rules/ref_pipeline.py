@@ -46,9 +46,9 @@ def check(ctx):
                               f"unknown buyer stage '{deal.buyer_stage}' in pipeline '{pipeline.id}'",
                               f"Use one of: {names}.")
         criteria = pipeline.criteria()
-        for criterion, records in deal.evidence.items():
+        for criterion, indexes in deal.evidence.items():
             if criterion not in criteria:
-                for _date, index in records:
+                for index in indexes:
                     yield ctx.at_deal(ID, deal, ("evidence", index, "criterion"),
                                       f"unknown criterion '{criterion}' in pipeline '{pipeline.id}'",
                                       "See `salesgen rules` or the pipeline in salesgen.yaml for criterion ids.")

@@ -75,7 +75,7 @@ def _hint(ctx, deal, customer, criterion) -> str:
     if criterion.kind == "evidence":
         description = ctx.config.label(criterion.description).strip().rstrip(".")
         hint = f"Once it is done ({description}), {record}." if description else record[0].upper() + record[1:] + "."
-        late = [date for date, _ in deal.evidence.get(criterion.id, ()) if date > ctx.as_of]
+        late = [date for date, _ in deal.evidence_of(criterion.id) if date > ctx.as_of]
         if late:
             hint += f" The evidence recorded for it is dated {min(late)}, after the as-of date {ctx.as_of}."
         return hint
