@@ -219,13 +219,10 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
                             f"unknown named check '{crit['check']}'",
                             f"Use one of: {', '.join(sorted(NAMED_CHECKS))}, or a `schema:` fragment.")
                 if crit.get("schema") is not None:
-                    import jsonschema
-
-                    try:
-                        jsonschema.Draft202012Validator.check_schema(crit["schema"])
-                    except jsonschema.SchemaError as error:
+                    why = schemas.fragment_schema_error(crit["schema"])
+                    if why is not None:
                         problem(base + ("exit", c_index, "schema"), "config-schema",
-                                f"criterion '{crit['id']}' has an invalid schema fragment: {error.message}",
+                                f"criterion '{crit['id']}' has an invalid schema fragment: {why}",
                                 "Write a JSON Schema (2020-12) fragment over the deal.")
         if not any(s.get("outcome") == "won" for s in pipe["stages"]):
             problem(("pipelines", p_index, "stages"), "config-schema",

@@ -97,9 +97,9 @@ class CriterionStatus:
 
 @functools.lru_cache(maxsize=256)
 def _fragment_validator(fragment_json: str):
-    from .schemas import validator_for_fragment
+    from .schemas import fragment_checker
 
-    return validator_for_fragment(json.loads(fragment_json))
+    return fragment_checker(json.loads(fragment_json))
 
 
 def _evidenced(deal: Deal, criterion: Criterion, as_of: dt.date) -> int | None:

@@ -9,13 +9,16 @@ messages need.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
+import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from .problem import Problem
 from .yamlsource import locate, one_line
@@ -50,13 +53,38 @@ def schema_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-_FORMATS = jsonschema.FormatChecker(formats=("date",))
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value: Any) -> bool:
+    """The 'date' format, exactly as the reference jsonschema checks it (a full date that exists)."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+# The reference jsonschema is imported only to explain a file that fails, or to check a
+# configured fragment that uses formats: a clean run with jsonschema-rs never loads it
+# (a tenth of a warm lint's time).
+@functools.lru_cache(maxsize=None)
+def _formats() -> "jsonschema.FormatChecker":
+    import jsonschema
+
+    return jsonschema.FormatChecker(formats=("date",))
 
 
 @functools.lru_cache(maxsize=None)
-def _reference_validator(kind: str) -> jsonschema.protocols.Validator:
+def _reference_validator(kind: str) -> "jsonschema.protocols.Validator":
+    import jsonschema
+
     schema = load_schema(kind)
-    return jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
+    return jsonschema.Draft202012Validator(schema, format_checker=_formats())
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,13 +93,44 @@ def _fast_validator(kind: str):
         return None
     # The fast validator must never accept what the reference one refuses: its own
     # 'date' accepts year 0000, which datetime (and so the model) cannot hold.
-    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True,
-                                       formats={"date": lambda value: _FORMATS.conforms(value, "date")})
+    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True, formats={"date": is_date})
 
 
-def validator_for_fragment(fragment: dict) -> jsonschema.protocols.Validator:
-    """A validator for a schema fragment from the configuration (computed criteria)."""
-    return jsonschema.Draft202012Validator(fragment, format_checker=_FORMATS)
+def fragment_schema_error(fragment: Any) -> str | None:
+    """Why ``fragment`` is not a valid JSON Schema (Draft 2020-12), or None when it is.
+
+    jsonschema-rs checks it against the meta-schema; the reference jsonschema is asked
+    only when that fails, for its message (and has the last word).
+    """
+    meta = getattr(jsonschema_rs, "meta", None)
+    if meta is not None and meta.is_valid(fragment):
+        return None
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(fragment)
+    except jsonschema.SchemaError as error:
+        return error.message
+    return None
+
+
+def validator_for_fragment(fragment: dict) -> "jsonschema.protocols.Validator":
+    """The reference validator of a schema fragment from the configuration: errors with paths and messages."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(fragment, format_checker=_formats())
+
+
+def fragment_checker(fragment: dict):
+    """Something whose ``.is_valid(deal)`` says whether a deal meets a computed criterion's fragment.
+
+    jsonschema-rs when the fragment uses no ``format`` (there the two could differ: the
+    reference checks only 'date'), else the reference validator. Both Draft 2020-12.
+    ``fragment`` is plain JSON data (dicts and lists).
+    """
+    if jsonschema_rs is not None and '"format"' not in json.dumps(fragment):
+        return jsonschema_rs.Draft202012Validator(fragment)
+    return validator_for_fragment(fragment)
 
 
 def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = ()) -> list[Problem]:
@@ -92,10 +151,12 @@ def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = 
     return sorted(set(problems))
 
 
-def _leaf_errors(errors) -> Iterable[jsonschema.ValidationError]:
+def _leaf_errors(errors) -> "Iterable[jsonschema.ValidationError]":
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         if error.context:  # anyOf/oneOf: report the most relevant branch
-            yield jsonschema.exceptions.best_match(error.context)
+            yield best_match(error.context)
         else:
             yield error
 

@@ -116,3 +116,78 @@ def test_fast_and_reference_validators_agree_on_valid_and_invalid():
 def test_every_unknown_key_is_reported():
     found, _ = problems_of("customer", CUSTOMER + "colour: red\nsize: big\n")
     assert found == [("schema-unknown-key", 5, 1), ("schema-unknown-key", 6, 1)]
+
+
+# --- the fast paths agree with the reference jsonschema ----------------------------------------------
+
+DATES = ["2026-11-20", "2024-02-29", "2026-02-29", "2026-13-01", "2026-1-01", "20261120", "0000-01-01",
+         "９９９９-01-01", "2026-11-20T00:00", " 2026-11-20", "", 20261120, None]
+
+
+@pytest.mark.parametrize("value", DATES, ids=repr)
+def test_the_date_format_is_the_reference_one(value):
+    reference = jsonschema.FormatChecker(formats=("date",))
+    assert schemas.is_date(value) is reference.conforms(value, "date")
+
+
+FRAGMENTS = [
+    {"required": ["team"], "properties": {"team": {"required": ["presales"]}}},
+    {"required": ["competitors"],
+     "properties": {"competitors": {"minItems": 1, "items": {"required": ["strengths", "weaknesses"]}}}},
+    {"properties": {"amount": {"minimum": 1_000_000}}},
+    {"properties": {"contract": {"properties": {"date": {"type": "string", "format": "date"}}}}},
+]
+DEALS = [{}, {"team": {"presales": "x"}}, {"team": {}}, {"competitors": []},
+         {"competitors": [{"strengths": "a", "weaknesses": "b"}]}, {"competitors": [{"strengths": "a"}]},
+         {"amount": 999_999}, {"amount": 1_000_000}, {"contract": {"date": "2026-02-29"}},
+         {"contract": {"date": "2026-02-28"}}]
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS, ids=lambda f: json.dumps(f)[:40])
+def test_a_computed_criterion_is_met_as_the_reference_validator_says(fragment):
+    fast, reference = schemas.fragment_checker(fragment), schemas.validator_for_fragment(fragment)
+    for deal in DEALS:
+        document = parse(json.dumps(deal), "deal.yaml")[0]  # the loader's own mappings and lists
+        assert fast.is_valid(document) is reference.is_valid(document), deal
+
+
+def test_an_invalid_fragment_is_explained_by_the_reference_message():
+    assert schemas.fragment_schema_error({"required": ["team"]}) is None
+    why = schemas.fragment_schema_error({"required": "team"})
+    assert why is not None and "'team' is not of type 'array'" in why
+
+
+def test_a_clean_lint_never_loads_the_reference_jsonschema(tmp_path):
+    """It is imported only to explain a failing file: a clean run is the fast path end to end."""
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("salesgen.yaml", "customers", "deals"):
+        (shutil.copytree if (repo / name).is_dir() else shutil.copy)(repo / name, tmp_path / name)
+    code = ("import sys; from salesgen.cli import cli\n"
+            "try:\n    cli(['lint', '--root', sys.argv[1], '--no-cache'])\n"
+            "except SystemExit as end:\n    print('exit', end.code, 'jsonschema' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "exit 0 False", done.stdout + done.stderr
+
+
+def test_an_invalid_fragment_in_the_configuration_is_a_config_error(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from salesgen.cli import cli
+
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("customers", "deals"):
+        shutil.copytree(repo / name, tmp_path / name)
+    text = (repo / "salesgen.yaml").read_text(encoding="utf-8")
+    assert text.count("required: [team]") == 1
+    (tmp_path / "salesgen.yaml").write_text(text.replace("required: [team]", "required: team"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "[config-schema] criterion 'presales_engaged' has an invalid schema fragment: 'team' is not of type " \
+           "'array'" in result.stderr
+    assert "salesgen.yaml:" in result.stderr and "Traceback" not in result.output
