@@ -102,16 +102,9 @@ def _fragment_validator(fragment_json: str):
     return fragment_checker(json.loads(fragment_json))
 
 
-def _evidenced(deal: Deal, criterion: Criterion, as_of: dt.date) -> int | None:
-    for date, index in deal.evidence_of(criterion.id):
-        if date <= as_of:
-            return index
-    return None
-
-
 def evaluate(deal: Deal, customer: Customer | None, criterion: Criterion, as_of: dt.date) -> CriterionStatus:
     if criterion.kind == "evidence":
-        index = _evidenced(deal, criterion, as_of)
+        index = deal.evidenced(criterion.id, as_of)
         return CriterionStatus(criterion, index is not None, "evidence" if index is not None else "missing", index)
     met = True
     if criterion.check:
@@ -122,7 +115,7 @@ def evaluate(deal: Deal, customer: Customer | None, criterion: Criterion, as_of:
     if met:
         return CriterionStatus(criterion, True, "computed")
     if criterion.evidence_accepted:
-        index = _evidenced(deal, criterion, as_of)
+        index = deal.evidenced(criterion.id, as_of)
         if index is not None:
             return CriterionStatus(criterion, True, "evidence", index)
     return CriterionStatus(criterion, False, "missing")

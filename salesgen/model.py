@@ -149,6 +149,16 @@ class Deal:
         records = self.raw["evidence"]
         return [(_date(records[i]["date"]), i) for i in indexes]
 
+    def evidenced(self, criterion: str, as_of: dt.date) -> int | None:
+        """The index of the first record for ``criterion`` dated on or before ``as_of``, or None."""
+        indexes = self.evidence.get(criterion)
+        if indexes:
+            records = self.raw["evidence"]
+            for index in indexes:
+                if _date(records[index]["date"]) <= as_of:
+                    return index
+        return None
+
     def opened_on(self) -> dt.date | None:
         """When the deal started: `created`, else the first stage_history date, else None."""
         if self.created is not None:
