@@ -138,7 +138,8 @@ def check_bytes(data: bytes, rel: str, kind: str) -> Document:
     # Any parse problem leaves an unchecked value (its schema check was skipped),
     # including one at the document root (path ()): such a document is not trusted.
     valid = not schema_problems and not parse_problems
-    if valid or isinstance(value, dict):
+    # An id that is itself wrong (`id: Acme Co`) is one mistake: its own problem says it.
+    if (valid or isinstance(value, dict)) and not any(p.path == ("id",) for p in problems):
         problems += _name_matches_id(value, rel)
     return Document(rel, kind, value, problems, valid)
 

@@ -6,6 +6,19 @@ Validation runs in two steps: a compiled validator (jsonschema-rs) answers "vali
 quickly for the common, clean file; only an invalid file is walked by the reference
 ``jsonschema`` implementation, whose errors carry the paths and details the
 messages need.
+
+Both read ``pattern`` as ECMA-262 regular expressions, as the standard says: ``$`` is
+the end of the value, so ``CNY`` followed by a line break (a ``|`` block scalar) does
+not match ``^[A-Z]{3}$``. Python's ``re`` would let it through (its ``$`` also
+matches before a final line break, and its digit class takes any Unicode digit), so the
+reference validator's ``pattern`` runs on the ``regress`` ECMA engine instead. If
+the two ever disagree, the compiled validator's own errors are reported: a file it
+refuses never passes silently.
+
+One mistake gives one problem: the errors of one value are reduced to the one that
+says most (a type error before a pattern, a pattern before a date format), and a
+required key is not reported missing when an unknown key in the same mapping is
+its likely misspelling.
 """
 from __future__ import annotations
 
@@ -20,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     import jsonschema
 
+from . import currencies
 from .problem import Problem
 from .yamlsource import locate, one_line
 
@@ -69,6 +83,38 @@ def is_date(value: Any) -> bool:
     return True
 
 
+CURRENCY_PATTERN = "^[A-Z]{3}$"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+@functools.lru_cache(maxsize=512)
+def _ecma(pattern: str):
+    """``pattern`` compiled as an ECMA-262 regular expression (its ``.find`` is JavaScript's ``search``)."""
+    import regress
+
+    try:
+        return regress.Regex(pattern, "u")
+    except regress.RegressError:
+        return regress.Regex(pattern)  # a pattern only valid without the unicode flag
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches the schema ``pattern`` as JSON Schema reads it (ECMA-262, unanchored)."""
+    try:
+        regex = _ecma(pattern)
+    except Exception:  # not ECMA at all: Python's reading is the best there is
+        return re.search(pattern, text) is not None
+    return regex.find(text) is not None
+
+
+def _pattern_keyword(validator, pattern: str, instance: Any, schema: dict):
+    """The ``pattern`` keyword with ECMA-262 semantics (drop-in for jsonschema's own)."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 # The reference jsonschema is imported only to explain a file that fails, or to check a
 # configured fragment that uses formats: a clean run with jsonschema-rs never loads it
 # (a tenth of a warm lint's time).
@@ -80,11 +126,16 @@ def _formats() -> "jsonschema.FormatChecker":
 
 
 @functools.lru_cache(maxsize=None)
-def _reference_validator(kind: str) -> "jsonschema.protocols.Validator":
-    import jsonschema
+def _reference_class():
+    """Draft 2020-12 of the reference jsonschema, with ECMA-262 patterns."""
+    from jsonschema import Draft202012Validator, validators
 
-    schema = load_schema(kind)
-    return jsonschema.Draft202012Validator(schema, format_checker=_formats())
+    return validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_validator(kind: str) -> "jsonschema.protocols.Validator":
+    return _reference_class()(load_schema(kind), format_checker=_formats())
 
 
 @functools.lru_cache(maxsize=None)
@@ -116,9 +167,7 @@ def fragment_schema_error(fragment: Any) -> str | None:
 
 def validator_for_fragment(fragment: dict) -> "jsonschema.protocols.Validator":
     """The reference validator of a schema fragment from the configuration: errors with paths and messages."""
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(fragment, format_checker=_formats())
+    return _reference_class()(fragment, format_checker=_formats())
 
 
 def fragment_checker(fragment: dict):
@@ -134,21 +183,53 @@ def fragment_checker(fragment: dict):
 
 
 def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = ()) -> list[Problem]:
-    """Problems of ``document`` against the ``kind`` schema, with source positions."""
+    """Problems of ``document`` against the ``kind`` schema, with source positions: one per mistake."""
     fast = _fast_validator(kind)
     if fast is not None and fast.is_valid(document):
         return []
     skip = set(skip_paths)
-    problems = []
-    for error in _leaf_errors(_reference_validator(kind).iter_errors(document)):
-        path = tuple(error.absolute_path)
-        if path in skip:
-            continue
+    every = list(_leaf_errors(_reference_validator(kind).iter_errors(document)))
+    errors = [e for e in every if tuple(e.absolute_path) not in skip]
+    problems, meant = [], {}  # meant: mapping path -> keys that unknown keys there probably mean
+    for error in errors:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            problems.extend(_unknown_keys(error, path, document, file, kind))
-        else:
-            problems.append(_problem(error, path, document, file, kind))
+            path = tuple(error.absolute_path)
+            found = _unknown_keys(error, path, document, file, kind)
+            problems.extend(problem for problem, _ in found)
+            meant.setdefault(path, set()).update(guess for _, guess in found if guess)
+    for error in _one_per_value(errors):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            continue
+        if error.validator == "required" and _missing_key(error) in meant.get(path, ()):
+            continue  # `amout:` is one mistake: the unknown key says it, with 'amount' as its guess
+        problems.append(_problem(error, path, document, file, kind))
+    if not every and fast is not None:  # the two validators disagree: the stricter one has the last word
+        problems = _fast_problems(fast, document, file, kind)
     return sorted(set(problems))
+
+
+# The errors that describe one value, most telling first: a value of the wrong type
+# fails nothing else that matters; a date like 2027/03/31 fails its pattern and its
+# format, and the pattern says what to write.
+_VALUE_KEYWORDS = ("type", "const", "enum", "pattern", "format", "minLength", "maxLength", "minimum", "maximum",
+                   "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+
+
+def _one_per_value(errors: list) -> list:
+    """``errors`` with, for each value, only the first of its value errors in ``_VALUE_KEYWORDS`` order."""
+    best: dict = {}
+    kept = []
+    for error in errors:
+        if error.validator not in _VALUE_KEYWORDS:
+            kept.append(error)
+            continue
+        # a key checked by propertyNames is its own value, at its mapping's path
+        where = (tuple(error.absolute_path), id(error.instance))
+        rank = _VALUE_KEYWORDS.index(error.validator)
+        if where not in best or rank < best[where][0]:
+            best[where] = (rank, error)
+    return kept + [error for _, error in best.values()]
 
 
 def _leaf_errors(errors) -> "Iterable[jsonschema.ValidationError]":
@@ -161,27 +242,72 @@ def _leaf_errors(errors) -> "Iterable[jsonschema.ValidationError]":
             yield error
 
 
+def _missing_key(error) -> str:
+    return error.message.split("'")[1] if "'" in error.message else error.message
+
+
+def _fast_problems(fast, document: Any, file: str, kind: str) -> list[Problem]:
+    """The compiled validator's own errors, for a document the reference one would let through."""
+    problems = []
+    for error in fast.iter_errors(document):
+        path = tuple(error.instance_path)
+        line, column = locate(document, path)
+        problems.append(Problem(file, line, column, "schema", f"{_describe(path, kind)}: {_short(error.message)}",
+                                "See the schema in schemas/ for what is allowed here.", path=path))
+    return problems
+
+
 def _unknown_keys(error: jsonschema.ValidationError, path: tuple, document: Any, file: str,
-                  kind: str) -> list[Problem]:
-    """One problem per key the schema does not know, on the key itself, with a guess."""
+                  kind: str) -> list[tuple[Problem, str | None]]:
+    """One problem per key the schema does not know, on the key itself, with its guess (or None)."""
     known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     allowed = sorted(known)
+    required = error.schema.get("required", ()) if isinstance(error.schema, dict) else ()
+    missing = [key for key in required if key not in error.instance]
     where = _describe(path, kind)
-    problems = []
+    found = []
     for key in (k for k in error.instance if k not in known):
         line, column = locate(document, path + (key,), key=True)
-        guess = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"Did you mean '{guess[0]}'?" if guess else f"Allowed keys here: {', '.join(allowed)}."
-        problems.append(Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}",
-                                hint, path=path + (key,)))
-    return problems
+        # a missing required key is the likeliest thing a stray key was meant to be
+        guess = difflib.get_close_matches(str(key), missing, n=1) or difflib.get_close_matches(str(key), allowed, n=1)
+        if guess and guess[0] in missing:
+            hint = f"Did you mean '{guess[0]}'? It is required and missing."
+        elif guess:
+            hint = f"Did you mean '{guess[0]}'?"
+        else:
+            hint = f"Allowed keys here: {', '.join(allowed)}."
+        found.append((Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}",
+                              hint, path=path + (key,)), guess[0] if guess else None))
+    return found
 
 
 def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file: str, kind: str) -> Problem:
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
+    if "propertyNames" in error.absolute_schema_path:  # the key itself is the value that fails
+        line, column = locate(document, path + (error.instance,), key=True)
+        path = path + (error.instance,)
+    else:
+        line, column = locate(document, path)
     where = _describe(path, kind)
-    line, column = locate(document, path)
+    value = error.instance
+    if isinstance(value, str) and validator in _VALUE_KEYWORDS and _LINE_BREAK.search(value):
+        rule = {"pattern": "schema-pattern", "enum": "schema-enum", "format": "schema-format"}.get(validator, "schema")
+        what = "ends with a line break" if _LINE_BREAK.fullmatch(value[-1]) else "holds a line break"
+        example = f"{'- ' if path and isinstance(path[-1], int) else f'{path[-1]}: ' if path else ''}" \
+                  f"{_short(value.strip())}"
+        return Problem(file, line, column, rule, f"{where}: value {what}: write it on one line",
+                       f"Write the value on the line of its key or dash, without `|` or `>`: `{example}`.",
+                       path=path)
+    if validator == "pattern" and error.validator_value == CURRENCY_PATTERN:
+        return Problem(file, line, column, "schema-pattern", f"{where}: '{_short(value)}' is not a currency code",
+                       currencies.hint(value), path=path)
+    if validator in ("pattern", "format") and error.validator_value in (DATE_PATTERN, "date") \
+            and isinstance(value, str) and not _DATE.fullmatch(value):
+        guess = _date_guess(value)
+        return Problem(file, line, column, "schema-pattern" if validator == "pattern" else "schema-format",
+                       f"{where}: '{_short(value)}' is not a date",
+                       f"Dates are YYYY-MM-DD{f': write {guess}' if guess else ', such as 2027-03-31'}.", path=path)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         title = _property_title(schema, missing)
@@ -217,6 +343,20 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
 
 
 _short = one_line  # keys and values quoted in messages: one line, at most 60 characters
+
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
+_YMD = re.compile(r"\s*(\d{4})\s*[/.年\-]\s*(\d{1,2})\s*[/.月\-]\s*(\d{1,2})\s*日?\s*", re.ASCII)
+
+
+def _date_guess(text: str) -> str | None:
+    """``text`` as YYYY-MM-DD when it is a real date in year-month-day order (2027/3/31, 2027年3月31日)."""
+    match = _YMD.fullmatch(text)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def _describe(path: tuple, kind: str) -> str:

@@ -191,3 +191,109 @@ def test_an_invalid_fragment_in_the_configuration_is_a_config_error(tmp_path):
     assert "[config-schema] criterion 'presales_engaged' has an invalid schema fragment: 'team' is not of type " \
            "'array'" in result.stderr
     assert "salesgen.yaml:" in result.stderr and "Traceback" not in result.output
+
+
+# --- patterns match whole values, as every JSON Schema validator reads them (ECMA-262) ---------------
+
+def schema_patterns() -> set:
+    return {node["pattern"] for kind in KINDS for _, node in walk(schemas.load_schema(kind))
+            if isinstance(node.get("pattern"), str)}
+
+
+def test_the_schemas_use_patterns():
+    assert "^[A-Z]{3}$" in schema_patterns() and len(schema_patterns()) >= 4
+
+
+@pytest.mark.parametrize("pattern", sorted(schema_patterns()))
+def test_a_trailing_line_break_fails_every_pattern_in_both_validators(pattern):
+    import jsonschema_rs
+
+    sample = {"^[A-Z]{3}$": "CNY", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "2027-03-31"}.get(pattern, "a1")
+    schema = {"type": "string", "pattern": pattern}
+    reference = schemas.validator_for_fragment(schema)
+    fast = jsonschema_rs.validator_for(schema)
+    assert reference.is_valid(sample) and fast.is_valid(sample)
+    for broken in (sample + "\n", sample + "\r\n", "\n" + sample):
+        assert not reference.is_valid(broken), repr(broken)
+        assert not fast.is_valid(broken), repr(broken)
+
+
+VALUES = ["CNY", "CNY\n", "CNY\n\n", "\nCNY", "CN\nY", "cny", "ＣＮＹ", "2027-03-31", "2027-03-31\n", "２０２７-03-31",
+          "acme", "acme\n", "acme-line", "a" * 64, "a" * 65, "", " acme"]
+
+
+@pytest.mark.parametrize("pattern", sorted(schema_patterns()))
+def test_the_fast_and_the_reference_validator_agree_on_every_pattern(pattern):
+    import jsonschema_rs
+
+    schema = {"type": "string", "pattern": pattern}
+    reference, fast = schemas.validator_for_fragment(schema), jsonschema_rs.validator_for(schema)
+    for value in VALUES:
+        assert reference.is_valid(value) is fast.is_valid(value), repr(value)
+
+
+def test_a_block_scalar_currency_is_one_problem_on_its_line():
+    deal = ("id: x\nname: X\ncustomer: acme\nowner: li-lei\npipeline: project\nstage: planning\n"
+            "amount: 1000\ncurrency: |\n  CNY\nexpected_close: 2027-03-31\n")
+    found, problems = problems_of("deal", deal)
+    assert found == [("schema-pattern", 8, 11)]
+    assert problems[0].message == "'currency': value ends with a line break: write it on one line"
+    assert "`currency: CNY`" in problems[0].hint
+    # the customer schema reads the same way
+    found, problems = problems_of("customer", CUSTOMER.replace("owner: li-lei", "owner: >\n  li-lei"))
+    assert found == [("schema-pattern", 4, 8)] and "line break" in problems[0].message
+
+
+def test_a_value_the_fast_validator_refuses_is_never_let_through(monkeypatch):
+    """Were the reference validator ever laxer (Python's `$`), the compiled one's errors are reported."""
+    import jsonschema
+
+    lax = jsonschema.Draft202012Validator(schemas.load_schema("customer"), format_checker=schemas._formats())
+    monkeypatch.setattr(schemas, "_reference_validator", lambda kind: lax)
+    value, _ = parse(CUSTOMER.replace("owner: li-lei", "owner: |\n  li-lei"), "x.yaml")
+    assert lax.is_valid(value)  # Python's re: '$' matches before the final line break
+    problems = schemas.validate("customer", value, "x.yaml")
+    assert [(p.rule, p.line) for p in problems] == [("schema", 4)]
+    assert "li-lei" in problems[0].message
+
+
+# --- one mistake, one problem --------------------------------------------------------------------------
+
+DEAL = ("id: x\nname: X\ncustomer: acme\nowner: li-lei\npipeline: project\nstage: planning\n"
+        "amount: 1000\ncurrency: CNY\nexpected_close: 2027-03-31\n")
+
+
+@pytest.mark.parametrize("date, guess", [("2027/03/31", "2027-03-31"), ("2027.3.31", "2027-03-31"),
+                                         ("2027年3月31日", "2027-03-31"), ("03/31/2027", None),
+                                         ("2027/02/30", None)])
+def test_a_date_in_another_notation_is_one_problem_with_the_iso_form(date, guess):
+    found, problems = problems_of("deal", DEAL.replace("2027-03-31", date))
+    assert found == [("schema-pattern", 9, 17)]
+    assert problems[0].message == f"'expected_close': '{date}' is not a date"
+    assert problems[0].hint.startswith("Dates are YYYY-MM-DD")
+    assert (f"write {guess}" in problems[0].hint) if guess else ("write" not in problems[0].hint)
+
+
+def test_a_misspelled_required_key_is_one_unknown_key():
+    found, problems = problems_of("deal", DEAL.replace("amount:", "amout:"))
+    assert found == [("schema-unknown-key", 7, 1)]
+    assert problems[0].hint == "Did you mean 'amount'? It is required and missing."
+
+
+def test_a_missing_key_is_still_reported_when_the_unknown_key_means_something_else():
+    found, _ = problems_of("deal", DEAL.replace("amount: 1000\n", "colour: red\n"))
+    assert sorted(found) == [("schema-required", 1, 1), ("schema-unknown-key", 7, 1)]
+
+
+def test_a_lowercase_currency_is_one_problem_that_names_the_code():
+    found, problems = problems_of("deal", DEAL.replace("CNY", "cny"))
+    assert found == [("schema-pattern", 8, 11)]
+    assert problems[0].message == "'currency': 'cny' is not a currency code"
+    assert problems[0].hint.startswith("Did you mean CNY?")
+
+
+def test_a_bad_key_in_a_mapping_of_codes_is_reported_on_the_key():
+    config = "reps:\n  - {id: a, name: A}\npipelines: []\nrates:\n  USD: 7.1\n  usd: 7.1\n"
+    found, problems = problems_of("config", config)
+    assert ("schema-pattern", 6, 3) in found
+    assert next(p for p in problems if p.line == 6).hint.startswith("Did you mean USD?")
