@@ -174,6 +174,24 @@ def _pipeline(data: Mapping) -> Pipeline:
     return Pipeline(data["id"], data["label"], tuple(stages), buyer)
 
 
+def _currency_problems(data: Mapping) -> list[Problem]:
+    """The reporting currency, the codes under ``rates:`` and quota currencies are ISO 4217 codes."""
+    from . import currencies
+    from .rules import currency_unknown
+
+    places = [(("currency",), data.get("currency"), False)]
+    places += [(("rates", code), code, True) for code in data.get("rates") or ()]
+    places += [(("reps", i, "quota", "currency"), (rep.get("quota") or {}).get("currency"), False)
+               for i, rep in enumerate(data["reps"])]
+    problems = []
+    for path, code, is_key in places:
+        if code is not None and not currencies.is_known(code):
+            line, column = locate(data, path, key=is_key)
+            problems.append(Problem(CONFIG_NAME, line, column, currency_unknown.ID, currency_unknown.message(code),
+                                    currencies.hint(code), path=path))
+    return problems
+
+
 def _consistency(config: Config, data: Mapping) -> list[Problem]:
     """What the schema cannot say: unique ids, known check names, buyer stages that exist."""
     from .criteria import NAMED_CHECKS  # late import: criteria needs the model, not the config
@@ -184,6 +202,7 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         line, column = locate(data, path)
         problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
 
+    problems.extend(_currency_problems(data))
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:

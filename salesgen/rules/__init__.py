@@ -15,6 +15,8 @@ from . import (
     close_date_passed,
     closing_lost,
     closing_won,
+    currency_no_rate,
+    currency_unknown,
     decision_maker_opposes,
     handler_not_contacted,
     handover_pending,
@@ -40,6 +42,8 @@ CHECKS = (
     ref_reports_to,
     ref_rep,
     ref_pipeline,
+    currency_unknown,
+    currency_no_rate,
     handover_pending,
     waiver_invalid,
     # stage exit rules (the method): gate, history, alignment, cadence, team, account, closing, approvals
