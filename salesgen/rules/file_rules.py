@@ -54,7 +54,8 @@ FILE_RULES = [
     _rule("schema-enum", "Values from a fixed list are spelled as listed.", "attitude: supporter",
           "attitude: supportive"),
     _rule("schema-type", "Values have the right type.", "amount: 1200000", "amount: \"1,200,000\""),
-    _rule("schema-pattern", "Ids are lowercase slugs, currencies ISO codes, dates YYYY-MM-DD.",
+    _rule("schema-pattern", "Ids are lowercase slugs, currencies ISO codes, dates YYYY-MM-DD, each on one line "
+                            "(a pattern matches the whole value: a trailing line break fails it).",
           "id: temp-press-line\ncurrency: CNY", "id: Temp Press Line\ncurrency: rmb"),
     _rule("schema-format", "Quoted dates are real dates too.", "date: \"2026-03-01\"", "date: \"2026-02-30\""),
     _rule("schema", "Any other schema constraint (ranges, lengths, minimum counts).", "value: 60", "value: 160"),
