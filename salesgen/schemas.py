@@ -203,6 +203,8 @@ def validate(kind: str, document: Any, file: str, skip_paths: Iterable[tuple] = 
             continue
         if error.validator == "required" and _missing_key(error) in meant.get(path, ()):
             continue  # `amout:` is one mistake: the unknown key says it, with 'amount' as its guess
+        if set(_one_of_keys(error)) & meant.get(path, set()):
+            continue  # `chek:` where `check:` or `schema:` is needed: the same
         problems.append(_problem(error, path, document, file, kind))
     if not every and fast is not None:  # the two validators disagree: the stricter one has the last word
         problems = _fast_problems(fast, document, file, kind)
@@ -236,10 +238,20 @@ def _leaf_errors(errors) -> "Iterable[jsonschema.ValidationError]":
     from jsonschema.exceptions import best_match
 
     for error in errors:
-        if error.context:  # anyOf/oneOf: report the most relevant branch
+        if error.context and not _one_of_keys(error):  # anyOf/oneOf: report the most relevant branch
             yield best_match(error.context)
         else:
             yield error
+
+
+def _one_of_keys(error) -> list[str]:
+    """The keys of an anyOf/oneOf whose branches each only require a key (`check:` or `schema:`), else []."""
+    if error.validator not in ("anyOf", "oneOf") or not all(e.validator == "required" for e in error.context):
+        return []
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    keys = [key for branch in branches if isinstance(branch, dict) and set(branch) == {"required"}
+            for key in branch["required"]]
+    return keys if len(keys) == len(branches) else []
 
 
 def _missing_key(error) -> str:
@@ -292,7 +304,8 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
     where = _describe(path, kind)
     value = error.instance
     if isinstance(value, str) and validator in _VALUE_KEYWORDS and _LINE_BREAK.search(value):
-        rule = {"pattern": "schema-pattern", "enum": "schema-enum", "format": "schema-format"}.get(validator, "schema")
+        rule = {"pattern": "schema-pattern", "enum": "schema-enum", "format": "schema-format",
+                "type": "schema-type"}.get(validator, "schema")
         what = "ends with a line break" if _LINE_BREAK.fullmatch(value[-1]) else "holds a line break"
         example = f"{'- ' if path and isinstance(path[-1], int) else f'{path[-1]}: ' if path else ''}" \
                   f"{_short(value.strip())}"
@@ -308,6 +321,10 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
         return Problem(file, line, column, "schema-pattern" if validator == "pattern" else "schema-format",
                        f"{where}: '{_short(value)}' is not a date",
                        f"Dates are YYYY-MM-DD{f': write {guess}' if guess else ', such as 2027-03-31'}.", path=path)
+    if validator in ("anyOf", "oneOf") and _one_of_keys(error):
+        keys = " or ".join(f"`{key}:`" for key in _one_of_keys(error))
+        return Problem(file, line, column, "schema-required", f"{where} needs {keys}",
+                       f"Add {keys}.", path=path)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         title = _property_title(schema, missing)
@@ -332,7 +349,10 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
     if validator == "format":
         return Problem(file, line, column, "schema-format", f"{where}: '{_short(error.instance)}' is not a real date",
                        "Write dates as YYYY-MM-DD with a real day and month.", path=path)
-    if validator == "maxLength" and isinstance(error.instance, str):
+    if validator == "minItems" and isinstance(error.instance, list):
+        message = f"{where} has {len(error.instance)} item{'s' * (len(error.instance) != 1)}; " \
+                  f"at least {error.validator_value} are needed"
+    elif validator == "maxLength" and isinstance(error.instance, str):
         message = f"{where} is {len(error.instance)} characters long; the limit is {error.validator_value}"
     elif len(error.message) > 200:  # jsonschema quotes the whole value, however long
         message = f"{where}: '{_short(error.instance)}' does not meet {validator}: {error.validator_value}"

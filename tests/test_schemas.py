@@ -297,3 +297,37 @@ def test_a_bad_key_in_a_mapping_of_codes_is_reported_on_the_key():
     found, problems = problems_of("config", config)
     assert ("schema-pattern", 6, 3) in found
     assert next(p for p in problems if p.line == 6).hint.startswith("Did you mean USD?")
+
+
+def test_a_misspelled_key_in_a_list_item_is_one_unknown_key():
+    found, problems = problems_of("deal", DEAL + "stakeholders:\n  - contcat: acme-a\n    role: user\n")
+    assert found == [("schema-unknown-key", 11, 5)]
+    assert problems[0].hint == "Did you mean 'contact'? It is required and missing."
+
+
+CONFIG = ("reps:\n  - {id: a, name: A}\npipelines:\n  - id: p\n    label: {en: P}\n    stages:\n"
+          "      - id: s\n        label: {en: S}\n        probability: 1\n        funnel: best\n        exit:\n"
+          "          - {id: c, label: {en: C}, kind: computed%s}\n"
+          "      - {id: w, label: {en: W}, probability: 100, funnel: closed, outcome: won}\n")
+
+
+def test_a_choice_of_required_keys_is_one_problem_that_names_both():
+    assert problems_of("config", CONFIG % ", check: budget_confirmed")[0] == []
+    found, problems = problems_of("config", CONFIG % "")
+    assert found == [("schema-required", 12, 13)]
+    assert problems[0].message == "'pipelines[0].stages[0].exit[0]' needs `check:` or `schema:`"
+    found, problems = problems_of("config", CONFIG % ", chek: budget_confirmed")
+    assert [p.rule for p in problems] == ["schema-unknown-key"] and problems[0].hint == "Did you mean 'check'?"
+
+
+def test_too_few_items_is_counted_not_quoted():
+    one_stage = CONFIG.split("      - {id: w")[0].replace("computed%s", "evidence")
+    found, problems = problems_of("config", one_stage)
+    assert found == [("schema", 7, 7)]
+    assert problems[0].message == "'pipelines[0].stages' has 1 item; at least 2 are needed"
+
+
+def test_a_number_written_as_a_block_scalar_is_one_type_problem():
+    found, problems = problems_of("deal", DEAL.replace("amount: 1000", "amount: |\n  1000"))
+    assert found == [("schema-type", 7, 9)]
+    assert "line break" in problems[0].message and "`amount: 1000`" in problems[0].hint
