@@ -82,6 +82,8 @@ def test_missing_values_are_a_usage_error_off_a_terminal_and_asked_for_on_one(ti
       "--folder", "../outside"), "must be a subfolder"),
     (("deal", "beta-line", "--customer", "acme", "--name", "x" * 600, "--amount", "1",
       "--expected-close", "2027-01-01"), "would not be valid"),
+    (("deal", "beta-line", "--customer", "acme", "--name", "X", "--amount", "1", "--expected-close", "2027-01-01",
+      "--currency", "rmb"), "--currency 'RMB' is not an ISO 4217 currency code. Did you mean CNY?"),
     (("contact", "acme-boss", "--customer", "acme", "--name", "X"), "already exists in customers/acme.yaml"),
     (("contact", "acme-x", "--customer", "acme", "--name", "X", "--reports-to", "acme-nobody"),
      "not a contact of acme"),

@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 
 import click
 
+from .. import currencies
+from ..yamlsource import one_line
 from .common import as_of_option, fail_usage, lint_files, load_or_exit, root_option, styled, use_color
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
@@ -204,6 +206,8 @@ def new_deal(ident, customer, name, owner, pipeline, stage, buyer_stage, amount,
         fail_usage(f"pipeline '{chosen.id}' has no buyer stage '{buyer_stage}'; use one of: {names}")
     value = _amount(_ask(amount, "--amount", "Amount (expected contract value)"), "--amount")
     currency = (currency or config.currency).upper()
+    if not currencies.is_known(currency):
+        fail_usage(f"--currency '{one_line(currency)}' is not an ISO 4217 currency code. {currencies.hint(currency)}")
     close = _date(_ask(expected_close, "--expected-close", "Expected close date (YYYY-MM-DD)"), "--expected-close")
     text = render_template("new/deal.yaml.j2", id=ident, name=name, customer=customer_id, customer_name=account.name,
                            owner=owner, pipeline=chosen.id, stage=stage_id, buyer_stage=buyer_stage,
