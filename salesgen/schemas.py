@@ -303,7 +303,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
         line, column = locate(document, path)
     where = _describe(path, kind)
     value = error.instance
-    if isinstance(value, str) and validator in _VALUE_KEYWORDS and _LINE_BREAK.search(value):
+    if isinstance(value, str) and _LINE_BREAK.search(value) and _one_line_meant(error):
         rule = {"pattern": "schema-pattern", "enum": "schema-enum", "format": "schema-format",
                 "type": "schema-type"}.get(validator, "schema")
         what = "ends with a line break" if _LINE_BREAK.fullmatch(value[-1]) else "holds a line break"
@@ -366,6 +366,15 @@ _short = one_line  # keys and values quoted in messages: one line, at most 60 ch
 
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 _YMD = re.compile(r"\s*(\d{4})\s*[/.年\-]\s*(\d{1,2})\s*[/.月\-]\s*(\d{1,2})\s*日?\s*", re.ASCII)
+
+
+def _one_line_meant(error) -> bool:
+    """Whether a value with a line break fails ``error`` because of it (a code, an id, a date, a number)."""
+    if error.validator in ("pattern", "enum", "const", "format"):
+        return True
+    scalar = {"number", "integer", "boolean"}
+    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    return error.validator == "type" and set(expected) <= scalar and not _LINE_BREAK.search(error.instance.strip())
 
 
 def _date_guess(text: str) -> str | None:

@@ -331,3 +331,12 @@ def test_a_number_written_as_a_block_scalar_is_one_type_problem():
     found, problems = problems_of("deal", DEAL.replace("amount: 1000", "amount: |\n  1000"))
     assert found == [("schema-type", 7, 9)]
     assert "line break" in problems[0].message and "`amount: 1000`" in problems[0].hint
+
+
+def test_a_line_break_is_only_blamed_where_one_line_is_meant():
+    long_text = "line\n" * 4001  # 20,005 characters of a description, over its limit
+    found, problems = problems_of("deal", DEAL + "description: |\n" + "".join("  " + l + "\n" for l in
+                                                                              long_text.splitlines()))
+    assert found == [("schema", 10, 14)] and "characters long" in problems[0].message
+    found, problems = problems_of("deal", DEAL + "stakeholders: |\n  - contact: acme-a\n")
+    assert found == [("schema-type", 10, 15)] and "line break" not in problems[0].message
