@@ -234,7 +234,8 @@ def frame_reuse_supported(config) -> bool:
     """Whether this build may reuse Material's frame: known plugins, the Material theme, supported versions."""
     if not reusable(config.plugins.keys()) or config.theme.name != "material":
         return False
-    return supported("mkdocs") and supported("mkdocs-material")
+    mkdocs, material = supported("mkdocs"), supported("mkdocs-material")  # both read: both warned about
+    return mkdocs and material
 
 
 def use_reused_frame(page) -> None:
