@@ -220,3 +220,10 @@ def test_no_module_but_compat_imports_a_private_name_of_the_libraries():
                 parts = dotted.split(".")
                 if parts[0] in LIBRARIES:
                     assert not any(part.startswith("_") for part in parts), (name, dotted)
+
+
+def test_the_readme_states_the_ranges_and_the_switch():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for specifier in compat.SUPPORTED.values():
+        assert f"`{specifier}`" in readme, specifier
+    assert f"{compat.ENV_VAR}=stock" in readme
