@@ -159,13 +159,26 @@ def test_the_fast_paths_are_taken_only_inside_the_ranges(monkeypatch, name, vers
 
 
 @pytest.mark.parametrize("value, stock", [("stock", True), ("STOCK", True), (" stock ", True), ("", False),
-                                          ("fast", False)])
+                                          ("auto", False)])
 def test_salesgen_compat_stock_turns_every_fast_path_off(monkeypatch, value, stock):
     monkeypatch.setattr(compat, "installed_version", {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2",
                                                       "jinja2": "3.1.6", "markupsafe": "3.0.3"}.get)
     monkeypatch.setenv(compat.ENV_VAR, value)
     assert [compat.supported(name) for name in compat.SUPPORTED] == [not stock] * len(compat.SUPPORTED)
     assert (type(render.environment()) is jinja2.Environment) is stock
+
+
+def test_a_mistyped_switch_is_warned_about_once_and_ignored(monkeypatch, caplog):
+    monkeypatch.setattr(compat, "installed_version", {"jinja2": "3.1.6"}.get)
+    monkeypatch.setenv(compat.ENV_VAR, "stok")
+    logger = logging.getLogger("mkdocs.plugins.salesgen")
+    logger.addHandler(caplog.handler)
+    try:
+        assert compat.supported("jinja2") and compat.supported("jinja2")
+    finally:
+        logger.removeHandler(caplog.handler)
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and "SALESGEN_COMPAT='stok'" in record.getMessage()
 
 
 def test_the_fast_environment_renders_what_jinja_renders():

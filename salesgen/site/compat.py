@@ -59,8 +59,18 @@ def installed_version(distribution: str) -> str | None:
 
 
 def stock_forced() -> bool:
-    """True when ``SALESGEN_COMPAT=stock``: no reach into any library's internals."""
-    return os.environ.get(ENV_VAR, "").strip().lower() == "stock"
+    """True when ``SALESGEN_COMPAT=stock``: no reach into any library's internals.
+
+    ``auto`` (or unset) lets the versions decide; any other value is warned about once and ignored.
+    """
+    value = os.environ.get(ENV_VAR, "").strip().lower()
+    if value == "stock":
+        return True
+    if value not in ("", "auto") and ENV_VAR not in _warned:
+        _warned.add(ENV_VAR)
+        log.warning(f"salesgen: {ENV_VAR}={value[:60]!r} is neither 'stock' nor 'auto': ignored "
+                    f"(the fast paths stay on where the library versions allow them)")
+    return False
 
 
 def supported(distribution: str) -> bool:
