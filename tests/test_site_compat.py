@@ -240,3 +240,32 @@ def test_the_readme_states_the_ranges_and_the_switch():
     for specifier in compat.SUPPORTED.values():
         assert f"`{specifier}`" in readme, specifier
     assert f"{compat.ENV_VAR}=stock" in readme
+
+
+# Names that, in salesgen's code, hold MkDocs, Material or Jinja objects (hook arguments and the like).
+LIBRARY_OBJECTS = {"page", "file", "files", "config", "nav", "env", "environment", "theme", "template", "md",
+                   "context", "plugins", "server", "builder"}
+
+
+def test_no_module_but_compat_reads_a_private_attribute_of_a_library_object():
+    found = []
+    for name, text in modules().items():
+        if name == "salesgen/site/compat.py":
+            continue
+        tree = ast.parse(text)
+        libraries = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names
+                     if (getattr(node, "module", None) or alias.name).split(".")[0] in LIBRARIES}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                root = node.value
+                while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+                    root = root.value if not isinstance(root, ast.Call) else root.func
+                if isinstance(root, ast.Name) and (root.id in LIBRARY_OBJECTS or root.id in libraries):
+                    found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr")
+                    and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
+                    and str(node.args[1].value).startswith("_") and isinstance(node.args[0], ast.Name)
+                    and node.args[0].id in LIBRARY_OBJECTS | libraries):
+                found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+    assert found == []
