@@ -90,9 +90,10 @@ def _in_range(distribution: str) -> bool:
         ok = False
     if not ok and distribution not in _warned:
         _warned.add(distribution)
-        log.warning(f"salesgen: {distribution} {found or '(not installed)'} is outside the versions its fast "
-                    f"paths were written for ({SUPPORTED[distribution]}): using its documented behaviour "
-                    f"(the same site, built more slowly)")
+        installed = "is not installed" if found is None else f"{found[:60]} is installed"
+        log.warning(f"salesgen: {distribution} {installed}, its speed-ups were written for "
+                    f"{SUPPORTED[distribution]}: using its stock, documented behaviour instead (the same site, "
+                    f"built more slowly; {ENV_VAR}=stock chooses it without this warning)")
     return ok
 
 
