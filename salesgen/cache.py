@@ -12,8 +12,9 @@ more than it saves, one file per entry costs 10,000 opens per run: see
 ``tests/benchmarks/run_benchmarks.py`` for the measurements behind this).
 
 Every shard names the salt it was written under (format, salesgen version, a digest
-of the per-file checking code, Python/PyYAML/jsonschema versions, schema and config
-hashes) and carries a digest of its payload. A shard that is unreadable, truncated,
+of the per-file checking code, the Python version, the version of every library that
+decides a file's own result (``library_versions``), schema and config hashes) and
+carries a digest of its payload. A shard that is unreadable, truncated,
 written under another salt or fails its digest is ignored and rewritten. Entries are
 unpickled with an allow-list of classes, so a planted cache file cannot run code.
 Writes go to a temporary file and are renamed into place, so a reader never sees a
@@ -42,6 +43,11 @@ TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 # Modules whose code decides a file's own problems: an edit to any of them invalidates the cache.
 _CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py", "currencies.py")
+# Distributions whose code decides a file's own problems: PyYAML parses it (with libyaml, see
+# library_versions), jsonschema-rs says whether it is valid, jsonschema (with referencing for
+# the schemas' $refs) explains why not, regress reads its patterns as JSON Schema means them, and
+# Babel's list of ISO 4217 codes decides which currencies exist.
+LIBRARIES = ("PyYAML", "jsonschema", "jsonschema-rs", "referencing", "regress", "Babel")
 _ALLOWED = {
     ("salesgen.repository", "Document"), ("salesgen.yamlsource", "Mapping"), ("salesgen.yamlsource", "Sequence"),
     ("salesgen.problem", "Problem"), ("salesgen.problem", "Severity"), ("decimal", "Decimal"),
@@ -58,13 +64,12 @@ class _SafeUnpickler(pickle.Unpickler):
 
 def salt(root: Path) -> str:
     """What every entry depends on besides the file itself."""
-    import yaml
-
     from . import __version__, schemas
 
     digest = hashlib.sha256()
-    for part in (str(FORMAT), __version__, f"{sys.version_info[0]}.{sys.version_info[1]}", yaml.__version__,
-                 _package_version("jsonschema"), schemas.schema_hash()):
+    libraries = [f"{name}={version}" for name, version in library_versions().items()]
+    for part in (str(FORMAT), __version__, f"{sys.version_info[0]}.{sys.version_info[1]}", *libraries,
+                 schemas.schema_hash()):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
     for name in _CHECKING_MODULES:
@@ -73,12 +78,40 @@ def salt(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _package_version(name: str) -> str:
+def library_versions() -> dict[str, str]:
+    """The version of every library that decides what a file's own check reports.
+
+    ``LIBRARIES`` as installed, the libyaml under PyYAML's C loader (or that the pure-Python
+    loader parses), and whether jsonschema-rs could be imported (without it the reference
+    jsonschema decides every file).
+    """
+    import yaml
+
+    from . import schemas, yamlsource
+
+    versions = {name: package_version(name) for name in LIBRARIES}
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    versions["libyaml"] = _libyaml_version() if c_loader is not None and issubclass(
+        yamlsource._FastLoader, c_loader) else "not used"
+    versions["jsonschema-rs imported"] = str(schemas.jsonschema_rs is not None)
+    return versions
+
+
+def package_version(name: str) -> str:
     try:
         from importlib.metadata import version
 
         return version(name)
-    except Exception:  # pragma: no cover - an unusual installation
+    except Exception:  # not installed, or an unusual installation
+        return "?"
+
+
+def _libyaml_version() -> str:
+    try:
+        from yaml._yaml import get_version_string  # PyYAML's C extension: the only place it says
+
+        return get_version_string()
+    except Exception:  # pragma: no cover - an older PyYAML layout
         return "?"
 
 

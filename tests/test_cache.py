@@ -209,3 +209,38 @@ def test_lint_cli_uses_the_cache_and_no_cache_turns_it_off(repo):
     second = runner.invoke(cli, args)
     assert plain.exit_code == first.exit_code == second.exit_code == 1
     assert plain.output == first.output == second.output
+
+
+@pytest.mark.parametrize("library", ["jsonschema-rs", "jsonschema", "PyYAML", "referencing"])
+def test_another_version_of_a_library_that_decides_results_invalidates_the_cache(repo, monkeypatch, library):
+    expected, _ = cached(repo)
+    real = cache_module.package_version
+    monkeypatch.setattr(cache_module, "package_version", lambda name: "99.0" if name == library else real(name))
+    result, store = cached(repo)
+    assert (store.hits, store.misses) == (0, 48)  # every file read and checked again
+    assert result == expected
+    _, store = cached(repo)
+    assert store.hits == 48  # rewritten under the new version, and trusted again
+
+
+def test_another_libyaml_or_no_jsonschema_rs_invalidates_the_cache(repo, monkeypatch):
+    from salesgen import schemas
+
+    expected, _ = cached(repo)
+    monkeypatch.setattr(cache_module, "_libyaml_version", lambda: "0.0.1")
+    _, store = cached(repo)
+    assert store.hits == 0
+    monkeypatch.setattr(schemas, "jsonschema_rs", None)  # the reference jsonschema decides every file
+    result, store = cached(repo)
+    assert store.hits == 0 and result == expected == cold(repo)
+
+
+def test_the_key_names_the_installed_versions():
+    from importlib.metadata import version
+
+    import yaml
+
+    versions = cache_module.library_versions()
+    for name in ("PyYAML", "jsonschema", "jsonschema-rs", "referencing"):
+        assert versions[name] == version(name)
+    assert (versions["libyaml"] != "not used") is bool(yaml.__with_libyaml__)

@@ -1,4 +1,4 @@
-"""The reused theme frame (salesgen/site/frames.py): the same bytes as Material's own render, or no reuse.
+"""The reused theme frame (``Frames`` in salesgen/site/compat.py): the same bytes as Material's own render, or no reuse.
 
 The whole example site is built twice, once with frames reused and once with every page
 rendered by Material in full, and compared file by file. The fallbacks are checked
@@ -17,7 +17,7 @@ from jinja2 import DictLoader, Environment
 
 from conftest import copy_example
 from salesgen.cli import cli
-from salesgen.site import frames
+from salesgen.site import compat
 
 
 
@@ -37,17 +37,17 @@ def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeyp
     with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:  # a canonical address on every page
         config.write("site_url: https://sales.example.com/pipeline/\n")
     counts = {}
-    original = frames.Frames.render
+    original = compat.Frames.render
 
     def counting(self, context):
         html = original(self, context)
         counts["reused"], counts["rendered"] = self.reused, self.rendered
         return html
 
-    monkeypatch.setattr(frames.Frames, "render", counting)
+    monkeypatch.setattr(compat.Frames, "render", counting)
     build(root, tmp_path / "reused")
     assert counts["reused"] > 20, counts  # most deal, customer and rep pages come from a reused frame
-    monkeypatch.setattr(frames, "reusable", lambda plugins: False)
+    monkeypatch.setattr(compat, "reusable", lambda plugins: False)
     build(root, tmp_path / "full")
     reused, full = site_files(tmp_path / "reused"), site_files(tmp_path / "full")
     assert reused.keys() == full.keys()
@@ -100,9 +100,9 @@ class Page:
         self.previous_page = self.next_page = self.parent = None
 
 
-def render_all(main: str, pages: list) -> tuple[list, frames.Frames]:
+def render_all(main: str, pages: list) -> tuple[list, compat.Frames]:
     env = Environment(loader=DictLoader({"main.html": main}))
-    reuse = frames.Frames(env)
+    reuse = compat.Frames(env)
     out = [reuse.render({"page": page, "base_url": "../.."}) for page in pages]
     expected = [env.get_template("main.html").render({"page": page, "base_url": "../.."}) for page in pages]
     assert out == expected  # whatever the theme does, the pages are what it renders
@@ -145,4 +145,4 @@ def test_a_page_without_a_heading_is_not_joined_into_a_frame_cut_with_one():
     (["search", "salesgen", "git-revision-date-localized"], False),
 ])
 def test_frames_are_reused_only_with_known_plugins(plugins, expected):
-    assert frames.reusable(plugins) is expected
+    assert compat.reusable(plugins) is expected

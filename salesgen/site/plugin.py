@@ -11,11 +11,11 @@ The build, event by event:
   in one pass), compute the analytics (``SiteData``), set the navigation to the index
   pages only (never one entry per deal: Material repeats the nav on every page).
 - ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
-  rep pages are marked not-in-nav and are ``GeneratedPage``s: no source to read, no
-  Markdown to convert.
+  rep pages are marked not-in-nav and get a page with no source to read and no
+  Markdown to convert (``compat.generated_page``).
 - ``on_page_markdown`` / ``on_page_content``: a page's title and table of contents are
   set directly, and the search index gets a short summary.
-- ``on_env``: the theme's frame is reused across pages of one kind (``frames.py``).
+- ``on_env``: the theme's frame is reused across pages of one kind (``compat.Frames``).
 - ``on_page_context`` (after the search plugin): the page body is rendered from the
   templates, just before the theme writes it, and released after. So the HTML of ten
   thousand deals is never held at once, and Python-Markdown never re-parses it.
@@ -25,6 +25,9 @@ serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_
 (SALESGEN_AS_OF; default: ``as_of`` in salesgen.yaml, else today), ``include_sensitive``
 (SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal notes and motives
 stay out of the site).
+
+Whatever relies on MkDocs', Material's or Jinja's internals is in ``compat.py``, which
+uses it only on the versions it was written for (or not at all with SALESGEN_COMPAT=stock).
 """
 from __future__ import annotations
 
@@ -36,17 +39,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import ChoiceLoader, DictLoader, pass_context
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
-from . import frames
+from . import compat
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -62,16 +62,6 @@ class SalesgenConfig(base.Config):
     include_sensitive = c.Type(bool, default=False)
 
 
-class GeneratedPage(Page):
-    """A page whose body salesgen renders: there is no source to read and no Markdown to convert."""
-
-    def read_source(self, config) -> None:
-        self.markdown, self.meta = "", {}
-
-    def render(self, config, files) -> None:
-        self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
-
-
 class SalesgenPlugin(BasePlugin[SalesgenConfig]):
     supports_multiple_instances = False
 
@@ -82,8 +72,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.progress: Callable[[int, int], None] | None = None  # (pages written, pages) for a progress bar
         self.lint_result = None  # set by `salesgen build`, which has linted the same root at the same date
         self.written = 0
-        self.reuse_frames = False  # every plugin is one whose output frames.py knows
-        self.frames: frames.Frames | None = None
+        self.reuse_frames = False  # compat.frame_reuse_supported: known plugins, theme and versions
+        self.frames: compat.Frames | None = None
         self.collecting = True  # whether the collector was on before on_files paused it
 
     # ------------------------------------------------------------------ configuration
@@ -130,7 +120,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         with collector_paused():  # the analytics and the page list live to the end of the build
             self.data = SiteData(result, include_sensitive=self.include_sensitive())
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
-        self.reuse_frames = frames.reusable(config.plugins.keys())
+        self.reuse_frames = compat.frame_reuse_supported(config)
         if config.nav is None:
             config.nav = nav(self.data)
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
@@ -160,7 +150,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             file = File.generated(config, uri, content="", inclusion=inclusion)
             files.append(file)
             if not spec.in_nav:  # pages in the navigation get their title from it: MkDocs makes those
-                GeneratedPage(None, file, config)
+                compat.generated_page(file, config)
         if files.get_file_from_path(CSS_URI) is None:
             css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
             files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
@@ -177,25 +167,20 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         page.meta["title"] = str(escape(spec.title))  # Material writes meta titles into <title> unescaped
         page.meta["hide"] = ["navigation"]  # the tabs are the navigation; the page gets the width
         if self.reuse_frames and not spec.in_nav:
-            page.meta["template"] = frames.TEMPLATE
+            compat.use_reused_frame(page)
         return ""
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        page.toc = get_toc([{"level": 2, "id": anchor, "name": str(escape(title)), "children": []}
-                            for anchor, title in spec.toc])
-        page.present_anchor_ids = {anchor for anchor, _ in spec.toc}
+        compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
         return spec.summary()
 
     def on_env(self, env, *, config, files):
         gc.freeze()  # every page is read, every model built: they live to the end, out of the collections
         self.resume_collector()
-        if self.reuse_frames:
-            self.frames = reuse = frames.Frames(env)
-            env.loader = ChoiceLoader([DictLoader({frames.TEMPLATE: frames.SOURCE}), env.loader])
-            env.globals["salesgen_frame"] = pass_context(lambda context: reuse.render(context.get_all()))
+        self.frames = compat.install_frames(env) if self.reuse_frames else None
         return env
 
     @event_priority(-100)  # after the search plugin has indexed the summary

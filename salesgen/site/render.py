@@ -1,7 +1,8 @@
 """The Jinja2 environment of the pages: autoescape on, formatting filters.
 
 Templates are compiled once per process (the environment caches them), so rendering
-ten thousand deal pages costs one compile per template.
+ten thousand deal pages costs one compile per template. The environment's speed-ups
+(how ``{{ value }}`` compiles, how ``row.key`` is looked up) live in ``compat.py``.
 """
 from __future__ import annotations
 
@@ -10,16 +11,10 @@ import functools
 from decimal import Decimal
 
 from jinja2 import Environment, PackageLoader
-from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
-try:
-    from markupsafe._speedups import _escape_inner  # what escape() itself calls: C, str in, str out
-except ImportError:  # pure-Python MarkupSafe
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
-
 from ..analytics.money import Converted, whole
+from . import compat
 
 
 def number(value) -> str:
@@ -85,67 +80,20 @@ def money(value, currency: str = "") -> Markup:
 
 def card(label, value, sub="") -> Markup:
     """A figure card: label, big value, optional small line (all escaped unless Markup)."""
-    extra = f"<small>{html_text(sub)}</small>" if sub else ""
-    return Markup(f'<div class="sg-card"><small>{html_text(label)}</small><b>{html_text(value)}</b>{extra}</div>')
+    extra = f"<small>{escape(sub)}</small>" if sub else ""
+    return Markup(f'<div class="sg-card"><small>{escape(label)}</small><b>{escape(value)}</b>{extra}</div>')
 
 
-def html_text(value) -> str:
-    """``escape(value)`` as a plain str: the same text, without wrapping it in Markup."""
-    if type(value) is str:
-        return _escape_inner(value)
-    html = getattr(value, "__html__", None)
-    if html is not None:
-        return html()
-    return _escape_inner(str(value))
-
-
-class PageCodeGenerator(CodeGenerator):
-    """Compiles ``{{ value }}`` to ``html_text(value)`` where Jinja would write ``escape(value)``.
-
-    What a template outputs is only ever joined into the page (or into a macro's or a
-    ``set`` block's text, which Jinja marks safe as a whole), so wrapping every escaped
-    value in a Markup object first is wasted work: two Python calls per value, a sixth of
-    the time of a deal page. The escaping is MarkupSafe's, byte for byte.
-    """
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-            self.write("environment.html_text(")
-            if finalize.src is not None:
-                self.write(finalize.src)
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-
-class PageEnvironment(Environment):
-    """Jinja with two changes: escaped output as plain text (``PageCodeGenerator``), and ``row.key`` on a
-    dict with that key is a lookup, not a failed getattr first.
-
-    The page templates read dicts (YAML mappings, rows prepared for the page) with dot
-    syntax; Jinja tries the attribute first and handles the AttributeError for each one,
-    about a third of the time of a deal page. A key that is present wins, as it would in
-    ``row["key"]``; a missing key that is not a dict method is undefined at once (so
-    ``row.key`` is as cheap as ``row.get("key")`` and renders the same: nothing);
-    ``row.get``, ``row.items`` and the like are the usual lookup.
-    """
-
-    code_generator_class = PageCodeGenerator
-    html_text = staticmethod(html_text)
-
-    def getattr(self, obj, attribute):
-        if type(obj) is dict:
-            if attribute in obj:
-                return obj[attribute]
-            if not hasattr(dict, attribute):  # a key the mapping lacks: undefined, without two failed lookups
-                return self.undefined(obj=obj, name=attribute)
-        return Environment.getattr(self, obj, attribute)
+def environment() -> Environment:
+    """The page templates' environment: with salesgen's fast paths where ``compat`` allows them."""
+    return _environment(compat.jinja_fast_paths())
 
 
 @functools.lru_cache(maxsize=None)
-def environment() -> Environment:
+def _environment(fast_paths: tuple) -> Environment:
     # The default Undefined: an optional field missing from a deal renders as nothing, never a failed build.
-    env = PageEnvironment(loader=PackageLoader("salesgen.site", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env = compat.page_environment(fast_paths, loader=PackageLoader("salesgen.site", "templates"), autoescape=True,
+                                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(number=number, percent=percent, money=money, iso=iso, score=score, decimal1=decimal1)
     env.globals["card"] = card
     return env

@@ -1,0 +1,374 @@
+"""Every reach into MkDocs, Material, Jinja and MarkupSafe internals, in this one module.
+
+The site is quick to build because of a few things that none of those libraries
+documents or promises to keep:
+
+- the reused frame: Material's page frame is rendered once per kind of page, cut where
+  the title, body and canonical address go, and the pages are joined around it
+  (``Frames``);
+- generated pages: a ``Page`` subclass that replaces ``read_source`` and ``render`` and
+  is registered on ``file.page`` before MkDocs would make its own, so that no page of
+  ours goes through Python-Markdown (``generated_page``); it also fills the page's
+  ``present_anchor_ids`` (``set_page_toc``);
+- a Jinja code generator subclass that overrides a private method so that ``{{ value }}``
+  compiles to MarkupSafe's escaping without a Markup object per value, using
+  MarkupSafe's private ``_escape_inner``, and an ``Environment.getattr`` that looks a
+  dict's key up first (``page_environment``).
+
+Each was written for, and is tested on, the versions in ``SUPPORTED``. With any other
+version of the library it depends on, or with ``SALESGEN_COMPAT=stock`` in the
+environment, the stock, documented behaviour is used instead: Material renders every
+page in full, MkDocs makes and converts its own pages, Jinja compiles with its own
+code generator and looks attributes up its own way. The site is the same bytes either
+way (``tests/test_site_compat.py`` builds it both ways); only the build time differs.
+A version outside the range is said once per library, as a one-line warning.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from importlib import metadata
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+log = logging.getLogger("mkdocs.plugins.salesgen")
+
+ENV_VAR = "SALESGEN_COMPAT"  # "stock": the documented behaviour of every library, whatever the versions
+# The versions each reach below was written for and tested on (distribution name -> specifier).
+SUPPORTED = {
+    "mkdocs": ">=1.6,<1.7",  # GeneratedPage, file.page, present_anchor_ids
+    "mkdocs-material": ">=9.5,<10",  # the reused frame (main.html, where the slots are)
+    "jinja2": ">=3.1,<3.2",  # PageCodeGenerator._output_child_pre, Environment.getattr
+    "markupsafe": ">=3.0,<3.1",  # markupsafe._speedups._escape_inner
+}
+_warned: set[str] = set()
+
+
+# ---------------------------------------------------------------------------------- versions
+
+def installed_version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def stock_forced() -> bool:
+    """True when ``SALESGEN_COMPAT=stock``: no reach into any library's internals.
+
+    ``auto`` (or unset) lets the versions decide; any other value is warned about once and ignored.
+    """
+    value = os.environ.get(ENV_VAR, "").strip().lower()
+    if value == "stock":
+        return True
+    if value not in ("", "auto") and ENV_VAR not in _warned:
+        _warned.add(ENV_VAR)
+        log.warning(f"salesgen: {ENV_VAR}={value[:60]!r} is neither 'stock' nor 'auto': ignored "
+                    f"(the fast paths stay on where the library versions allow them)")
+    return False
+
+
+def supported(distribution: str) -> bool:
+    """True when the fast path for ``distribution`` may be used (its version is in ``SUPPORTED``).
+
+    Read once per process; a version outside the range is warned about once, never raised.
+    """
+    return not stock_forced() and _in_range(distribution)
+
+
+@functools.lru_cache(maxsize=None)
+def _in_range(distribution: str) -> bool:
+    found = installed_version(distribution)
+    try:
+        ok = found is not None and Version(found) in SpecifierSet(SUPPORTED[distribution])
+    except InvalidVersion:
+        ok = False
+    if not ok and distribution not in _warned:
+        _warned.add(distribution)
+        installed = "is not installed" if found is None else f"{found[:60]} is installed"
+        log.warning(f"salesgen: {distribution} {installed}, its speed-ups were written for "
+                    f"{SUPPORTED[distribution]}: using its stock, documented behaviour instead (the same site, "
+                    f"built more slowly; {ENV_VAR}=stock chooses it without this warning)")
+    return ok
+
+
+def reset() -> None:
+    """Forget the versions read and the warnings given (for tests that change them)."""
+    _in_range.cache_clear()
+    _warned.clear()
+
+
+# ---------------------------------------------------------------------------------- Jinja and MarkupSafe
+
+def jinja_fast_paths() -> tuple[bool, bool]:
+    """Which fast paths the page environment may take: (Jinja's, MarkupSafe's); a cache key."""
+    return supported("jinja2"), supported("markupsafe")
+
+
+def page_environment(fast_paths: tuple[bool, bool], **options):
+    """A Jinja environment for the page templates: ``PageEnvironment`` on supported Jinja, else Jinja's own."""
+    from jinja2 import Environment
+
+    jinja, markupsafe = fast_paths
+    if not jinja:
+        return Environment(**options)
+    env = _page_environment_class()(**options)
+    env.html_text = _fast_html_text if markupsafe else _stock_html_text
+    return env
+
+
+def _stock_html_text(value) -> str:
+    from markupsafe import escape
+
+    return str(escape(value))
+
+
+def _fast_html_text(value) -> str:
+    """``str(escape(value))`` without the Markup object: MarkupSafe's own escaping, byte for byte."""
+    if type(value) is str:
+        return _escape_inner(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return html()
+    return _escape_inner(str(value))
+
+
+try:
+    from markupsafe._speedups import _escape_inner  # what escape() itself calls: C, str in, str out
+except ImportError:  # pure-Python MarkupSafe, or another version's layout
+    def _escape_inner(text: str) -> str:
+        from markupsafe import escape
+
+        return str(escape(text))
+
+
+@functools.lru_cache(maxsize=None)
+def _page_environment_class():
+    from jinja2 import Environment
+    from jinja2.compiler import CodeGenerator
+
+    class PageCodeGenerator(CodeGenerator):
+        """Compiles ``{{ value }}`` to ``environment.html_text(value)`` where Jinja writes ``escape(value)``.
+
+        What a template outputs is only ever joined into the page (or into a macro's or a
+        ``set`` block's text, which Jinja marks safe as a whole), so wrapping every escaped
+        value in a Markup object first is wasted work: two Python calls per value, a sixth
+        of the time of a deal page. The escaping is MarkupSafe's, byte for byte.
+        """
+
+        def _output_child_pre(self, node, frame, finalize) -> None:
+            if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+                self.write("environment.html_text(")
+                if finalize.src is not None:
+                    self.write(finalize.src)
+            else:
+                super()._output_child_pre(node, frame, finalize)
+
+    class PageEnvironment(Environment):
+        """Jinja with escaped output as plain text (``PageCodeGenerator``), and ``row.key`` on a dict
+        with that key a lookup, not a failed getattr first.
+
+        The page templates read dicts (YAML mappings, rows prepared for the page) with dot
+        syntax; Jinja tries the attribute first and handles the AttributeError for each
+        one, about a third of the time of a deal page. A key that is present wins, as it
+        would in ``row["key"]``; a missing key that is not a dict method is undefined at once
+        (so ``row.key`` is as cheap as ``row.get("key")`` and renders the same: nothing);
+        ``row.get``, ``row.items`` and the like are the usual lookup.
+        """
+
+        code_generator_class = PageCodeGenerator
+
+        def getattr(self, obj, attribute):
+            if type(obj) is dict:
+                if attribute in obj:
+                    return obj[attribute]
+                if not hasattr(dict, attribute):  # a key the mapping lacks: undefined, without two failed lookups
+                    return self.undefined(obj=obj, name=attribute)
+            return Environment.getattr(self, obj, attribute)
+
+    return PageEnvironment
+
+
+# ---------------------------------------------------------------------------------- MkDocs pages
+
+def generated_page(file, config) -> None:
+    """Give ``file`` (generated, empty) a page that skips reading and Markdown; stock MkDocs makes its own."""
+    if supported("mkdocs"):
+        _generated_page_class()(None, file, config)  # Page.__init__ sets file.page: MkDocs then keeps it
+
+
+@functools.lru_cache(maxsize=None)
+def _generated_page_class():
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import get_toc
+
+    class GeneratedPage(Page):
+        """A page whose body salesgen renders: there is no source to read and no Markdown to convert."""
+
+        def read_source(self, config) -> None:
+            self.markdown, self.meta = "", {}
+
+        def render(self, config, files) -> None:
+            self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+
+    return GeneratedPage
+
+
+def set_page_toc(page, entries) -> None:
+    """The page's table of contents: ``entries`` are (anchor id, title as HTML), all at level 2."""
+    from mkdocs.structure.toc import get_toc
+
+    page.toc = get_toc([{"level": 2, "id": anchor, "name": title, "children": []} for anchor, title in entries])
+    if supported("mkdocs"):  # what MkDocs checks links to this page's anchors against
+        page.present_anchor_ids = {anchor for anchor, _ in entries}
+
+
+# ---------------------------------------------------------------------------------- the reused frame
+
+FRAME_TEMPLATE = "salesgen-frame.html"  # what a page with a reusable frame names as its template
+FRAME_SOURCE = "{{ salesgen_frame() }}"
+SAFE_PLUGINS = frozenset({"search", "material/search", "offline", "material/offline", "salesgen"})
+SLOTS = ("title", "body", "canonical")
+
+
+def reusable(plugin_names) -> bool:
+    """True when no plugin outside SAFE_PLUGINS could write into the frame."""
+    return set(plugin_names) <= SAFE_PLUGINS
+
+
+def frame_reuse_supported(config) -> bool:
+    """Whether this build may reuse Material's frame: known plugins, the Material theme, supported versions."""
+    if not reusable(config.plugins.keys()) or config.theme.name != "material":
+        return False
+    mkdocs, material = supported("mkdocs"), supported("mkdocs-material")  # both read: both warned about
+    return mkdocs and material
+
+
+def use_reused_frame(page) -> None:
+    """Have the theme render ``page`` through the reused frame (``install_frames`` must run in on_env)."""
+    page.meta["template"] = FRAME_TEMPLATE
+
+
+def install_frames(env) -> "Frames":
+    """Serve ``FRAME_TEMPLATE`` from a ``Frames`` of the theme's environment ``env``."""
+    from jinja2 import ChoiceLoader, DictLoader, pass_context
+
+    reuse = Frames(env)
+    env.loader = ChoiceLoader([DictLoader({FRAME_TEMPLATE: FRAME_SOURCE}), env.loader])
+    env.globals["salesgen_frame"] = pass_context(lambda context: reuse.render(context.get_all()))
+    return reuse
+
+
+@dataclass
+class Frame:
+    literals: list | None  # the frame cut at the markers; None: this group is rendered in full
+    slots: list = field(default_factory=list)  # the slot between literals[i] and literals[i + 1]
+    checked: bool = False
+
+    def join(self, values: dict) -> str:
+        out = [self.literals[0]]
+        for name, literal in zip(self.slots, self.literals[1:]):
+            out.append(values[name])
+            out.append(literal)
+        return "".join(out)
+
+
+class Frames:
+    """The theme's frame, rendered once per kind of page instead of once per page.
+
+    Material wraps every page in the same frame: header and search box, tabs, the
+    (hidden) navigation, footer, scripts. Around the deal, customer and rep pages (not in
+    the navigation, all at one folder depth) that frame changes in three places only:
+    the title, the body and the canonical address. Rendering Material's templates again
+    for each of ten thousand deals costs about as much as the rest of the page.
+
+    So for each group of pages that share everything else (folder depth, table of
+    contents, metadata, neighbours) the frame is rendered once with a marker in each of
+    those places, cut at the markers, and every page of the group is the pieces joined
+    around its own title, body and address.
+
+    The result is the same bytes as Material's own render, and that is checked, not
+    assumed: the second page of every group is rendered both ways and compared, and a
+    group whose pages differ anywhere else (another theme, a template override, a plugin
+    that writes something of the page into the frame) goes back to Material's full render
+    for all its pages. ``main`` is the theme's page template.
+    """
+
+    def __init__(self, env, main: str = "main.html"):
+        self.env = env
+        self.main = main
+        self.marker = "sgframe" + secrets.token_hex(8)  # never in a real page
+        self.pattern = re.compile(f"<h1>{self.marker}(body)</h1>|{self.marker}(title|canonical)")
+        self.groups: dict = {}
+        self.reused = 0  # pages joined from a cut frame
+        self.rendered = 0  # pages rendered in full
+
+    def render(self, context: dict) -> str:
+        page = context["page"]
+        key = group_key(page, context)
+        frame = self.groups.get(key)
+        if frame is None:
+            self.groups[key] = self.cut(context)
+            return self.full(context)
+        if frame.literals is None:
+            return self.full(context)
+        joined = frame.join(slot_values(page))
+        if not frame.checked:  # a second page of the group: both ways, compared
+            frame.checked = True
+            full = self.full(context)
+            if joined != full:
+                frame.literals = None
+            return full
+        self.reused += 1
+        return joined
+
+    def full(self, context: dict) -> str:
+        self.rendered += 1
+        return self.env.get_template(self.main).render(context)
+
+    def cut(self, context: dict) -> Frame:
+        """The frame of this page's group: rendered once with markers in the slots, cut there."""
+        page = context["page"]
+        saved = page.meta.get("title"), page.content, page.canonical_url
+        page.meta["title"] = f"{self.marker}title"
+        page.content = f"<h1>{self.marker}body</h1>"
+        if page.canonical_url is not None:
+            page.canonical_url = f"{self.marker}canonical"
+        try:
+            html = self.env.get_template(self.main).render(context)
+        finally:
+            page.meta["title"], page.content, page.canonical_url = saved
+        literals, slots, start = [], [], 0
+        for match in self.pattern.finditer(html):
+            literals.append(html[start:match.start()])
+            slots.append(match.group(1) or match.group(2))
+            start = match.end()
+        literals.append(html[start:])
+        if "body" not in slots or any(self.marker in literal for literal in literals):
+            return Frame(None)  # the theme transforms a slot (escapes, truncates...): not reusable
+        return Frame(literals, slots)
+
+
+def slot_values(page) -> dict:
+    return {"title": page.meta["title"], "body": page.content, "canonical": page.canonical_url}
+
+
+def group_key(page, context: dict) -> tuple:
+    """Everything of a page, other than its slots, that the frame could show."""
+    return (context.get("base_url"), page.file.src_uri.split("/", 1)[0], _toc(page.toc),
+            tuple(sorted((k, repr(v)) for k, v in page.meta.items() if k != "title")),
+            page.canonical_url is None, "<h1" in page.content, page.is_homepage,
+            _url(page.previous_page), _url(page.next_page), page.parent is None)
+
+
+def _toc(items) -> tuple:
+    return tuple((item.id, item.title, item.level, _toc(item.children)) for item in items)
+
+
+def _url(page) -> str | None:
+    return None if page is None else page.url
