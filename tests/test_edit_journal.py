@@ -94,7 +94,8 @@ def test_a_handover_killed_at_every_step_leaves_every_file_old_or_every_file_new
         assert result.exit_code in (0, 1), result.output
         state = snapshot(root)
         assert state in (before, after), f"killed at step {step}: " + ", ".join(
-            k for k in sorted(set(state) | set(before)) if state.get(k) not in (before.get(k), after.get(k)))
+            f"{k} ({'old' if state.get(k) == before.get(k) else 'new' if state.get(k) == after.get(k) else 'other'})"
+            for k in sorted(set(state) | set(before)) if before.get(k) != after.get(k) or state.get(k) != before.get(k))
         outcomes.append((step, "old" if state == before else "new", result.stderr))
     else:
         pytest.fail("the handover never ran to its end")
@@ -104,8 +105,8 @@ def test_a_handover_killed_at_every_step_leaves_every_file_old_or_every_file_new
     # Old until the journal says committed, new from then on: one switch, never back.
     assert kinds == sorted(kinds, key=lambda k: k == "new") and "old" in kinds and "new" in kinds, kinds
     said = " ".join(stderr for _, _, stderr in outcomes)
-    assert "rolled back an interrupted edit: 4 files" in said
-    assert "finished an interrupted edit: 4 files" in said
+    assert "rolled back an interrupted edit of 4 files" in said
+    assert "finished an interrupted edit of 4 files" in said
     for _, kind, stderr in outcomes:  # at most one line about it
         assert len([line for line in stderr.splitlines() if "interrupted edit" in line]) <= 1
 
@@ -143,7 +144,7 @@ def test_a_prepared_journal_is_rolled_back_and_only_salesgen_temporaries_are_rem
     (tmp_path / JOURNAL).write_text(json.dumps({"salesgen-journal": 1, "state": "prepared",
                                                 "files": [{"target": "deals/a.yaml", "old": None}]}))
     message = recover(tmp_path)
-    assert message and message.startswith("rolled back an interrupted edit: 1 file (deals/a.yaml)")
+    assert message and message == "rolled back an interrupted edit of 1 file (deals/a.yaml): none of it was written"
     assert deal.read_bytes() == b"old\n"
     assert not ours.exists() and not (tmp_path / JOURNAL).exists()
     assert all(path.exists() for path in theirs)
@@ -164,7 +165,7 @@ def test_a_committed_journal_is_rolled_forward_but_never_over_a_file_changed_sin
     (tmp_path / JOURNAL).write_text(json.dumps({"salesgen-journal": 1, "state": "committed", "files": files}))
     (tmp_path / JOURNAL_TEMP).write_text("half a journal")
     message = recover(tmp_path)
-    assert message.startswith("finished an interrupted edit: 2 files (a.yaml, b.yaml)")
+    assert message.startswith("finished an interrupted edit of 2 files (a.yaml, b.yaml): all of it is written")
     assert "left as they are: b.yaml" in message
     assert (tmp_path / "a.yaml").read_bytes() == b"new a\n"
     assert (tmp_path / "b.yaml").read_bytes() == b"edited by hand\n"
@@ -218,6 +219,28 @@ def test_a_rename_that_keeps_failing_leaves_the_journal_for_the_next_command(tmp
     with pytest.raises(WriteError, match="next salesgen command finishes it"):
         write_all({first: b"A\n", second: b"B\n"}, tmp_path)
     monkeypatch.undo()
-    assert recover(tmp_path).startswith("finished an interrupted edit: 2 files")
+    assert recover(tmp_path).startswith("finished an interrupted edit of 2 files")
     assert first.read_bytes() == b"A\n" and second.read_bytes() == b"B\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
+
+
+@pytest.mark.parametrize("args", [
+    ("lint",), ("rules",), ("forecast",), ("funnel",), ("review",),
+    ("move", "acme-line", "lost", "--lost-reason", "price", "--dry-run"),
+    ("handover", "--from", "li-lei", "--to", "han-meimei", "--dry-run"),
+    ("new", "customer", "initech", "--name", "Initech", "--owner", "li-lei"),
+], ids=lambda a: " ".join(a[:2]))
+def test_every_command_that_reads_the_repository_settles_a_journal_first(tiny_repo, args):
+    deal = tiny_repo / "deals" / "acme-line.yaml"
+    before = deal.read_bytes()
+    temporary = tiny_repo / "deals" / ".acme-line.yaml.89abcdef.salesgen-tmp"
+    temporary.write_bytes(b"half of a new version")
+    (tiny_repo / JOURNAL).write_text(json.dumps({"salesgen-journal": 1, "state": "prepared",
+                                                 "files": [{"target": "deals/acme-line.yaml", "old": None}]}))
+    result = CliRunner().invoke(cli, [*args, "--root", str(tiny_repo), "--as-of", AS_OF][: None if args[0] != "rules"
+                                                                                          else -2])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert [line for line in result.stderr.splitlines() if "interrupted edit" in line] == [
+        "salesgen: rolled back an interrupted edit of 1 file (deals/acme-line.yaml): none of it was written"]
+    assert not temporary.exists() and not (tiny_repo / JOURNAL).exists()
+    assert deal.read_bytes() == before

@@ -269,14 +269,14 @@ def _recover_locked(root: Path) -> str | None:
             sync_folder(folder)
         remove(root / JOURNAL)
         sync_folder(root)
-        return f"rolled back an interrupted edit: {_names(entries)} left as they were before it"
+        return f"rolled back an interrupted edit of {_names(entries)}: none of it was written"
     try:
         left_alone = _roll_forward(root, entries)
     except OSError as error:
         return (f"could not finish an interrupted edit of {_names(entries)}: {error.strerror or error}; "
                 f"fix the cause and run salesgen again ({JOURNAL} keeps the edit)")
     _finish(root, entries)
-    message = f"finished an interrupted edit: {_names(entries)} now as that edit left them"
+    message = f"finished an interrupted edit of {_names(entries)}: all of it is written"
     if left_alone:
         message += f" (changed since, left as they are: {', '.join(left_alone[:SHOWN])})"
     return message
