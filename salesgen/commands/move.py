@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from .common import (as_of_option, fail_usage, lint_files, load_with_progress, report_configuration, root_option, styled,
-                     use_color)
+from .common import (as_of_option, fail_usage, lint_files, load_with_progress, report_configuration, root_option,
+                     styled, use_color)
 
 
 @click.command()
