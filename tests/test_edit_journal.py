@@ -44,8 +44,10 @@ def start_handover(root: Path, crash_at: int | None = None) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def forked_handover(root: Path, crash_at: int) -> int:
-    """`salesgen handover` in a forked child (a real process, spared the interpreter's start): its wait status."""
+def forked_salesgen(root: Path, crash_at: int, command: tuple = HANDOVER) -> int:
+    """`salesgen handover` (or ``command``) in a forked child (a real process, spared the interpreter's start).
+
+    Returns the child's wait status."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 3
@@ -55,7 +57,7 @@ def forked_handover(root: Path, crash_at: int) -> int:
             os.dup2(null, 2)
             os.environ["SALESGEN_TEST_CRASH_AT"] = str(crash_at)
             atomic._steps = 0
-            cli.main([*HANDOVER, "--root", str(root)], prog_name="salesgen", standalone_mode=True)
+            cli.main([*command, "--root", str(root)], prog_name="salesgen", standalone_mode=True)
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
         finally:
@@ -85,7 +87,7 @@ def test_a_handover_killed_at_every_step_leaves_every_file_old_or_every_file_new
     outcomes = []
     for step in range(1, 200):
         root = copy_example(tmp_path / f"step-{step}")
-        status = forked_handover(root, step)
+        status = forked_salesgen(root, step)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:  # past the last step: the edit ran to its end
             assert snapshot(root) == after
             break
@@ -244,3 +246,37 @@ def test_every_command_that_reads_the_repository_settles_a_journal_first(tiny_re
         "salesgen: rolled back an interrupted edit of 1 file (deals/acme-line.yaml): none of it was written"]
     assert not temporary.exists() and not (tiny_repo / JOURNAL).exists()
     assert deal.read_bytes() == before
+
+
+def test_a_move_that_promotes_the_customer_killed_at_every_step_changes_both_files_or_neither(tmp_path):
+    from test_cli_move import CONTRACT, FULL_TEAM, gate_waived
+
+    from conftest import TINY_CUSTOMER, TINY_DEAL
+
+    def tiny(root: Path) -> Path:
+        (root / "customers").mkdir(parents=True)
+        (root / "deals").mkdir()
+        (root / "salesgen.yaml").write_bytes((REPO / "salesgen" / "data" / "default-config.yaml").read_bytes())
+        (root / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep="li-lei"), encoding="utf-8")
+        (root / "deals" / "acme-line.yaml").write_text(TINY_DEAL.format(rep="li-lei"), encoding="utf-8")
+        gate_waived(root, FULL_TEAM + CONTRACT)
+        return root
+
+    command = ("move", "acme-line", "won", "--reason", "签约", "--promote-customer", "--as-of", AS_OF)
+    clean = tiny(tmp_path / "clean")
+    before = snapshot(clean)
+    assert forked_salesgen(clean, 10_000, command) == 0
+    after = snapshot(clean)
+    assert sorted(k for k in before if before[k] != after[k]) == ["customers/acme.yaml", "deals/acme-line.yaml"]
+    kinds = []
+    for step in range(1, 100):
+        root = tiny(tmp_path / f"step-{step}")
+        status = forked_salesgen(root, step, command)
+        if os.WIFEXITED(status):
+            assert os.WEXITSTATUS(status) == 0 and snapshot(root) == after
+            break
+        assert CliRunner().invoke(cli, ["rules", "--root", str(root)]).exit_code == 0  # any command settles it
+        state = snapshot(root)
+        assert state in (before, after), f"killed at step {step}"
+        kinds.append("old" if state == before else "new")
+    assert len(kinds) >= 12 and kinds == sorted(kinds, key=lambda k: k == "new") and "old" in kinds and "new" in kinds
