@@ -60,6 +60,7 @@ def test_init_writes_every_promised_file(new_repo):
     assert config == (REPO / "salesgen" / "data" / "default-config.yaml").read_bytes()
     ignored = (new_repo / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "site/" in ignored
+    assert ".salesgen-journal" in ignored and ".*.salesgen-tmp" in ignored  # a killed edit is never committed
 
 
 def test_vscode_maps_every_data_file_to_its_schema(new_repo):

@@ -187,3 +187,118 @@ def test_a_deal_without_history_gets_its_current_stage_recorded_first(tiny_repo)
         "stage_history:\n  - stage: planning\n    date: 2026-10-30\n  - stage: visit\n    date: 2026-11-20\n")
     problems = [p for p in lint_json(tiny_repo) if p["file"] == "deals/acme-line.yaml"]
     assert [p for p in problems if p["severity"] == "error"] == []
+
+
+# -- the gate covers everything lint checks: the repository as the move would leave it ---------
+
+GATE_WAIVER = """\
+waivers:
+  - rule: stage-gate
+    reason: 老客户续单，流程简化
+    approved_by: han-meimei
+    until: 2026-12-31
+"""
+FULL_TEAM = ("team: {presales: li-lei, executive: han-meimei, commercial: li-lei, finance: li-lei, legal: li-lei, "
+             "implementation: li-lei}\n")
+CONTRACT = """\
+contract:
+  date: 2026-11-18
+  value: 500000
+  ref: ACME-2026-001
+  payments:
+    - {due: 2026-12-31, amount: 150000, milestone: 预付款}
+    - {due: 2027-06-30, amount: 350000, milestone: 验收款}
+"""
+PROBLEM_LINE = r"^(?P<file>[\w/.-]+):(?P<line>\d+):\d+: error \[(?P<rule>[\w-]+)\] (?P<message>.+)$"
+
+
+def files(root) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.yaml"))}
+
+
+def gate_waived(root, *extra: str) -> None:
+    """Every exit criterion waived, so only what lint checks beyond the gate can stop the move."""
+    path = root / "deals" / "acme-line.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("expected_close: 2027-03-31\n", "expected_close: 2027-03-31\n" + "".join(extra))
+    path.write_text(text + GATE_WAIVER, encoding="utf-8")
+
+
+def refused_problems(result) -> list[tuple]:
+    import re
+
+    return [(m["file"], m["rule"], m["message"]) for m in (re.match(PROBLEM_LINE, line) for line in
+                                                         result.stdout.splitlines()) if m]
+
+
+def test_moving_to_negotiation_without_its_team_roles_is_refused_and_writes_nothing(tiny_repo):
+    gate_waived(tiny_repo, "team: {presales: li-lei, executive: han-meimei}\n")
+    before = files(tiny_repo)
+    for dry in ((), ("--dry-run",)):
+        result = move(tiny_repo, "acme-line", "negotiation", "--reason", "客户加急", *dry)
+        assert result.exit_code == 1, result.output
+        problems = refused_problems(result)
+        assert sorted(m.split()[5].rstrip(",") for _, rule, m in problems if rule == "team-roles") == \
+            ["commercial", "finance", "legal"]
+        assert {file for file, _, _ in problems} == {"deals/acme-line.yaml"}
+        assert "hint: Add `commercial: <rep id>` under `team:`" in result.stdout
+        assert "nothing was written" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert files(tiny_repo) == before
+
+
+def test_moving_to_won_without_a_contract_is_refused(tiny_repo):
+    gate_waived(tiny_repo, FULL_TEAM)
+    before = files(tiny_repo)
+    result = move(tiny_repo, "acme-line", "won", "--reason", "签约", "--promote-customer")
+    assert result.exit_code == 1, result.output
+    assert ("deals/acme-line.yaml", "closing-won", "the deal is won but has no `contract`") in refused_problems(result)
+    assert files(tiny_repo) == before  # the customer too: nothing of the change is written
+
+
+def test_won_needs_the_customer_promoted_and_the_flag_changes_both_files_together(tiny_repo):
+    gate_waived(tiny_repo, FULL_TEAM + CONTRACT)
+    before = files(tiny_repo)
+    refused = move(tiny_repo, "acme-line", "won", "--reason", "签约")
+    assert refused.exit_code == 1, refused.output
+    assert refused_problems(refused) == [("customers/acme.yaml", "account-type",
+                                          "the account has won deal 'acme-line' but its type is 'interest'")]
+    assert "move with --promote-customer" in refused.stdout
+    assert files(tiny_repo) == before
+    done = move(tiny_repo, "acme-line", "won", "--reason", "签约", "--promote-customer")
+    assert done.exit_code == 0, done.output
+    after = files(tiny_repo)
+    customer = before["customers/acme.yaml"].decode("utf-8")
+    assert after["customers/acme.yaml"].decode("utf-8") == customer.replace("\ntype: interest\n", "\ntype: customer\n")
+    assert b"\nstage: won\n" in after["deals/acme-line.yaml"]
+    assert "type: interest -> customer" in done.stdout
+    lint = run("lint", "--root", str(tiny_repo), "--as-of", AS_OF)
+    assert lint.exit_code == 0, lint.output
+    assert [p for p in lint_json(tiny_repo) if p["severity"] == "error"] == []
+    assert sorted(p.name for p in tiny_repo.iterdir()) == [".salesgen-cache", "customers", "deals", "salesgen.yaml"]
+
+
+def test_promote_customer_is_only_for_a_move_to_won(tiny_repo):
+    meet_planning_gate(tiny_repo)
+    result = move(tiny_repo, "acme-line", "visit", "--promote-customer")
+    assert result.exit_code == 2 and "--promote-customer is for a move to won" in result.stderr
+
+
+def test_an_error_already_in_the_deal_blocks_the_move_but_one_in_the_untouched_customer_does_not(tiny_repo):
+    meet_planning_gate(tiny_repo)
+    customer = tiny_repo / "customers" / "acme.yaml"
+    # `intent` with no approved sales project: an account-type error the move to visit neither causes nor fixes.
+    customer.write_text(customer.read_text(encoding="utf-8").replace("type: interest", "type: intent"),
+                        encoding="utf-8")
+    deal = tiny_repo / "deals" / "acme-line.yaml"
+    clean = deal.read_text(encoding="utf-8")
+    deal.write_text(clean.replace("currency: CNY\n", "currency: CNY\nteam: {presales: nobody-here}\n"),
+                    encoding="utf-8")
+    before = files(tiny_repo)
+    refused = move(tiny_repo, "acme-line", "visit")
+    assert refused.exit_code == 1, refused.output
+    assert {(file, rule) for file, rule, _ in refused_problems(refused)} == {("deals/acme-line.yaml", "ref-rep")}
+    assert files(tiny_repo) == before
+    deal.write_text(clean, encoding="utf-8")
+    moved = move(tiny_repo, "acme-line", "visit")
+    assert moved.exit_code == 0, moved.output
+    assert "customers/acme.yaml" in moved.stdout and "[account-type]" in moved.stdout  # still reported, not blocking

@@ -10,9 +10,27 @@ import click
 
 from ..problem import Problem
 
+
+
+def recover_interrupted_edit(ctx, param, root: Path) -> Path:
+    """Before a command reads the repository: finish or undo an edit a killed salesgen left half done.
+
+    The callback of ``--root``, so every command that reads a repository runs it first
+    (see ``editing/journal.py``); one line on stderr when there was something to settle.
+    """
+    if root is None or ctx.resilient_parsing or not root.is_dir():
+        return root
+    from ..editing.journal import recover
+
+    message = recover(root)
+    if message:
+        click.echo(f"salesgen: {message}", err=True)
+    return root
+
+
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-    help="The pipeline repository (the folder with salesgen.yaml).")
+    callback=recover_interrupted_edit, help="The pipeline repository (the folder with salesgen.yaml).")
 
 
 def as_of_option(help_text: str = "Evaluate dates as of this day (YYYY-MM-DD). "

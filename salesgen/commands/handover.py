@@ -43,7 +43,7 @@ def handover(from_id, to_id, dry_run, root, as_of):
     _print_plan(plan, dry_run)
     if plan.files and not dry_run:
         try:
-            write_all({repo.root / change.file: change.document.to_bytes() for change in plan.files})
+            write_all({repo.root / change.file: change.document.to_bytes() for change in plan.files}, repo.root)
         except WriteError as error:
             fail_usage(str(error))
         files, successor, skipped = [change.file for change in plan.files], plan.successor.id, bool(plan.skipped)

@@ -95,7 +95,7 @@ def init(directory, force, as_of):
         path = directory / rel
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            create_new(path, content)
+            create_new(path, content, directory)
             written.append(rel)
         except FileExistsError:
             kept.append(rel)

@@ -81,7 +81,7 @@ def _create(root: Path, rel: str, kind: str, text: str) -> None:
     path = root / rel
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        create_new(path, data)
+        create_new(path, data, root)
     except FileExistsError:
         fail_usage(f"{rel} already exists; salesgen new never overwrites a file")
     except (OSError, WriteError) as error:
@@ -278,7 +278,7 @@ def new_contact(ident, customer, name, title, department, level, function_, repo
     if problems:
         fail_usage(f"the contact would not be valid: {problems[0].message}; {problems[0].hint}")
     try:
-        write_atomic(root / account.file, document.to_bytes())
+        write_atomic(root / account.file, document.to_bytes(), root)
     except WriteError as error:
         fail_usage(str(error))
     _report(root, as_of, account.file, verb=f"Added {ident} to")

@@ -1,56 +1,94 @@
 """Write files so that a reader (or a crash) sees the old bytes or the new, never half of each.
 
 Each file is written to a temporary file in the same folder, flushed to disk (fsync),
-then renamed over the old one (``os.replace`` is atomic on POSIX and Windows). On any
-failure, including Ctrl-C, the temporary file is removed and the old file is untouched.
-Temporary names start with a dot, so a stray one is never read as a deal or customer.
+then renamed over the old one (``os.replace`` is atomic on POSIX and Windows). Several
+files change together through a journal (``journal.py``): all of them or none, even
+if the process is killed between two renames. On any failure, including Ctrl-C, the
+temporary files are removed and the old files are untouched. Temporary names start
+with a dot and end in ``.salesgen-tmp``, so a stray one is never read as a deal or
+customer, and recovery removes only files of that pattern.
 """
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import stat
 from pathlib import Path
+
+TEMP_SUFFIX = ".salesgen-tmp"
+CRASH_VARIABLE = "SALESGEN_TEST_CRASH_AT"
+_steps = 0
 
 
 class WriteError(Exception):
     """A file could not be written; the message names it and says why."""
 
 
-def _temp_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.salesgen-tmp")
+def checkpoint() -> None:
+    """Test hook between two steps of a write: ``SALESGEN_TEST_CRASH_AT=N`` kills the process at the N-th.
+
+    A real ``kill -9`` (SIGKILL, which no handler can catch) at every point between
+    two steps shows that the journal leaves every file all old or all new. Without
+    the variable this is one dictionary lookup.
+    """
+    global _steps
+    wanted = os.environ.get(CRASH_VARIABLE)
+    if not wanted:
+        return
+    _steps += 1
+    if str(_steps) == wanted.strip():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def is_temp_of(name: str, target_name: str) -> bool:
+    """Whether ``name`` is a temporary file salesgen wrote for a file called ``target_name``."""
+    prefix = f".{target_name}."
+    middle = name[len(prefix):-len(TEMP_SUFFIX)] if name.startswith(prefix) and name.endswith(TEMP_SUFFIX) else ""
+    return len(middle) == 8 and all(c in "0123456789abcdef" for c in middle)
 
 
 def _write_temp(path: Path, data: bytes) -> Path:
     """The new bytes, on disk, beside ``path``; same permissions as the file it replaces."""
-    temp = _temp_path(path)
+    return write_file(temp_path(path), data, like=path)
+
+
+def write_file(temp: Path, data: bytes, like: Path | None = None) -> Path:
+    """Create ``temp`` (it must not exist) with ``data``, flushed to disk; the mode of ``like`` if it exists."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = stat.S_IMODE(like.stat().st_mode) if like is not None else None
     except FileNotFoundError:
         mode = None
+    checkpoint()
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            checkpoint()
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
     except BaseException:
-        _remove(temp)
+        remove(temp)
         raise
     return temp
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every platform can open a folder)."""
+def sync_folder(folder: Path) -> None:
+    """Make a rename or removal itself durable (best effort: not every platform can open a folder)."""
+    checkpoint()
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -63,57 +101,33 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
     """Replace (or create) ``path`` with ``data`` atomically."""
-    write_all({Path(path): data})
+    write_all({Path(path): data}, root)
 
 
-def write_all(changes: dict) -> None:
-    """Write several files: every new version is on disk before the first rename.
+def write_all(changes: dict, root: Path | None = None) -> None:
+    """Write several files: all of them or none, even if the process is killed midway.
 
-    A failure while preparing leaves every file as it was. The renames that follow
-    are the only step that can leave some files new and some old, and only if the
-    folder itself fails between two renames.
+    ``root`` is where the journal goes (the repository root, where the next salesgen
+    command looks for it); by default the folder the files have in common.
     """
-    temps: dict[Path, Path] = {}
-    try:
-        for path, data in changes.items():
-            try:
-                temps[Path(path)] = _write_temp(Path(path), data)
-            except OSError as error:
-                raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
-        done = []
-        for path, temp in temps.items():
-            try:
-                os.replace(temp, path)
-            except OSError as error:
-                written = f" (already written: {', '.join(map(str, done))})" if done else ""
-                raise WriteError(f"cannot replace {path}: {error.strerror or error}{written}") from None
-            done.append(path)
-        for folder in {p.parent for p in done}:
-            _sync_folder(folder)
-    finally:
-        for temp in temps.values():
-            if temp.exists():
-                _remove(temp)
+    from .journal import transaction
+
+    changes = {Path(path): data for path, data in changes.items()}
+    if changes:
+        transaction(root or _common_folder(changes), changes)
 
 
-def create_new(path: Path, data: bytes) -> None:
+def create_new(path: Path, data: bytes, root: Path | None = None) -> None:
     """Create ``path`` with ``data``; never replace a file that exists (FileExistsError)."""
+    from .journal import transaction
+
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise FileExistsError(path)
-    temp = _write_temp(path, data)
-    try:
-        try:
-            os.link(temp, path)  # fails if the name was taken meanwhile: no clobbering
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: exclusive create, then fill
-            with open(path, "xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        _sync_folder(path.parent)
-    finally:
-        _remove(temp)
+    transaction(root or path.parent, {path: data}, create=True)
+
+
+def _common_folder(changes: dict) -> Path:
+    return Path(os.path.commonpath([str(path.parent.absolute()) for path in changes]))

@@ -208,3 +208,16 @@ def _edit(repo: Repository, deal: Deal, plan: MovePlan, lost_code: str | None, r
             if reason:
                 document.set(("lost_reason", "note"), reason)
     return document
+
+
+ACCOUNT_WON = "customer"  # the account type of a customer with a won deal (rule account-type)
+
+
+def promote_customer(repo: Repository, deal: Deal, target: Stage) -> tuple | None:
+    """(customer file, edited document, old type) setting `type: customer` for a move to won; None if not needed."""
+    customer = repo.customers.get(deal.customer)
+    if customer is None or target.outcome != "won" or customer.type == ACCOUNT_WON:
+        return None
+    document = EditableDocument.read(repo.root / customer.file, customer.file)
+    document.set(("type",), ACCOUNT_WON)
+    return customer.file, document, customer.type
