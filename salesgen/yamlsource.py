@@ -190,6 +190,13 @@ def _freeze(positions: list, narrow: bool):
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
+def pick_positions(positions, indexes):
+    """Entries ``indexes`` of a ``pos``, in the same storage (for a copy that leaves entries out)."""
+    if isinstance(positions, bytes):
+        return b"".join(positions[4 * i: 4 * i + 4] for i in indexes)
+    return array("Q", (positions[i] for i in indexes))
+
+
 def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[int, int]:
     """Line and column of ``path`` inside ``root`` (1-based).
 

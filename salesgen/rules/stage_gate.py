@@ -37,7 +37,7 @@ evidence: []
 """
 from __future__ import annotations
 
-from ..criteria import NAMED_CHECKS, evaluate, required_before
+from ..criteria import NAMED_CHECKS, evaluate, reads, required_before
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -54,9 +54,28 @@ def check(ctx):
         if not criteria:
             continue
         customer = ctx.customer_of(deal)
+        damaged = _damaged(ctx, deal, customer)
         for criterion in criteria:
             if not evaluate(deal, customer, criterion, ctx.as_of).met:
+                if damaged and _depends_on(criterion, damaged):
+                    continue  # judged on data left out for its own problem: that problem is the message
                 yield _problem(ctx, deal, stage, pipeline, customer, criterion)
+
+
+def _damaged(ctx, deal, customer) -> set:
+    """Top-level keys of the deal (and "customer") whose data was left out of the model for a problem."""
+    damaged = set()
+    if deal.partial:
+        document = ctx.repo.document(deal.file)
+        damaged.update(p.path[0] for p in (document.problems if document else ()) if p.path)
+    if customer.partial if customer is not None else ("customer", deal.customer) in ctx.repo.unbuilt:
+        damaged.add("customer")
+    return damaged
+
+
+def _depends_on(criterion, damaged: set) -> bool:
+    keys = reads(criterion)
+    return keys is None or not keys.isdisjoint(damaged)
 
 
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
