@@ -72,6 +72,13 @@ class Repository:
     def document(self, file: str) -> Document | None:
         return self._by_file().get(file)
 
+    def left_out(self, file: str) -> frozenset:
+        """Top-level keys of ``file`` whose data (or part of it) was left out of the model for a problem."""
+        document = self._by_file().get(file)
+        if document is None or document.valid or document.kept is None:
+            return frozenset()
+        return frozenset(p.path[0] for p in document.problems if p.path and isinstance(p.path[0], str))
+
     def _by_file(self) -> dict:
         cache = self.__dict__.get("_by_file_cache")
         if cache is None or len(cache) != len(self.documents):

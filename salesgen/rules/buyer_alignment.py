@@ -27,6 +27,7 @@ from __future__ import annotations
 
 ID = "buyer-alignment"
 SEVERITY = "warning"
+READS = ("buyer_stage",)  # judged from these keys: silent where they lost data to a schema problem
 
 
 def check(ctx):

@@ -64,10 +64,7 @@ def check(ctx):
 
 def _damaged(ctx, deal, customer) -> set:
     """Top-level keys of the deal (and "customer") whose data was left out of the model for a problem."""
-    damaged = set()
-    if deal.partial:
-        document = ctx.repo.document(deal.file)
-        damaged.update(p.path[0] for p in (document.problems if document else ()) if p.path)
+    damaged = set(ctx.repo.left_out(deal.file))
     if customer.partial if customer is not None else ("customer", deal.customer) in ctx.repo.unbuilt:
         damaged.add("customer")
     return damaged
