@@ -41,7 +41,8 @@ TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# This file is a cache directory tag created by salesgen (the lint cache).\n"
        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 # Modules whose code decides a file's own problems: an edit to any of them invalidates the cache.
-_CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py", "salvage.py")
+_CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py", "salvage.py",
+                     "fullwidth.py")
 _ALLOWED = {
     ("salesgen.repository", "Document"), ("salesgen.yamlsource", "Mapping"), ("salesgen.yamlsource", "Sequence"),
     ("salesgen.problem", "Problem"), ("salesgen.problem", "Severity"), ("decimal", "Decimal"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import salvage, schemas
+from . import fullwidth, salvage, schemas
 from .config import Config, load_config
 from .model import Customer, Deal
 from .problem import Problem
@@ -148,21 +148,32 @@ def check_bytes(data: bytes, rel: str, kind: str) -> Document:
     text, problems = decode(data, rel)
     if text is None:
         return Document(rel, kind, None, problems, False)
-    value, parse_problems = parse(text, rel)
-    problems += parse_problems
+    value, found = _check_text(text, rel, kind)
+    if found and value is not None and not any(p.rule == fullwidth.RULE for p in found):
+        # '１２０' or '1，200' is text to YAML: only the schema sees that a number was meant
+        value, found = fullwidth.reread(text, rel, lambda fixed, file: _check_text(fixed, file, kind)) \
+            or (value, found)
+    problems += found
     if value is None:
         return Document(rel, kind, None, problems, False)
-    # A complex key is dropped, not kept: schema errors of its mapping are not duplicates.
-    skip = [p.path for p in parse_problems if p.rule != "yaml-complex-key"]
-    schema_problems = schemas.validate(kind, value, rel, skip_paths=skip)
-    problems += schema_problems
     # Any parse problem leaves an unchecked value (its schema check was skipped),
     # including one at the document root (path ()): such a document is not trusted.
-    valid = not schema_problems and not parse_problems
+    valid = not found
     kept = None if valid else salvage.kept_part(kind, value, problems, rel)
     if valid or isinstance(value, dict):
         problems += _name_matches_id(value, rel)
     return Document(rel, kind, value, problems, valid, kept)
+
+
+def _check_text(text: str, rel: str, kind: str) -> tuple[Any, list[Problem]]:
+    """The parsed value (None when unreadable) and the parse and schema problems of one file's text."""
+    value, problems = parse(text, rel)
+    if value is None:
+        return None, problems
+    # A complex key is dropped, not kept: schema errors of its mapping are not duplicates.
+    # A full-width mistake is fixed in what was read: its value is checked like any other.
+    skip = [p.path for p in problems if p.rule not in ("yaml-complex-key", fullwidth.RULE)]
+    return value, problems + schemas.validate(kind, value, rel, skip_paths=skip)
 
 
 def _name_matches_id(value: Any, rel: str) -> list[Problem]:

@@ -62,8 +62,8 @@ def gate_with_scorecard(root: Path) -> None:
     edit(root, "salesgen.yaml", "            kind: evidence\n",
          "            kind: evidence\n" + SCORECARD_CRITERION)
     edit(root, DEAL, "stage: planning\nbuyer_stage", "stage: visit\nbuyer_stage")
-    edit(root, DEAL, "    date: 2026-11-02\nstakeholders", "    date: 2026-11-02\n  - stage: visit\n    date: 2026-11-15\n"
-         "stakeholders")
+    edit(root, DEAL, "    date: 2026-11-02\nstakeholders",
+         "    date: 2026-11-02\n  - stage: visit\n    date: 2026-11-15\nstakeholders")
     path = root / DEAL
     path.write_text(path.read_text(encoding="utf-8") + IN_VISIT, encoding="utf-8")
 

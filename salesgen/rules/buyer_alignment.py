@@ -27,7 +27,7 @@ from __future__ import annotations
 
 ID = "buyer-alignment"
 SEVERITY = "warning"
-READS = ("buyer_stage",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("buyer_stage",)
 
 
 def check(ctx):

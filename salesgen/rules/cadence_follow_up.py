@@ -32,7 +32,7 @@ from __future__ import annotations
 
 ID = "cadence-follow-up"
 SEVERITY = "warning"
-READS = ("activities", "created", "stage_history")  # judged from these keys: silent where they lost data to a schema problem
+READS = ("activities", "created", "stage_history")
 
 
 def check(ctx):

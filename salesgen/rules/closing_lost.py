@@ -24,7 +24,7 @@ import difflib
 
 ID = "closing-lost"
 SEVERITY = "error"
-READS = ("lost_reason",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("lost_reason",)
 
 
 def check(ctx):

@@ -25,7 +25,7 @@ from .no_decision_maker import contact_name
 
 ID = "decision-maker-opposes"
 SEVERITY = "warning"
-READS = ("stakeholders",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("stakeholders",)
 
 
 def check(ctx):

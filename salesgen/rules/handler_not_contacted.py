@@ -29,7 +29,7 @@ from .no_decision_maker import contact_name
 
 ID = "handler-not-contacted"
 SEVERITY = "warning"
-READS = ("activities", "stakeholders")  # judged from these keys: silent where they lost data to a schema problem
+READS = ("activities", "stakeholders")
 
 
 def check(ctx):

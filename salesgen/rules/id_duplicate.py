@@ -53,7 +53,8 @@ def check(ctx):
                 continue
             key = ("contact", cid)
             if key in seen:
-                yield _problem(document, ("contacts", index, "id"), f"contact id '{cid}' is already used in {seen[key]}",
+                yield _problem(document, ("contacts", index, "id"),
+                               f"contact id '{cid}' is already used in {seen[key]}",
                                "Contact ids are unique across the repository: prefix them with the customer id.")
             else:
                 seen[key] = document.file

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 ID = "no-decision-maker"
 SEVERITY = "warning"
-READS = ("stakeholders",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("stakeholders",)
 
 CRITERION = "decision_makers_known"  # a named check in salesgen.criteria and the criterion id of DOMAIN.md
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 ID = "no-supporter"
 SEVERITY = "warning"
-READS = ("stakeholders",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("stakeholders",)
 
 
 def check(ctx):

@@ -34,7 +34,7 @@ import functools
 
 ID = "stage-history"
 SEVERITY = "error"
-READS = ("stage_history", "created")  # judged from these keys: silent where they lost data to a schema problem
+READS = ("stage_history", "created")
 
 
 def stage_ranks(pipeline) -> dict:

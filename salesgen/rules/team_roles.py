@@ -24,7 +24,7 @@ from __future__ import annotations
 
 ID = "team-roles"
 SEVERITY = "error"
-READS = ("team",)  # judged from these keys: silent where they lost data to a schema problem
+READS = ("team",)
 
 
 def roles_by_stage(pipeline) -> dict:
