@@ -73,6 +73,13 @@ def test_one_full_width_mistake_is_one_problem_and_the_file_reads_as_intended(
     assert document.model_data == correct.data  # the values the correct file has: nothing cascades
 
 
+def test_indentation_that_does_not_line_up_once_fixed_is_still_one_message():
+    """One '　' stands for two spaces: here that misses the item's column, a syntax error of the same mistake."""
+    document = read(mistake("    role: initiator", "　role: initiator"))
+    assert found(document) == [("yaml-full-width", 17, 1)]
+    assert document.data is None  # unreadable as it stands: the entity is not built from a guess
+
+
 def test_a_full_width_colon_in_a_customer_contact():
     document = read(mistake("    title: Buyer", "    title：Buyer", CUSTOMER), "customers/acme.yaml", "customer")
     assert found(document) == [("yaml-full-width", 23, 10)]

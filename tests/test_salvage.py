@@ -207,3 +207,16 @@ def test_an_edit_command_refuses_a_partial_deal(root):
     assert repo.deals["acme-line"].partial
     with pytest.raises(MoveError, match="does not pass its checks"):
         find_deal(repo, "acme-line")
+
+
+def test_a_partial_deal_is_still_judged_on_the_keys_that_lost_nothing(root):
+    """An unknown key costs nothing else: the old follow-up is still reported, and the old intent."""
+    edit(root, DEAL, "  - date: 2026-11-10\n", "  - date: 2026-10-01\n")
+    expected = [("cadence-follow-up", DEAL, 22), ("cadence-intent", DEAL, 29)]
+    assert problems(root) == expected
+    path = root / DEAL
+    path.write_text(path.read_text(encoding="utf-8") + "notez: call again\n", encoding="utf-8")
+    assert problems(root) == expected + [("schema-unknown-key", DEAL, 30)]
+    # once the activities lost a value, what is concluded from them waits for the fix
+    edit(root, DEAL, "    intent: medium\n", "    intent: hight\n")
+    assert problems(root) == [("schema-enum", DEAL, 29), ("schema-unknown-key", DEAL, 30)]
