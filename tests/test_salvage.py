@@ -220,3 +220,16 @@ def test_a_partial_deal_is_still_judged_on_the_keys_that_lost_nothing(root):
     # once the activities lost a value, what is concluded from them waits for the fix
     edit(root, DEAL, "    intent: medium\n", "    intent: hight\n")
     assert problems(root) == [("schema-enum", DEAL, 29), ("schema-unknown-key", DEAL, 30)]
+
+
+def test_kept_part_of_a_file_over_64_kib_keeps_positions():
+    """Large files store positions differently (8 bytes each): the kept copy must read them right."""
+    padding = "".join(f"  - tag-{i}\n" for i in range(8000))
+    text = ("id: x\nname: X\ntype: interest\nowner: li-lei\nnotes: |\n" + padding.replace("  - ", "  ")
+            + "contacts:\n  - {id: x-a, name: A, level: boss}\n  - {id: x-b}\n  - {id: x-c, name: C}\n")
+    assert len(text) > 0xFFFF
+    document = check_bytes(text.encode(), "customers/x.yaml", "customer")
+    last = text.count("\n")
+    assert locate(document.kept, ("contacts", 1, "name")) == (last, 21)
+    assert not isinstance(document.kept.pos, bytes)  # the wide storage
+    assert locate(document.kept, ("contacts", 0, "id")) == (last - 2, 10)
