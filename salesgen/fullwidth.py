@@ -113,8 +113,9 @@ def _check_line(line: str, number: int, file: str) -> tuple[list[Problem], str]:
             kind = "comma '，'" if "\uff0c" in stripped else "digits" if _FULL_DIGIT.search(stripped) else \
                 "characters"
             ascii_value = ascii_value.replace(",", "") if "\uff0c" in stripped else ascii_value
+            how = "ASCII digits and no separators" if "\uff0c" in stripped else "ASCII digits"
             problems.append(_problem(file, number, column, f"full-width {kind} in the number '{stripped}'",
-                                     f"Write it with ASCII digits and no separators: {ascii_value}."))
+                                     f"Write it with {how}: {ascii_value}."))
         value = ascii_value
     elif not problems:
         return [], line
