@@ -23,10 +23,11 @@ from .problem import Problem
 
 RULE = "yaml-full-width"
 _SPACE = "\u3000"  # '　', shown two columns wide: the intended indentation is two spaces
-# A line starting with '　' (after spaces or list dashes), or a key followed by '：', by ':　', or by
-# a number or date with a full-width character ('０'-'９' '，' '．' '－').
+# A line starting with '　' (after spaces or list dashes), or a key followed by '：', by ':　', by
+# a number or date with a full-width character ('０'-'９' '，' '．' '－'), or by a '[list]' with '，'.
 _SUSPECT = re.compile("^(?:[ -]*\u3000|[ \u3000]*(?:-[ \u3000]+)*[A-Za-z_][A-Za-z0-9_-]* *(?:\uff1a|:\u3000"
-                      "|: +(?=[^\n#]*[\uff10-\uff19\uff0c\uff0e\uff0d])[+\\-\uff0d]?[0-9\uff10-\uff19]))", re.M)
+                      "|: +(?=[^\n#]*[\uff10-\uff19\uff0c\uff0e\uff0d])[+\\-\uff0d]?[0-9\uff10-\uff19]"
+                      "|: +\\[(?=[^\n]*\uff0c)))", re.M)
 _TO_ASCII = str.maketrans("\uff0c\uff0d\uff0e\uff1a" + "".join(chr(0xFF10 + d) for d in range(10)),
                           ",-.:" + "0123456789")
 _FULL_DIGIT = re.compile("[\uff10-\uff19]")
@@ -35,6 +36,7 @@ _KEY = re.compile(r"(?P<lead>[ \u3000]*(?:-[ \u3000]+)*)(?P<key>[A-Za-z_][A-Za-z
                   r"(?P<sep>:(?=[ \u3000]|\Z)|\uff1a)?")
 _NUMBER = re.compile("[+\\-\uff0d]?[0-9\uff10-\uff19][0-9\uff10-\uff19,.\uff0c\uff0e]*\\Z")
 _DATE = re.compile("[0-9\uff10-\uff19]{4}[-\uff0d][0-9\uff10-\uff19]{1,2}[-\uff0d][0-9\uff10-\uff19]{1,2}\\Z")
+_ID = re.compile(r"[A-Za-z0-9_.-]+\Z")  # the ids a list such as `contacts: [a, b]` holds
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*\s*(?:#.*)?\Z")
 _MAY_HAVE_BLOCKS = re.compile(r"[:-][ \t]+[|>]")
 
@@ -117,6 +119,12 @@ def _check_line(line: str, number: int, file: str) -> tuple[list[Problem], str]:
             problems.append(_problem(file, number, column, f"full-width {kind} in the number '{stripped}'",
                                      f"Write it with {how}: {ascii_value}."))
         value = ascii_value
+    elif stripped.startswith("[") and stripped.endswith("]") and "\uff0c" in stripped \
+            and all(_ID.match(item.strip(" " + _SPACE)) for item in re.split("[,\uff0c]", stripped[1:-1])):
+        column = value_start + value.index("\uff0c") + 1
+        problems.append(_problem(file, number, column, "full-width comma '，' between list items",
+                                 "Replace '，' with ',' (a full-width comma is part of the text, not a separator)."))
+        value = value.replace("\uff0c", ", ")
     elif not problems:
         return [], line
     rest = value.strip(" " + _SPACE)

@@ -80,6 +80,12 @@ def test_indentation_that_does_not_line_up_once_fixed_is_still_one_message():
     assert document.data is None  # unreadable as it stands: the entity is not built from a guess
 
 
+def test_a_full_width_comma_between_the_ids_of_a_list():
+    document = read(mistake("contacts: [acme-wang-lei]", "contacts: [acme-wang-lei，acme-zhao-min ，x-y]"))
+    assert found(document) == [("yaml-full-width", 25, 29)]
+    assert document.model_data["activities"][0]["contacts"] == ["acme-wang-lei", "acme-zhao-min", "x-y"]
+
+
 def test_a_full_width_colon_in_a_customer_contact():
     document = read(mistake("    title: Buyer", "    title：Buyer", CUSTOMER), "customers/acme.yaml", "customer")
     assert found(document) == [("yaml-full-width", 23, 10)]
@@ -94,6 +100,7 @@ def test_a_full_width_colon_in_a_customer_contact():
     "summary: |\n      会议：讨论方案\n      note：不是键\n      　　本项目为二期扩产",
     "summary: >-\n      预算：１２０万\n      date：２０２６－１１－２０",
     "summary: First call # 备注：电话",
+    "summary: First call\n    promises: [下周送样，月底报价]",
 ])
 def test_full_width_punctuation_inside_text_is_left_alone(text):
     document = read(mistake("summary: First call; interested in a second press line.", text))

@@ -37,7 +37,8 @@ FILE_RULES = [
     _rule("yaml-full-width",
           "No full-width colon, space, digit or comma where YAML needs ASCII.\n\n"
           "A Chinese input method left in full-width mode types '：' after a key, '　' in the indentation or "
-          "after ':', and '１２０' or '1，200' in a number or a date. Full-width punctuation inside text is "
+          "after ':', '１２０' or '1，200' in a number or a date, and '，' between the ids of a [list]. "
+          "Full-width punctuation inside text is "
           "correct Chinese and is left alone. The file is read as if fixed, so the mistake is reported once.",
           "amount: 1200000\nsummary: 会议：讨论方案，客户有兴趣",
           "amount：1200000          # yaml-full-width: full-width colon\n"
