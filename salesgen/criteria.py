@@ -86,22 +86,25 @@ NAMED_CHECKS: dict[str, Callable[[Deal, Customer | None], bool]] = {
                             roles_attitudes, price_as_range, decision_makers_known, evaluation_attitudes)
 }
 
-# What each named check reads: top-level keys of the deal, "customer" for the customer's file.
+# What each named check reads: top-level keys of the deal, and "customer.<key>" of the customer's file.
 NAMED_CHECK_READS: dict[str, tuple[str, ...]] = {
-    "scorecard_filled": ("customer",), "handler_reached": ("stakeholders",), "visit_booked": ("activities",),
-    "buying_process_mapped": ("customer",), "org_chart": ("stakeholders", "customer"),
-    "roles_attitudes": ("stakeholders",), "price_as_range": ("quote",), "decision_makers_known": ("stakeholders",),
+    "scorecard_filled": ("customer.evaluation",), "handler_reached": ("stakeholders",),
+    "visit_booked": ("activities",), "buying_process_mapped": ("customer.buying_process",),
+    "org_chart": ("stakeholders", "customer.contacts"), "roles_attitudes": ("stakeholders",),
+    "price_as_range": ("quote",), "decision_makers_known": ("stakeholders",),
     "evaluation_attitudes": ("stakeholders",),
 }
 
 
 def reads(criterion: Criterion) -> set | None:
-    """The top-level deal keys (and "customer") a criterion's verdict depends on; None when it may read any."""
+    """The keys a criterion's verdict depends on (see NAMED_CHECK_READS); None when it may read any."""
     keys = set()
     if criterion.kind == "evidence" or criterion.evidence_accepted:
         keys.add("evidence")
     if criterion.check:
-        keys.update(NAMED_CHECK_READS.get(criterion.check, ("customer",)))
+        if criterion.check not in NAMED_CHECK_READS:
+            return None
+        keys.update(NAMED_CHECK_READS[criterion.check])
     if criterion.schema is not None:
         fragment = criterion.schema
         if not isinstance(fragment, dict) or set(fragment) - {"type", "properties", "required"}:

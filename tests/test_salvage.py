@@ -138,6 +138,23 @@ def test_a_gate_criterion_read_from_a_partial_customer_is_not_judged(root):
     assert problems(root) == [("schema", CUSTOMER, 11)]
 
 
+def test_a_gate_criterion_is_judged_when_the_customer_lost_data_it_does_not_read(root):
+    gate_with_scorecard(root)
+    edit(root, CUSTOMER, "  credit: 8\n", "")
+    edit(root, CUSTOMER, "since: 2026-09-01\n", "since: 2026-09-01\nemployees: -5\n")
+    assert problems(root) == [("schema", CUSTOMER, 7), ("stage-gate", DEAL, 6)]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("id: acme\nname: [Acme\n", ["yaml-syntax"]),
+    ("id: acme\nname: Acme\n", ["schema-required", "schema-required"]),  # no type, no owner: not built
+])
+def test_a_gate_criterion_read_from_an_unreadable_customer_is_not_judged(root, content, expected):
+    gate_with_scorecard(root)
+    (root / CUSTOMER).write_text(content, encoding="utf-8")
+    assert [(rule, file) for rule, file, _line in problems(root)] == [(rule, CUSTOMER) for rule in expected]
+
+
 def test_the_same_gate_criterion_fails_when_the_customer_really_lacks_the_factor(root):
     """The control: without the bad value the scorecard is incomplete, and the gate says so."""
     gate_with_scorecard(root)

@@ -63,16 +63,23 @@ def check(ctx):
 
 
 def _damaged(ctx, deal, customer) -> set:
-    """Top-level keys of the deal (and "customer") whose data was left out of the model for a problem."""
+    """Keys whose data was left out of the model for a problem: the deal's, and "customer.<key>" of its customer.
+
+    "customer.*" when the customer's file defines it but could not be read at all.
+    """
     damaged = set(ctx.repo.left_out(deal.file))
-    if customer.partial if customer is not None else ("customer", deal.customer) in ctx.repo.unbuilt:
-        damaged.add("customer")
+    if customer is not None:
+        damaged.update(f"customer.{key}" for key in ctx.repo.left_out(customer.file))
+    elif ("customer", deal.customer) in ctx.repo.unbuilt:
+        damaged.add("customer.*")
     return damaged
 
 
 def _depends_on(criterion, damaged: set) -> bool:
     keys = reads(criterion)
-    return keys is None or not keys.isdisjoint(damaged)
+    if keys is None:
+        return True
+    return not keys.isdisjoint(damaged) or ("customer.*" in damaged and any(k.startswith("customer.") for k in keys))
 
 
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
