@@ -109,15 +109,15 @@ def _check_line(line: str, number: int, file: str) -> tuple[list[Problem], str]:
                                                                      or _DATE.match(stripped)):
         column = value_start + len(value) - len(value.lstrip(" " + _SPACE)) + 1
         if _DATE.match(stripped):
-            problems.append(_problem(file, number, column, f"full-width characters in the date '{stripped}'",
-                                     f"Write it with ASCII digits and hyphens: {ascii_value}."))
+            problems.append(_problem(file, number, column, f"full-width characters in the date '{_short(stripped)}'",
+                                     f"Write it with ASCII digits and hyphens: {_short(ascii_value)}."))
         else:
             kind = "comma '，'" if "\uff0c" in stripped else "digits" if _FULL_DIGIT.search(stripped) else \
                 "characters"
             ascii_value = ascii_value.replace(",", "") if "\uff0c" in stripped else ascii_value
             how = "ASCII digits and no separators" if "\uff0c" in stripped else "ASCII digits"
-            problems.append(_problem(file, number, column, f"full-width {kind} in the number '{stripped}'",
-                                     f"Write it with {how}: {ascii_value}."))
+            problems.append(_problem(file, number, column, f"full-width {kind} in the number '{_short(stripped)}'",
+                                     f"Write it with {how}: {_short(ascii_value)}."))
         value = ascii_value
     elif stripped.startswith("[") and stripped.endswith("]") and "\uff0c" in stripped \
             and all(_ID.match(item.strip(" " + _SPACE)) for item in re.split("[,\uff0c]", stripped[1:-1])):
@@ -189,6 +189,11 @@ def _block_lines(lines: list[str]) -> frozenset:
         elif content.lstrip(" -").startswith(("|", ">")) and _BLOCK_HEADER.match(content.lstrip(" -").strip(" ")):
             block_indent = indent  # a list item that is a block: `- |`
     return frozenset(inside)
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """A value as quoted in a message (yamlsource.one_line, which cannot be imported here: it imports us)."""
+    return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
 def _problem(file: str, line: int, column: int, message: str, hint: str) -> Problem:

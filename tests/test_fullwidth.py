@@ -164,3 +164,10 @@ def test_a_huge_file_of_full_width_lines_is_scanned_in_one_pass():
     problems, fixed = scan(text, DEAL_FILE)
     assert [(p.line, p.column) for p in problems] == [(200_002, 7)]
     assert fixed.endswith("amount: 1\n")
+
+
+def test_a_huge_full_width_number_is_quoted_short():
+    document = read(mistake("amount: 1200000", "amount: " + "１" * 5000))
+    # once read as digits, 5,000 of them are a number too long to be an amount: a second mistake
+    assert found(document) == [("yaml-full-width", 8, 9), ("yaml-special-number", 8, 9)]
+    assert len(document.problems[0].message) < 120 and len(document.problems[0].hint) < 120
