@@ -35,13 +35,19 @@ def kept_part(kind: str, document: Any, problems: Iterable[Problem], file: str) 
         if not isinstance(document, Mapping) or () in paths:
             return None
         document = _without(document, _tree(paths))
-        remaining = schemas.validate(kind, document, file)
-        if not remaining:
+        if _passes(kind, document):
             return document
+        remaining = schemas.validate(kind, document, file)
         paths = _paths(remaining)
-        if not paths:  # pragma: no cover - a schema problem always has a path
+        if not paths:  # refused, but no reported problem says where: keep nothing rather than guess
             return None
     return None  # pragma: no cover - a schema of a few levels never needs this many rounds
+
+
+def _passes(kind: str, document: Mapping) -> bool:
+    """The schema's own verdict, not "no problems reported" (reporting may merge or leave out some)."""
+    fast = schemas._fast_validator(kind)
+    return fast.is_valid(document) if fast is not None else schemas._reference_validator(kind).is_valid(document)
 
 
 def _paths(problems: Iterable[Problem]) -> set:
