@@ -42,7 +42,8 @@ TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# This file is a cache directory tag created by salesgen (the lint cache).\n"
        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 # Modules whose code decides a file's own problems: an edit to any of them invalidates the cache.
-_CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py", "currencies.py")
+_CHECKING_MODULES = ("yamlsource.py", "schemas.py", "repository.py", "problem.py", "currencies.py",
+                     "salvage.py", "fullwidth.py")
 # Distributions whose code decides a file's own problems: PyYAML parses it (with libyaml, see
 # library_versions), jsonschema-rs says whether it is valid, jsonschema (with referencing for
 # the schemas' $refs) explains why not, regress reads its patterns as JSON Schema means them, and

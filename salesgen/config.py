@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import schemas
+from . import fullwidth, schemas
 from .problem import Problem
 from .yamlsource import Mapping, decode, locate, parse
 
@@ -125,8 +125,9 @@ def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
     if data is None or problems:
         return None, problems
     problems = schemas.validate("config", data, CONFIG_NAME, skip_paths=[p.path for p in parse_problems])
-    if problems:
-        return None, problems
+    if problems:  # `probability: １０` is text to YAML: say what it is, once
+        wide = fullwidth.scan(text, CONFIG_NAME)[0]
+        return None, wide + [p for p in problems if p.line not in {w.line for w in wide}]
     config = _build(data)
     return config, _consistency(config, data)
 

@@ -86,6 +86,33 @@ NAMED_CHECKS: dict[str, Callable[[Deal, Customer | None], bool]] = {
                             roles_attitudes, price_as_range, decision_makers_known, evaluation_attitudes)
 }
 
+# What each named check reads: top-level keys of the deal, and "customer.<key>" of the customer's file.
+NAMED_CHECK_READS: dict[str, tuple[str, ...]] = {
+    "scorecard_filled": ("customer.evaluation",), "handler_reached": ("stakeholders",),
+    "visit_booked": ("activities",), "buying_process_mapped": ("customer.buying_process",),
+    "org_chart": ("stakeholders", "customer.contacts"), "roles_attitudes": ("stakeholders",),
+    "price_as_range": ("quote",), "decision_makers_known": ("stakeholders",),
+    "evaluation_attitudes": ("stakeholders",),
+}
+
+
+def reads(criterion: Criterion) -> set | None:
+    """The keys a criterion's verdict depends on (see NAMED_CHECK_READS); None when it may read any."""
+    keys = set()
+    if criterion.kind == "evidence" or criterion.evidence_accepted:
+        keys.add("evidence")
+    if criterion.check:
+        if criterion.check not in NAMED_CHECK_READS:
+            return None
+        keys.update(NAMED_CHECK_READS[criterion.check])
+    if criterion.schema is not None:
+        fragment = criterion.schema
+        if not isinstance(fragment, dict) or set(fragment) - {"type", "properties", "required"}:
+            return None
+        keys.update(fragment.get("properties") or ())
+        keys.update(fragment.get("required") or ())
+    return keys
+
 
 @dataclass(frozen=True)
 class CriterionStatus:

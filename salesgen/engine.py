@@ -47,14 +47,32 @@ def check_rule_levels(repo: Repository) -> None:
 def run_rules(repo: Repository, as_of: dt.date) -> list[Problem]:
     ctx = Context(repo, as_of)
     found = list(repo.file_problems)
+    left_out = {d.file: repo.left_out(d.file) for d in repo.documents if d.kept is not None}
     for rule in rules.CHECKS:
         try:
-            found.extend(rule.check(ctx))
+            found.extend(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
         except Exception as error:  # a bug in a rule must not hide every other problem
             found.append(Problem(repo.config.path, 0, 0, "internal-error",
                                  f"rule {rule.ID} failed: {type(error).__name__}: {error}",
                                  "This is a bug in salesgen; please report it with the file that triggers it."))
     return found
+
+
+def _judged_on_what_was_kept(rule, problems: Iterable[Problem], left_out: dict) -> Iterable[Problem]:
+    """Leave out what ``rule`` concludes about a file from keys that lost data to the file's own problems.
+
+    A rule that declares ``READS`` (the top-level keys it judges a file by) may conclude
+    from an absence ("no activity", "no decision maker"): where that key lost a value
+    or an item for a schema problem, the conclusion is not known, and that problem is
+    the one message.
+    """
+    reads = getattr(rule, "READS", None)
+    if not reads or not left_out:
+        yield from problems
+        return
+    for problem in problems:
+        if left_out.get(problem.file, frozenset()).isdisjoint(reads):
+            yield problem
 
 
 def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) -> list[Problem]:

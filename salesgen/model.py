@@ -1,7 +1,9 @@
 """Typed views of the loaded documents, for rules and analytics.
 
-A ``Deal`` or ``Customer`` is built only from a document that passed its schema, so the
-types here can be trusted; ``raw`` keeps the positioned document for line lookups.
+A ``Deal`` or ``Customer`` is built only from data that passes its schema: the whole
+document, or, for a document with problems, the part of it that is valid
+(``salvage.kept_part``; then ``partial`` is true). So the types here can be trusted;
+``raw`` keeps the positioned data for line lookups.
 """
 from __future__ import annotations
 
@@ -48,11 +50,12 @@ class Customer:
     raw: Mapping
     evaluation: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)  # id -> Contact, in file order
+    partial: bool = False  # built from what is valid of a file with problems
 
     @classmethod
-    def from_document(cls, doc: Mapping, file: str) -> "Customer":
+    def from_document(cls, doc: Mapping, file: str, partial: bool = False) -> "Customer":
         customer = cls(doc["id"], doc["name"], doc["type"], doc["owner"], file, doc,
-                       dict(doc.get("evaluation") or {}))
+                       dict(doc.get("evaluation") or {}), partial=partial)
         for index, c in enumerate(doc.get("contacts") or ()):
             customer.contacts.setdefault(c["id"], Contact(
                 c["id"], c["name"], doc["id"], c.get("title", ""), c.get("department", ""), c.get("level"),
@@ -114,15 +117,16 @@ class Deal:
     stage_history: list = field(default_factory=list)  # StageEntry
     activities: list = field(default_factory=list)  # Activity, file order
     evidence: dict = field(default_factory=dict)  # criterion id -> indexes in raw["evidence"] (see evidence_of)
+    partial: bool = False  # built from what is valid of a file with problems
 
     @classmethod
-    def from_document(cls, doc: Mapping, file: str) -> "Deal":
+    def from_document(cls, doc: Mapping, file: str, partial: bool = False) -> "Deal":
         probability = doc.get("probability")
         deal = cls(doc["id"], doc["name"], doc["customer"], doc["owner"], doc["pipeline"], doc["stage"],
                    Decimal(doc["amount"]), doc["currency"], to_date(doc["expected_close"]), file, doc,
                    doc.get("buyer_stage"), to_date(doc.get("created")),
                    probability["value"] if probability else None, dict(doc.get("team") or {}),
-                   list(doc.get("stakeholders") or ()))
+                   list(doc.get("stakeholders") or ()), partial=partial)
         deal.stage_history = [StageEntry(e["stage"], to_date(e["date"]), e.get("reason"), i)
                               for i, e in enumerate(doc.get("stage_history") or ())]
         deal.activities = [

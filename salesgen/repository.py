@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import schemas
+from . import fullwidth, salvage, schemas
 from .config import Config, load_config
 from .model import Customer, Deal
 from .problem import Problem
@@ -39,6 +39,12 @@ class Document:
     data: Any  # positioned Mapping, or None when unreadable
     problems: list  # load and schema problems of this file alone
     valid: bool  # passed its schema: safe for the model
+    kept: Any = None  # when not valid: the part of data that passes its schema (salvage.kept_part), or None
+
+    @property
+    def model_data(self) -> Any:
+        """What the model is built from: the whole document, or what is valid of it; None when nothing is."""
+        return self.data if self.valid else self.kept
 
 
 @dataclass
@@ -49,14 +55,29 @@ class Repository:
     customers: dict = field(default_factory=dict)  # id -> Customer (first file wins)
     deals: dict = field(default_factory=dict)  # id -> Deal (first file wins)
     contacts: dict = field(default_factory=dict)  # id -> Contact, repository-wide
+    # (kind, id) of what a file defines but the model could not be built for (the file reports
+    # why): cross-file rules say nothing about references to them, one mistake, one message.
+    unbuilt: set = field(default_factory=set)
 
     @property
     def file_problems(self) -> list[Problem]:
         return [p for d in self.documents for p in d.problems]
 
     def locate(self, file: str, path: tuple, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path`` in the data the model was built from (what rules see)."""
         document = self._by_file().get(file)
-        return locate(document.data, path, key=key) if document and document.data is not None else (1, 1)
+        data = None if document is None else document.data if document.kept is None else document.kept
+        return locate(data, path, key=key) if data is not None else (1, 1)
+
+    def document(self, file: str) -> Document | None:
+        return self._by_file().get(file)
+
+    def left_out(self, file: str) -> frozenset:
+        """Top-level keys of ``file`` whose data (or part of it) was left out of the model for a problem."""
+        document = self._by_file().get(file)
+        if document is None or document.valid or document.kept is None:
+            return frozenset()
+        return frozenset(p.path[0] for p in document.problems if p.path and isinstance(p.path[0], str))
 
     def _by_file(self) -> dict:
         cache = self.__dict__.get("_by_file_cache")
@@ -127,21 +148,33 @@ def check_bytes(data: bytes, rel: str, kind: str) -> Document:
     text, problems = decode(data, rel)
     if text is None:
         return Document(rel, kind, None, problems, False)
-    value, parse_problems = parse(text, rel)
-    problems += parse_problems
+    value, found = _check_text(text, rel, kind)
+    if found and value is not None and not any(p.rule == fullwidth.RULE for p in found):
+        # '１２０' or '1，200' is text to YAML: only the schema sees that a number was meant
+        value, found = fullwidth.reread(text, rel, lambda fixed, file: _check_text(fixed, file, kind)) \
+            or (value, found)
+    problems += found
     if value is None:
         return Document(rel, kind, None, problems, False)
-    # A complex key is dropped, not kept: schema errors of its mapping are not duplicates.
-    skip = [p.path for p in parse_problems if p.rule != "yaml-complex-key"]
-    schema_problems = schemas.validate(kind, value, rel, skip_paths=skip)
-    problems += schema_problems
     # Any parse problem leaves an unchecked value (its schema check was skipped),
     # including one at the document root (path ()): such a document is not trusted.
-    valid = not schema_problems and not parse_problems
+    valid = not found
+    kept = None if valid else salvage.kept_part(kind, value, problems, rel)
     # An id that is itself wrong (`id: Acme Co`) is one mistake: its own problem says it.
     if (valid or isinstance(value, dict)) and not any(p.path == ("id",) for p in problems):
         problems += _name_matches_id(value, rel)
-    return Document(rel, kind, value, problems, valid)
+    return Document(rel, kind, value, problems, valid, kept)
+
+
+def _check_text(text: str, rel: str, kind: str) -> tuple[Any, list[Problem]]:
+    """The parsed value (None when unreadable) and the parse and schema problems of one file's text."""
+    value, problems = parse(text, rel)
+    if value is None:
+        return None, problems
+    # A complex key is dropped, not kept: schema errors of its mapping are not duplicates.
+    # A full-width mistake is fixed in what was read: its value is checked like any other.
+    skip = [p.path for p in problems if p.rule not in ("yaml-complex-key", fullwidth.RULE)]
+    return value, problems + schemas.validate(kind, value, rel, skip_paths=skip)
 
 
 def _name_matches_id(value: Any, rel: str) -> list[Problem]:
@@ -203,15 +236,35 @@ def collector_paused():
 
 
 def build_model(repo: Repository) -> None:
+    """Customers and deals from every document with a usable part; the ids of the others in ``unbuilt``."""
     for document in repo.documents:
-        if not document.valid:
+        data = document.model_data
+        if data is None:
+            repo.unbuilt.update(_defined_ids(document))
             continue
         if document.kind == "customer":
-            customer = Customer.from_document(document.data, document.file)
+            customer = Customer.from_document(data, document.file, partial=not document.valid)
             repo.customers.setdefault(customer.id, customer)
+            if customer.partial:  # contacts left out for their own problems
+                repo.unbuilt.update(key for key in _defined_ids(document)
+                                    if key[0] == "contact" and key[1] not in customer.contacts)
         else:
-            deal = Deal.from_document(document.data, document.file)
+            deal = Deal.from_document(data, document.file, partial=not document.valid)
             repo.deals.setdefault(deal.id, deal)
     for customer in repo.customers.values():
         for contact in customer.contacts.values():
             repo.contacts.setdefault(contact.id, contact)
+
+
+def _defined_ids(document: Document) -> set:
+    """(kind, id) of everything a file defines, as far as can be read: its name, its id, its contacts' ids."""
+    found = {(document.kind, document.file.rsplit("/", 1)[-1].rsplit(".", 1)[0])}
+    data = document.data
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            found.add((document.kind, data["id"]))
+        contacts = data.get("contacts") if document.kind == "customer" else None
+        for contact in contacts if isinstance(contacts, list) else ():
+            if isinstance(contact, dict) and isinstance(contact.get("id"), str):
+                found.add(("contact", contact["id"]))
+    return found

@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from . import fullwidth
 from .problem import Problem
 
 try:  # pragma: no cover - depends on the platform's PyYAML build
@@ -188,6 +189,13 @@ def _freeze(positions: list, narrow: bool):
 
 
 _BIG_ENDIAN = sys.byteorder == "big"
+
+
+def pick_positions(positions, indexes):
+    """Entries ``indexes`` of a ``pos``, in the same storage (for a copy that leaves entries out)."""
+    if isinstance(positions, bytes):
+        return b"".join(positions[4 * i: 4 * i + 4] for i in indexes)
+    return array("Q", (positions[i] for i in indexes))
 
 
 def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[int, int]:
@@ -458,7 +466,20 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document. Returns ``(value, problems)``; never raises for bad input."""
+    """Parse one YAML document. Returns ``(value, problems)``; never raises for bad input.
+
+    When the text has problems, full-width characters where YAML needs ASCII
+    (``amount：500000``) are looked for: each is reported, and the text is read as if
+    they were fixed (``fullwidth.reread``), so the same mistake is not reported twice.
+    A clean text is never scanned.
+    """
+    value, problems = _parse(text, file)
+    if problems:
+        value, problems = fullwidth.reread(text, file, _parse) or (value, problems)
+    return value, problems
+
+
+def _parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     if not text.strip() or _only_comments(text):
         return None, [Problem(file, 1, 1, "yaml-empty", "file is empty",
                               "Fill it in (see `salesgen new`) or delete it.")]

@@ -37,6 +37,9 @@ def repo(template, tmp_path) -> Path:
     _replace(deals[1], "\ncurrency: ", "\ncurrency: yes\ncurrancy: ")  # ambiguous value, unknown key
     _replace(deals[2], "\nowner: ", "\nowner: nobody-")  # ref-rep (cross-file)
     deals[3].rename(deals[3].with_name("renamed-deal.yaml"))  # file-name-id
+    _replace(deals[4], "\namount: ", "\namount：")  # yaml-full-width: read as if fixed
+    customers = sorted((root / "customers").glob("*.yaml"))
+    _replace(customers[0], "\nemployees: ", "\nemployees: -")  # schema: the customer is kept without it
     return root
 
 
@@ -66,7 +69,7 @@ def cached(root: Path) -> tuple[list, LintCache]:
 def test_warm_run_gives_exactly_the_cold_problems(repo):
     expected = cold(repo)
     assert {p[3] for p in expected} >= {"yaml-syntax", "yaml-ambiguous-value", "schema-unknown-key", "ref-rep",
-                                        "file-name-id"}
+                                        "file-name-id", "yaml-full-width", "schema"}
     first, store = cached(repo)
     assert first == expected
     assert (store.hits, store.misses) == (0, 40 + 8)

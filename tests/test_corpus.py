@@ -403,7 +403,8 @@ def test_a_line_break_in_a_key_cannot_forge_a_line_of_output(fmt: str, tmp_path:
     assert "unknown key" in result.output and "duplicate key" in result.output
     lines = result.output.splitlines()
     if fmt == "github":
-        assert all(line.startswith(("::error file=deals/forged.yaml,", "::error file=deals/forged-twice.yaml,"))
+        # the deal survives its unknown key, so other rules may warn about it too: still only its own lines
+        assert all(re.match(r"::(error|warning) file=deals/forged(-twice)?\.yaml,", line)
                    for line in lines if line.startswith("::"))
     else:
         assert not [line for line in lines if line.startswith("::")]

@@ -346,6 +346,21 @@ def test_fast_and_reference_validators_agree(item):
     assert fast.is_valid(value) == reference_valid
 
 
+@FAST
+@given(st.one_of(mutated(BASE_DEAL).map(lambda d: ("deal", d)),
+                 mutated(BASE_CUSTOMER).map(lambda c: ("customer", c))))
+def test_what_is_kept_of_a_broken_document_passes_its_schema_and_builds(item):
+    """The model is built from the kept part of a file with problems: it must be as safe as a valid file."""
+    from salesgen.model import Customer, Deal
+
+    kind, document = item
+    loaded = check_bytes(dump(document), f"{kind}s/gen.yaml", kind)
+    if loaded.valid or loaded.kept is None:
+        return
+    assert schemas.validate(kind, loaded.kept, "x.yaml") == []
+    (Customer if kind == "customer" else Deal).from_document(loaded.kept, loaded.file, partial=True)
+
+
 # -- the site pages, rendered in memory from generated documents -----------------------
 
 @SLOW

@@ -70,12 +70,14 @@ def plan_handover(repo: Repository, from_id: str, to_id: str, as_of: dt.date) ->
                             "choose an active rep as --to")
     plan = HandoverPlan(source, successor, as_of)
     for customer in sorted(repo.customers.values(), key=lambda c: c.file):
-        if customer.owner == source.id:
+        if customer.owner == source.id and not customer.partial:  # a file with problems is listed as skipped
             document = _open(repo, customer.file)
             document.set(("owner",), successor.id)
             plan.files.append(FileChange(customer.file, "customer", customer.id, ["owner"], document))
     pipelines = repo.config.pipelines
     for deal in sorted(repo.deals.values(), key=lambda d: d.file):
+        if deal.partial:  # a file with problems is listed as skipped
+            continue
         roles = [("owner",)] if deal.owner == source.id else []
         roles += [("team", role) for role, rep in deal.team.items() if rep == source.id]
         if not roles:

@@ -65,14 +65,13 @@ class MovePlan:
 
 def find_deal(repo: Repository, ref: str) -> Deal:
     """A deal by id, or by its file path (relative to the root or absolute)."""
-    if ref in repo.deals:
-        return repo.deals[ref]
     wanted = _relative(repo.root, ref)
-    for deal in repo.deals.values():
-        if deal.file == wanted:
-            return deal
+    found = repo.deals.get(ref) or next((d for d in repo.deals.values() if d.file == wanted), None)
+    if found is not None and not found.partial:  # a deal with problems is kept for the checks, not edited
+        return found
     for document in repo.documents:
-        if document.kind == "deal" and (document.file == wanted or Path(document.file).stem == ref):
+        if document.kind == "deal" and (document.file == wanted or Path(document.file).stem == ref
+                                        or (found is not None and document.file == found.file)):
             raise MoveError(f"{document.file} does not pass its checks yet; run `salesgen lint` and fix it first")
     guess = difflib.get_close_matches(ref, list(repo.deals), n=1)
     raise MoveError(f"no deal '{ref}'" + (f"; did you mean '{guess[0]}'?" if guess else " in deals/"))

@@ -3,6 +3,9 @@
 Each rule module declares ``ID`` (kebab-case), ``SEVERITY`` (its default level) and a
 ``check(ctx)`` that yields Problems; its docstring, with a passing and a failing YAML
 example, is the rule's user documentation (`salesgen rules`, the site's rules page).
+A rule that concludes from what a deal lacks also declares ``READS``, the top-level
+keys it judges by: in a file where one of them lost data to a schema problem, the
+engine leaves its conclusion out (``engine.run_rules``).
 """
 from __future__ import annotations
 

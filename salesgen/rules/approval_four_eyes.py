@@ -29,6 +29,7 @@ import datetime as dt
 
 ID = "approval-four-eyes"
 SEVERITY = "error"
+READS = ("approvals",)
 
 _KINDS = {"project_initiation": "project initiation", "quote": "quote approval", "contract_review": "contract review"}
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 ID = "buyer-alignment"
 SEVERITY = "warning"
+READS = ("buyer_stage",)
 
 
 def check(ctx):

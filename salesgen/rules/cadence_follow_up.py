@@ -32,6 +32,7 @@ from __future__ import annotations
 
 ID = "cadence-follow-up"
 SEVERITY = "warning"
+READS = ("activities", "created", "stage_history")
 
 
 def check(ctx):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 ID = "cadence-intent"
 SEVERITY = "error"
+READS = ("activities", "created", "stage_history")
 
 _HINT = ("Judge the customer's intent from the recent follow-ups and record it as `intent: high|medium|low|none` "
          "on the activity where it was judged (a review or a call).")

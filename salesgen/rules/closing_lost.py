@@ -24,6 +24,7 @@ import difflib
 
 ID = "closing-lost"
 SEVERITY = "error"
+READS = ("lost_reason",)
 
 
 def check(ctx):

@@ -37,6 +37,7 @@ from decimal import Decimal
 
 ID = "closing-won"
 SEVERITY = "error"
+READS = ("contract",)
 
 _CONTRACT_EXAMPLE = ("`contract: {date: YYYY-MM-DD, value: <amount>, ref: <contract number>, payments: "
                      "[{due: YYYY-MM-DD, amount: <amount>, milestone: <text>}, ...]}`")

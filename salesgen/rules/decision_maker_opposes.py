@@ -25,6 +25,7 @@ from .no_decision_maker import contact_name
 
 ID = "decision-maker-opposes"
 SEVERITY = "warning"
+READS = ("stakeholders",)
 
 
 def check(ctx):

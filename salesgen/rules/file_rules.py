@@ -34,6 +34,15 @@ FILE_RULES = [
     _rule("yaml-special-number", "Numbers are finite: no .nan or .inf.", "amount: 1200000", "amount: .inf"),
     _rule("yaml-alias", "Anchors and aliases do not expand into huge or recursive structures.",
           "team: {presales: wang-xing}", "a: &a [x, x, x]\nb: &b [*a, *a, *a]  # ... an alias bomb"),
+    _rule("yaml-full-width",
+          "No full-width colon, space, digit or comma where YAML needs ASCII.\n\n"
+          "A Chinese input method left in full-width mode types '：' after a key, '　' in the indentation or "
+          "after ':', '１２０' or '1，200' in a number or a date, and '，' between the ids of a [list]. "
+          "Full-width punctuation inside text is "
+          "correct Chinese and is left alone. The file is read as if fixed, so the mistake is reported once.",
+          "amount: 1200000\nsummary: 会议：讨论方案，客户有兴趣",
+          "amount：1200000          # yaml-full-width: full-width colon\n"
+          "expected_close: ２０２７－０６－３０   # yaml-full-width: full-width digits"),
     _rule("yaml-multiple-documents", "One document per file.", "id: temp", "id: temp\n---\nid: acme"),
     _rule("yaml-empty", "A data file is not empty.", "id: temp", "# nothing here"),
     _rule("yaml-encoding", "Files are UTF-8 text without a byte-order mark or binary data.",

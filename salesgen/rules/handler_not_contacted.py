@@ -29,6 +29,7 @@ from .no_decision_maker import contact_name
 
 ID = "handler-not-contacted"
 SEVERITY = "warning"
+READS = ("activities", "stakeholders")
 
 
 def check(ctx):

@@ -24,6 +24,9 @@ contacts:
 """
 from __future__ import annotations
 
+from ..problem import Problem
+from ..yamlsource import locate
+
 ID = "id-duplicate"
 SEVERITY = "error"
 
@@ -38,9 +41,8 @@ def check(ctx):
         if isinstance(ident, str):
             key = (document.kind, ident)
             if key in seen:
-                yield ctx.problem(ID, document.file, ("id",),
-                                  f"{document.kind} id '{ident}' is already used by {seen[key]}",
-                                  f"Give this {document.kind} another id (and rename the file to match).")
+                yield _problem(document, ("id",), f"{document.kind} id '{ident}' is already used by {seen[key]}",
+                               f"Give this {document.kind} another id (and rename the file to match).")
             else:
                 seen[key] = document.file
         if document.kind != "customer" or not isinstance(data.get("contacts"), list):
@@ -51,8 +53,14 @@ def check(ctx):
                 continue
             key = ("contact", cid)
             if key in seen:
-                yield ctx.problem(ID, document.file, ("contacts", index, "id"),
-                                  f"contact id '{cid}' is already used in {seen[key]}",
-                                  "Contact ids are unique across the repository: prefix them with the customer id.")
+                yield _problem(document, ("contacts", index, "id"),
+                               f"contact id '{cid}' is already used in {seen[key]}",
+                               "Contact ids are unique across the repository: prefix them with the customer id.")
             else:
                 seen[key] = document.file
+
+
+def _problem(document, path: tuple, message: str, hint: str) -> Problem:
+    """At ``path`` of the file as written (not of the part the model kept: list indexes may differ)."""
+    line, column = locate(document.data, path)
+    return Problem(document.file, line, column, ID, message, hint, path=path)

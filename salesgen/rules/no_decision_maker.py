@@ -27,6 +27,7 @@ from __future__ import annotations
 
 ID = "no-decision-maker"
 SEVERITY = "warning"
+READS = ("stakeholders",)
 
 CRITERION = "decision_makers_known"  # a named check in salesgen.criteria and the criterion id of DOMAIN.md
 

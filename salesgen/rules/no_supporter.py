@@ -24,6 +24,7 @@ from __future__ import annotations
 
 ID = "no-supporter"
 SEVERITY = "warning"
+READS = ("stakeholders",)
 
 
 def check(ctx):

@@ -24,7 +24,7 @@ SEVERITY = "error"
 def check(ctx):
     known = sorted(ctx.repo.customers)
     for deal in ctx.repo.deals.values():
-        if deal.customer not in ctx.repo.customers:
+        if deal.customer not in ctx.repo.customers and ("customer", deal.customer) not in ctx.repo.unbuilt:
             guess = difflib.get_close_matches(deal.customer, known, n=1)
             hint = f"Did you mean '{guess[0]}'?" if guess else "Create customers/<id>.yaml with `salesgen new customer`."
             yield ctx.at_deal(ID, deal, ("customer",), f"unknown customer '{deal.customer}'", hint)

@@ -37,7 +37,7 @@ evidence: []
 """
 from __future__ import annotations
 
-from ..criteria import NAMED_CHECKS, evaluate, required_before
+from ..criteria import NAMED_CHECKS, evaluate, reads, required_before
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -54,9 +54,32 @@ def check(ctx):
         if not criteria:
             continue
         customer = ctx.customer_of(deal)
+        damaged = _damaged(ctx, deal, customer)
         for criterion in criteria:
             if not evaluate(deal, customer, criterion, ctx.as_of).met:
+                if damaged and _depends_on(criterion, damaged):
+                    continue  # judged on data left out for its own problem: that problem is the message
                 yield _problem(ctx, deal, stage, pipeline, customer, criterion)
+
+
+def _damaged(ctx, deal, customer) -> set:
+    """Keys whose data was left out of the model for a problem: the deal's, and "customer.<key>" of its customer.
+
+    "customer.*" when the customer's file defines it but could not be read at all.
+    """
+    damaged = set(ctx.repo.left_out(deal.file))
+    if customer is not None:
+        damaged.update(f"customer.{key}" for key in ctx.repo.left_out(customer.file))
+    elif ("customer", deal.customer) in ctx.repo.unbuilt:
+        damaged.add("customer.*")
+    return damaged
+
+
+def _depends_on(criterion, damaged: set) -> bool:
+    keys = reads(criterion)
+    if keys is None:
+        return True
+    return not keys.isdisjoint(damaged) or ("customer.*" in damaged and any(k.startswith("customer.") for k in keys))
 
 
 def _problem(ctx, deal, stage, pipeline, customer, criterion):

@@ -34,6 +34,7 @@ import functools
 
 ID = "stage-history"
 SEVERITY = "error"
+READS = ("stage_history", "created")
 
 
 def stage_ranks(pipeline) -> dict:

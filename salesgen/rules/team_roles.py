@@ -24,6 +24,7 @@ from __future__ import annotations
 
 ID = "team-roles"
 SEVERITY = "error"
+READS = ("team",)
 
 
 def roles_by_stage(pipeline) -> dict:
