@@ -140,13 +140,13 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
     customer = data.repo.customers.get(deal.customer)
     evidence = deal.get("evidence") or []
     rows = []
-    for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of):
+    for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of, data.config):
         if not statuses:
             continue
         items = []
         for status in statuses:
             record = evidence[status.evidence_index] if status.evidence_index is not None else None
-            state = ("evidenced" if status.how == "evidence" else "met") if status.met else "missing"
+            state = ("evidenced" if status.how in ("evidence", "approval") else "met") if status.met else "missing"
             items.append({"label": data.label(status.criterion.label), "id": status.criterion.id, "state": state,
                           "description": data.label(status.criterion.description), "evidence": record,
                           "kind": status.criterion.kind})
