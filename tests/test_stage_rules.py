@@ -379,6 +379,110 @@ CUSTOMER_EDITS = {
     "gate-customer-data": [(", priority: 3}", "}")],
 }
 
+# --- the method as the text means it: gates in time, approvals, team, computed criteria, numbers ---------
+
+PREFERRED = "{criterion: preferred_supplier, date: 2026-10-10"  # the deal left evaluation on 2026-10-15
+QUOTE_APPROVAL = "{kind: quote, date: 2026-08-25, approver: manager}"  # the deal left design on 2026-09-01
+
+
+def at_stage(stage: str, buyer: str) -> list:
+    """Edits that put the baseline deal in an earlier ``stage`` (the history cut after it)."""
+    order = ["planning", "visit", "proposal", "demo", "design", "evaluation", "negotiation"]
+    later = "".join(f"  - {{stage: {s}, date: {d}}}\n" for s, d in zip(order, ["2026-05-06", "2026-05-20", "2026-06-10",
+                                                                                  "2026-07-01", "2026-08-01", "2026-09-01",
+                                                                                  "2026-10-15"])
+                    if order.index(s) > order.index(stage))
+    return [("stage: negotiation", f"stage: {stage}"), ("buyer_stage: negotiation", f"buyer_stage: {buyer}"),
+            (later, "")]
+
+
+METHOD_CASES = {
+    # 1. evidence must precede the move: on the day the deal left = in time, a day later = late
+    "evidence-on-the-day-it-moved": ([(PREFERRED, "{criterion: preferred_supplier, date: 2026-10-15")], [], []),
+    "evidence-a-day-after-the-move": ([(PREFERRED, "{criterion: preferred_supplier, date: 2026-10-16")], [],
+                                      [("evidence-late", "{criterion: preferred_supplier, date: 2026-10-16")]),
+    "evidence-late-on-an-earlier-stage": (
+        [("{criterion: visit_report, date: 2026-05-21", "{criterion: visit_report, date: 2026-06-11")], [],
+        [("evidence-late", "{criterion: visit_report, date: 2026-06-11")]),
+    "approval-on-the-day-it-moved": ([(QUOTE_APPROVAL, "{kind: quote, date: 2026-09-01, approver: manager}")], [], []),
+    "approval-a-day-after-the-move": ([(QUOTE_APPROVAL, "{kind: quote, date: 2026-09-02, approver: manager}")], [],
+                                      [("evidence-late", "{kind: quote, date: 2026-09-02")]),
+    "skipped-stage-criteria-due-on-the-skip": (
+        [("  - {stage: design, date: 2026-08-01}\n", ""),
+         ("{stage: evaluation, date: 2026-09-01}", "{stage: evaluation, date: 2026-08-29, reason: 免招标直接评估}")], [],
+        [("evidence-late", "{criterion: shortlisted, date: 2026-08-30")]),
+    # 2. approvals are approvals: evidence alone does not meet them, the approver holds the role
+    "initiation-evidence-without-approval": (
+        [("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", "")], [],
+        [("stage-gate", "stage: negotiation"), ("account-type", "customer:type: intent")]),
+    "quote-approved-by-a-rep-without-the-role": (
+        [(QUOTE_APPROVAL, "{kind: quote, date: 2026-08-25, approver: han-meimei}")], [],
+        [("stage-gate", "stage: negotiation")]),
+    "quote-submitted-on-its-approval-day": (
+        [("date: 2026-06-05}", "date: 2026-06-05, submitted: 2026-08-25}")], [], []),
+    "quote-submitted-before-its-approval": (
+        [("date: 2026-06-05}", "date: 2026-06-05, submitted: 2026-08-24}")], [],
+        [("quote-order", "submitted: 2026-08-24}")]),
+    "terms-agreed-on-the-approval-day": (
+        [(PREFERRED, "{criterion: terms_agreed, date: 2026-08-25, ref: 价格确认}\n  - " + PREFERRED)], [], []),
+    "terms-agreed-before-the-approval": (
+        [(PREFERRED, "{criterion: terms_agreed, date: 2026-08-24, ref: 价格确认}\n  - " + PREFERRED)], [],
+        [("quote-order", "{criterion: terms_agreed, date: 2026-08-24")]),
+    # 3. team roles per stage: the consultant from requirements research and design on
+    "consultant-missing-in-negotiation": ([("  consultant: han-meimei\n", "")], [], [("team-roles", "team:")]),
+    "consultant-missing-in-design": (
+        at_stage("design", "tender_shortlist") + [("  consultant: han-meimei\n", "")], [], [("team-roles", "team:")]),
+    "no-consultant-needed-in-demo": (
+        at_stage("demo", "criteria_set") + [("  consultant: han-meimei\n", "")], [], []),
+    # 4. computed criteria as strong as their wording
+    "target-fit-below-the-threshold": ([], [("priority: 3}", "priority: 2}")], [("stage-gate", "stage: negotiation")]),
+    "visit-not-with-the-handler": (
+        [("{date: 2026-05-20, type: visit, who: li-lei, contacts: [temp-li-hua, temp-zhou-min]",
+          "{date: 2026-05-20, type: visit, who: li-lei, contacts: [temp-zhou-min]")], [],
+        [("stage-gate", "stage: negotiation")]),
+    "handler-left-the-customer": (
+        [], [("reports_to: temp-wang-lei}\n  - {id: temp-zhou-min", "reports_to: temp-wang-lei, left: 2026-11-01}\n"
+                                                                   "  - {id: temp-zhou-min")],
+        [("stage-gate", "stage: negotiation")]),
+    "decision-maker-personality-unknown": ([], [(", motives: {personality: 稳重，重数据}", "")],
+                                           [("stage-gate", "stage: negotiation")]),
+    "decision-maker-personality-blank": ([], [("{personality: 稳重，重数据}", "{personality: ' '}")],
+                                         [("stage-gate", "stage: negotiation")]),
+    "competitor-strengths-blank": ([("strengths: 价格低", "strengths: '  '")], [], [("stage-gate", "stage: negotiation")]),
+    # 6. a probability override inside its funnel state's band (best: 70-90 %), or with a reason
+    "probability-at-the-top-of-the-band": ([("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                              "probability: {value: 90}")], [], []),
+    "probability-at-the-bottom-of-the-band": ([("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                                 "probability: {value: 70}")], [], []),
+    "probability-above-the-band": ([("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                      "probability: {value: 91}")], [], [("probability-band", "probability: {value: 91}")]),
+    "probability-below-the-band": ([("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                      "probability: {value: 69}")], [], [("probability-band", "probability: {value: 69}")]),
+    "probability-outside-with-a-reason": ([("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                             "probability: {value: 95, reason: 框架协议已签，只差订单}")], [], []),
+    # 11. an influence strategy for an opponent among the decision makers and evaluators, late in the deal
+    "opponent-with-a-strategy": (
+        [("role: decision_maker, attitude: neutral, closeness: distant, evaluation_team: true}",
+          "role: decision_maker, attitude: opponent, closeness: distant, evaluation_team: true, "
+          "strategy: {motives: 担心回报期, route: 通过财务总监, actions: 高层汇报投资回收测算}}")], [],
+        [("decision-maker-opposes", "role: decision_maker, attitude: opponent")]),
+    "opponent-evaluator-in-evaluation": (
+        at_stage("evaluation", "preferred_supplier") + [("role: user, attitude: neutral", "role: evaluator, attitude: opponent")],
+        [], [("influence-plan-missing", "role: evaluator, attitude: opponent")]),
+    "opponent-evaluator-in-design-is-not-late": (
+        at_stage("design", "tender_shortlist") + [("role: user, attitude: neutral", "role: evaluator, attitude: opponent")],
+        [], []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(METHOD_CASES))
+def test_method_case(tmp_path, name):
+    deal_edits, customer_edits, expected = METHOD_CASES[name]
+    deal_text, customer_text = make_repo(tmp_path, deal_edits, customer_edits)
+    assert found(tmp_path) == expect(deal_text, customer_text, expected)
+
+
+
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_case(tmp_path, name):
@@ -448,13 +552,34 @@ ACCOUNT_CASES = {
          ("{criterion: project_initiation_approved, date: 2026-06-20", "{criterion: project_initiation_approved, date: 2026-11-21")],
         [], [("account-type", "customer:type: intent"), ("stage-gate", "stage: negotiation")]),
     "customer-without-a-win": ([], [("type: intent", "type: customer")], [("account-type", "customer:type: customer")]),
+    "organization-with-interest-confirmed": (
+        [("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", "")],
+        [("type: intent", "type: organization")], [("account-type", "customer:type: organization"),
+                                                   ("stage-gate", "stage: negotiation")]),
+    "interest-without-interest-confirmed": (
+        [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
+         ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"
+          "  - {stage: design, date: 2026-08-01}\n  - {stage: evaluation, date: 2026-09-01}\n"
+          "  - {stage: negotiation, date: 2026-10-15}\n", ""),
+         ("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", ""),
+         ("  - {criterion: interest_confirmed, date: 2026-05-10, ref: 李华邮件}\n", "")],
+        [("type: intent", "type: interest")], [("account-type", "customer:type: interest")]),
+    "interest-on-the-day-it-is-confirmed": (
+        [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
+         ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"
+          "  - {stage: design, date: 2026-08-01}\n  - {stage: evaluation, date: 2026-09-01}\n"
+          "  - {stage: negotiation, date: 2026-10-15}\n", ""),
+         ("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", ""),
+         ("{criterion: interest_confirmed, date: 2026-05-10", "{criterion: interest_confirmed, date: 2026-11-20")],
+        [("type: intent", "type: interest")], []),
     "organization-is-fine-before-approval": (
         [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
          ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"
           "  - {stage: design, date: 2026-08-01}\n  - {stage: evaluation, date: 2026-09-01}\n"
           "  - {stage: negotiation, date: 2026-10-15}\n", ""),
          ("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", ""),
-         ("  - {criterion: project_initiation_approved, date: 2026-06-20, ref: 立项申请表}\n", "")],
+         ("  - {criterion: project_initiation_approved, date: 2026-06-20, ref: 立项申请表}\n", ""),
+         ("  - {criterion: interest_confirmed, date: 2026-05-10, ref: 李华邮件}\n", "")],
         [("type: intent", "type: organization")], []),
 }
 
