@@ -191,8 +191,8 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
 
     problems = []
 
-    def problem(path, rule, message, hint):
-        line, column = locate(data, path)
+    def problem(path, rule, message, hint, key=False):
+        line, column = locate(data, path, key=key)
         problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
 
     weights = dict(DEFAULT_WEIGHTS)
@@ -202,7 +202,7 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         where = ("scorecard",) if "scorecard" in data else ()
         problem(where, "config-scorecard", f"the scorecard weights add up to {total:g} %, not 100 %",
                 "Make the weights under `scorecard:` add up to 100 (table 4-2: 10, 10, 10, 20, 20, 10, 20); "
-                "salesgen does not rescale them.")
+                "salesgen does not rescale them.", key=True)
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:

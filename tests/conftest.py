@@ -55,10 +55,6 @@ activities:
 stage_history:
   - stage: planning
     date: 2026-11-01
-evidence:
-  - criterion: interest_confirmed
-    date: 2026-11-10
-    ref: 李采购电话中表示有兴趣
 """
 
 AS_OF = "2026-11-20"

@@ -556,14 +556,6 @@ ACCOUNT_CASES = {
         [("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", "")],
         [("type: intent", "type: organization")], [("account-type", "customer:type: organization"),
                                                    ("stage-gate", "stage: negotiation")]),
-    "interest-without-interest-confirmed": (
-        [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
-         ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"
-          "  - {stage: design, date: 2026-08-01}\n  - {stage: evaluation, date: 2026-09-01}\n"
-          "  - {stage: negotiation, date: 2026-10-15}\n", ""),
-         ("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", ""),
-         ("  - {criterion: interest_confirmed, date: 2026-05-10, ref: 李华邮件}\n", "")],
-        [("type: intent", "type: interest")], [("account-type", "customer:type: interest")]),
     "interest-on-the-day-it-is-confirmed": (
         [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
          ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"

@@ -9,8 +9,9 @@ dated on or before the as-of date. So the type may be neither lower nor higher t
 the deals show: an account with a won deal is `customer`, and only then; one with an
 open approved deal is at least `intent`, and `intent` needs an approved project (after
 a lost deal the account may stay `intent` or move back); one whose open or won deal
-has interest confirmed is at least `interest`, and `interest` needs a deal with
-interest confirmed. Reported on the customer's `type`.
+has interest confirmed is at least `interest` (the interest itself may be recorded on
+the account from the first call, before any deal is opened, so `interest` needs no
+deal). Reported on the customer's `type`.
 
 The text creates a new interest account with the sales centre's manager as its account
 manager until the account is reviewed and assigned (审核，修改帐户经理，分配客户): here the
@@ -93,20 +94,15 @@ def _check_customer(ctx, customer, deals):
                        "project (project initiation)",
                        f"Record the approval on the deal (`approvals: - {{kind: {INITIATION_APPROVAL}, date, "
                        f"approver}}`), or set the type to 'interest'.")
-    elif kind in ("organization", "interest"):
-        interested = [(d, stage, date) for d, stage in deals if (date := interest_date(d, ctx.as_of)) is not None]
-        live = [(d, date) for d, stage, date in interested if stage.outcome != "lost"]
-        if kind == "organization" and live:
+    elif kind == "organization":
+        live = [(d, date) for d, stage in deals
+                if stage.outcome != "lost" and (date := interest_date(d, ctx.as_of)) is not None]
+        if live:
             deal, date = min(live, key=lambda item: item[1])
             yield _problem(ctx, customer, f"the customer's interest was confirmed on deal '{deal.id}' on {date}, "
                            "but the account type is 'organization'",
                            "Set `type: interest`: an organization whose interest is confirmed is an interest "
                            "customer (兴趣客户).")
-        elif kind == "interest" and not interested:
-            yield _problem(ctx, customer, "the type is 'interest' but no deal of the account has the customer's "
-                           "interest confirmed",
-                           f"Record the evidence on the deal (`evidence: - {{criterion: {INTEREST_CRITERION}, date, "
-                           f"ref}}`), or set the type to 'organization'.")
 
 
 def _problem(ctx, customer, message, hint):
