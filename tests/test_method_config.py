@@ -109,3 +109,12 @@ def test_funnel_tables_show_the_probability_they_used(example_repo):
     loaded = load_repository(example_repo)
     row = next(r for r in by_stage(loaded.deals.values(), loaded.config)["project"] if r.stage.id == "negotiation")
     assert 80 in row.bucket.used
+
+
+def test_lixiang_names_an_approval_never_the_day_a_deal_was_opened():
+    from salesgen.site.i18n import EN, ZH
+
+    assert "立项" not in ZH["created"] and "立项" not in EN["created"]
+    # 立项 appears only where an approval is meant: our sales-project approval (销售项目立项审批)
+    assert {key for key, value in ZH.items() if "立项" in value} == {"approval.project_initiation"}
+    assert "审批" in ZH["approval.project_initiation"]

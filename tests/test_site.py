@@ -381,6 +381,28 @@ def test_deal_page(example):
         assert esc(approval["ref"]) in source
 
 
+def test_deal_page_shows_influence_strategies_and_approvals(example):
+    _, site, raw = example
+    deal = raw.deals["lutai-paint-shop-mes"]
+    source = page(site, "deals/lutai-paint-shop-mes/index.html")
+    with_strategy = [s for s in deal["stakeholders"] if s.get("strategy")]
+    assert with_strategy, "the example shows a strategy for its opposing decision maker"
+    section = source.split('id="influence"', 1)[1].split("</table>", 1)[0]
+    for holder in with_strategy:
+        steps = cells(row(section, "data-contact", holder["contact"]))[1:]
+        assert steps == [holder["strategy"][k] for k in ("motives", "route", "actions")]
+    assert "3. Approach and key points" in section
+    # a deal without any strategy has no such section
+    plain = next(d for d in raw.deals.values() if not any(s.get("strategy") for s in d.get("stakeholders", ())))
+    assert 'id="influence"' not in page(site, f"deals/{plain['id']}/index.html")
+    # an approval criterion shows its approval (date and approver), not just the form
+    checklist = source.split('id="checklist"', 1)[1].split('id="team"', 1)[0]
+    approval = next(a for a in deal["approvals"] if a["kind"] == "project_initiation")
+    approver = next(r["name"] for r in raw.config["reps"] if r["id"] == approval["approver"])
+    item = re.search(r'<li class="sg-c-evidenced">Sales project approved <small>(.*?)</small>', checklist)
+    assert item and text(item.group(1)) == f"{approval['date']} · {approver} {approval['ref']}"
+
+
 def test_deal_page_of_a_lost_deal_and_its_reason(example):
     _, site, raw = example
     lost = [d for d in raw.deals.values() if raw.stage(d).get("outcome") == "lost"]

@@ -146,6 +146,10 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
         items = []
         for status in statuses:
             record = evidence[status.evidence_index] if status.evidence_index is not None else None
+            if status.approval_index is not None:  # an approval criterion shows its approval, not the form
+                approval = deal.raw["approvals"][status.approval_index]
+                record = {"date": approval["date"],
+                          "ref": " ".join(filter(None, (data.rep_name(approval["approver"]), approval.get("ref"))))}
             state = ("evidenced" if status.how in ("evidence", "approval") else "met") if status.met else "missing"
             items.append({"label": data.label(status.criterion.label), "id": status.criterion.id, "state": state,
                           "description": data.label(status.criterion.description), "evidence": record,
