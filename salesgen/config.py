@@ -59,6 +59,7 @@ class Pipeline:
     label: dict
     stages: tuple  # of Stage, in order, closing stages included
     buyer_stages: tuple  # of (id, label)
+    learn: dict = field(default_factory=dict)  # buyer stage id -> ((item id, label), ...): what to learn there
 
     def stage(self, stage_id: str) -> Stage | None:
         return self._stages_by_id.get(stage_id)
@@ -182,12 +183,16 @@ def _pipeline(data: Mapping) -> Pipeline:
         stages.append(Stage(s["id"], index, s["label"], s["probability"], s["funnel"], s.get("buyer_stage"),
                             s.get("outcome"), s.get("milestone") or {}, tuple(s.get("roles") or ()), exit_criteria))
     buyer = tuple((b["id"], b["label"]) for b in data.get("buyer_stages") or ())
-    return Pipeline(data["id"], data["label"], tuple(stages), buyer)
+    learn = {b["id"]: tuple((i["id"], i["label"]) for i in b.get("learn") or ()) for b in data.get("buyer_stages") or ()}
+    return Pipeline(data["id"], data["label"], tuple(stages), buyer, learn)
 
 
 def _consistency(config: Config, data: Mapping) -> list[Problem]:
     """What the schema cannot say: unique ids, known check names, buyer stages that exist."""
-    from .criteria import NAMED_CHECKS  # late import: criteria needs the model, not the config
+    from .analytics.insight import FROM_DATA  # late imports: they need the model, not the config
+    from .criteria import NAMED_CHECKS
+
+    learnable = set(FROM_DATA) | set(schemas.load_schema("deal")["properties"]["buyer_insight"]["properties"])
 
     problems = []
 
@@ -216,6 +221,12 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
                     "Give every pipeline a unique id.")
         pipeline_ids.add(pipe["id"])
         buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
+        for b_index, buyer in enumerate(pipe.get("buyer_stages") or ()):
+            for i_index, item in enumerate(buyer.get("learn") or ()):
+                if item["id"] not in learnable:
+                    problem(("pipelines", p_index, "buyer_stages", b_index, "learn", i_index, "id"), "config-reference",
+                            f"unknown item to learn '{item['id']}'",
+                            f"Use one of: {', '.join(sorted(learnable))} (keys of a deal's `buyer_insight`).")
         stage_ids, criterion_ids = set(), set()
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)

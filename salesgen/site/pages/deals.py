@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ... import criteria
-from ...analytics import assessment, stakeholders
+from ...analytics import assessment, insight, stakeholders
 from ...analytics.probability import probability, value, weighted
 from ...model import Deal
 from .. import svg
@@ -160,6 +160,19 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
     return rows
 
 
+def learning(data: SiteData, deal: Deal, stage) -> dict | None:
+    """What to learn at the customer's current buying stage, and what is known (tables 4-1 to 4-8)."""
+    if stage.outcome is not None:
+        return None
+    pipeline = data.config.pipelines[deal.pipeline]
+    buyer = insight.current_buyer_stage(deal, stage)
+    items = insight.learn_status(deal, data.repo.customers.get(deal.customer), pipeline, buyer)
+    if not items:
+        return None
+    return {"stage": data.label(dict(pipeline.buyer_stages).get(buyer)), "items": items,
+            "known": sum(1 for item in items if item.known)}
+
+
 def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     t = data.t
     stage = data.stages[deal.id]
@@ -169,7 +182,7 @@ def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     if stage is not None:
         ctx.update(probability=probability(deal, stage), weighted=weighted(deal, stage), value=value(deal, stage),
                    pipeline=data.config.pipelines[deal.pipeline], path=stage_path(data, deal),
-                   checklist=checklist(data, deal),
+                   checklist=checklist(data, deal), learn=learning(data, deal, stage),
                    closed=closed_on(deal, stage) if stage.outcome else None)
     team = [("owner", deal.owner)] + list(deal.team.items())
     ctx["team"] = [{"role": role, "rep": rep_id, "name": data.rep_name(rep_id),
