@@ -885,3 +885,34 @@ def test_example_repository_is_lint_clean_at_its_snapshot_date():
     assert config is not None and config.as_of is not None, "salesgen.yaml pins `as_of:` (a reproducible snapshot)"
     result = engine.lint(REPO, config.as_of)
     assert [f"{p.file}:{p.line} [{p.rule}] {p.message}" for p in result.errors] == []
+
+
+# --- the method's new checks: messages, hints, waivers ------------------------------------------------------
+
+def test_late_evidence_names_the_stage_and_the_day_it_was_left_and_can_be_waived(tmp_path):
+    late = (PREFERRED, "{criterion: preferred_supplier, date: 2026-10-20")
+    [problem] = lint_one(tmp_path, [late])
+    assert (problem.rule, problem.severity, problem.subject) == ("evidence-late", Severity.ERROR, "preferred_supplier")
+    assert "dated 2026-10-20, after the deal left" in problem.message and "(evaluation) on 2026-10-15" in problem.message
+    [waived] = lint_one(tmp_path, [late, waiver(rule="evidence-late", criterion="preferred_supplier")])
+    assert (waived.rule, waived.severity) == ("evidence-late", Severity.WARNING) and "waived until" in waived.message
+    # a waiver for another criterion does not cover it
+    [other] = lint_one(tmp_path, [late, waiver(rule="evidence-late", criterion="shortlisted")])
+    assert other.severity is Severity.ERROR
+
+
+def test_a_missing_approval_says_which_approval_and_who_may_give_it(tmp_path):
+    [problem] = lint_one(tmp_path, [("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", "")],
+                         levels={"account-type": "off"})
+    assert (problem.rule, problem.subject) == ("stage-gate", "project_initiation_approved")
+    assert "Evidence alone does not meet it" in problem.hint
+    assert "kind: project_initiation" in problem.hint and "executive" in problem.hint and "manager" in problem.hint
+    [problem] = lint_one(tmp_path, [(QUOTE_APPROVAL, "{kind: quote, date: 2026-08-25, approver: han-meimei}")])
+    assert problem.subject == "quote_approved"
+    assert "(2026-08-25, han-meimei) does not count: the approver holds none of the roles" in problem.hint
+
+
+def test_a_probability_override_outside_its_band_names_the_band(tmp_path):
+    [problem] = lint_one(tmp_path, [("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
+                                     "probability: {value: 40}")])
+    assert problem.rule == "probability-band" and "outside 70-90 %" in problem.message and "'best'" in problem.message
