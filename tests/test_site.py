@@ -573,3 +573,18 @@ def test_a_pipe_or_markdown_in_a_name_stays_text(tmp_path, tiny_repo):
     source = (tmp_path / "site" / "deals" / "index.html").read_text(encoding="utf-8")
     assert "A | B | **bold** [x](http://e.example) &lt;b&gt;x&lt;/b&gt;</a>" in source
     assert "<strong>bold</strong>" not in source and 'href="http://e.example"' not in source
+
+
+def test_a_probability_override_shows_the_probability_used(tmp_path):
+    root = copy_example(tmp_path / "repo")
+    path = next((root / "deals").rglob("temp-capacity-expansion.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "expected_close: 2026-12-18", "expected_close: 2026-12-18\nprobability: {value: 80}"), encoding="utf-8")
+    assert build(root, tmp_path / "site").exit_code == 0
+    deal_page = page(tmp_path / "site", "deals/temp-capacity-expansion/index.html")
+    assert card(deal_page, "Probability") == "80%" and "stage default 90%" in deal_page
+    deals = page(tmp_path / "site", "deals/index.html")
+    assert cells(row(deals, "data-deal", "temp-capacity-expansion"))[4] == "80%"
+    funnel = page(tmp_path / "site", "funnel/index.html")
+    negotiation = cells(row(funnel, "data-stage", "negotiation"))
+    assert negotiation[2] in ("80%", "80-90%")
