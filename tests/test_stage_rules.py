@@ -30,7 +30,7 @@ AS_OF = dt.date(2026, 11, 20)
 STAGE_RULES = ("stage-gate", "stage-history", "buyer-alignment", "cadence-follow-up", "cadence-intent",
                "team-roles", "account-type", "closing-won", "closing-lost", "close-date-passed",
                "approval-four-eyes", "no-decision-maker", "decision-maker-opposes", "no-supporter",
-               "handler-not-contacted")
+               "handler-not-contacted", "evidence-late", "quote-order", "probability-band", "influence-plan-missing")
 
 # Added to the default roster (li-lei, han-meimei): an approving manager and a rep who left.
 TEST_REPS = [
