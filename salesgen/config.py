@@ -20,18 +20,23 @@ CONFIG_NAME = "salesgen.yaml"
 
 DEFAULT_WEIGHTS = {"scale_position": 10, "profitability": 10, "investment": 10, "credit": 20,
                    "project_scale": 20, "project_value": 10, "priority": 20}
+# The weighted scorecard score a target customer reaches (target_fit). The text gives no
+# number; 6.0 is the text's own customer A, the lower of its two worked examples.
+DEFAULT_THRESHOLD = Decimal("6.0")
 
 
 @dataclass(frozen=True)
 class Criterion:
     id: str
     label: dict
-    kind: str  # computed | evidence
+    kind: str  # computed | evidence | approval
     stage: str
     description: dict = field(default_factory=dict)
     check: str | None = None
     schema: dict | None = None
     evidence_accepted: bool = False
+    approval: str | None = None  # kind: approval: the approval kind (project_initiation | quote | contract_review)
+    approver_roles: tuple = ()  # kind: approval: roster roles that may approve it
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Pipeline:
     label: dict
     stages: tuple  # of Stage, in order, closing stages included
     buyer_stages: tuple  # of (id, label)
+    learn: dict = field(default_factory=dict)  # buyer stage id -> ((item id, label), ...): what to learn there
 
     def stage(self, stage_id: str) -> Stage | None:
         return self._stages_by_id.get(stage_id)
@@ -85,6 +91,7 @@ class Rep:
     quota_amount: Decimal | None = None
     quota_currency: str | None = None
     left: dt.date | None = None
+    roles: tuple = ()  # roles the rep holds in the company (executive, commercial...): who may approve what
 
 
 @dataclass
@@ -103,6 +110,7 @@ class Config:
     alignment_gap: int = 1
     lost_reasons: dict = field(default_factory=dict)
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    scorecard_threshold: Decimal = DEFAULT_THRESHOLD
     rule_levels: dict = field(default_factory=dict)
 
     def label(self, label: dict | None) -> str:
@@ -145,7 +153,8 @@ def _build(data: Mapping) -> Config:
         quota = item.get("quota") or {}
         reps[item["id"]] = Rep(item["id"], item["name"], item.get("active", True), item.get("title", ""),
                                Decimal(str(quota["amount"])) if quota else None, quota.get("currency"),
-                               dt.date.fromisoformat(item["left"]) if item.get("left") else None)
+                               dt.date.fromisoformat(item["left"]) if item.get("left") else None,
+                               tuple(item.get("roles") or ()))
     pipelines = {p["id"]: _pipeline(p) for p in data["pipelines"]}
     cadence = data.get("cadence") or {}
     weights = dict(DEFAULT_WEIGHTS)
@@ -158,7 +167,9 @@ def _build(data: Mapping) -> Config:
         rates={k: Decimal(str(v)) for k, v in (data.get("rates") or {}).items()},
         follow_up_days=cadence.get("follow_up_days", 15), intent_days=cadence.get("intent_days", 30),
         alignment_gap=data.get("alignment_gap", 1), lost_reasons=dict(data.get("lost_reasons") or {}),
-        weights=weights, rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
+        weights=weights,
+        scorecard_threshold=Decimal(str(data.get("scorecard_threshold", DEFAULT_THRESHOLD))),
+        rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
     )
 
 
@@ -167,12 +178,14 @@ def _pipeline(data: Mapping) -> Pipeline:
     for index, s in enumerate(data["stages"]):
         exit_criteria = tuple(
             Criterion(c["id"], c["label"], c["kind"], s["id"], c.get("description") or {}, c.get("check"),
-                      c.get("schema"), c.get("evidence_accepted", False))
+                      c.get("schema"), c.get("evidence_accepted", False),
+                      (c.get("approval") or {}).get("kind"), tuple((c.get("approval") or {}).get("roles") or ()))
             for c in s.get("exit") or ())
         stages.append(Stage(s["id"], index, s["label"], s["probability"], s["funnel"], s.get("buyer_stage"),
                             s.get("outcome"), s.get("milestone") or {}, tuple(s.get("roles") or ()), exit_criteria))
     buyer = tuple((b["id"], b["label"]) for b in data.get("buyer_stages") or ())
-    return Pipeline(data["id"], data["label"], tuple(stages), buyer)
+    learn = {b["id"]: tuple((i["id"], i["label"]) for i in b.get("learn") or ()) for b in data.get("buyer_stages") or ()}
+    return Pipeline(data["id"], data["label"], tuple(stages), buyer, learn)
 
 
 def _currency_problems(data: Mapping) -> list[Problem]:
@@ -195,15 +208,26 @@ def _currency_problems(data: Mapping) -> list[Problem]:
 
 def _consistency(config: Config, data: Mapping) -> list[Problem]:
     """What the schema cannot say: unique ids, known check names, buyer stages that exist."""
-    from .criteria import NAMED_CHECKS  # late import: criteria needs the model, not the config
+    from .analytics.insight import FROM_DATA  # late imports: they need the model, not the config
+    from .criteria import NAMED_CHECKS
+
+    learnable = set(FROM_DATA) | set(schemas.load_schema("deal")["properties"]["buyer_insight"]["properties"])
 
     problems = []
 
-    def problem(path, rule, message, hint):
-        line, column = locate(data, path)
+    def problem(path, rule, message, hint, key=False):
+        line, column = locate(data, path, key=key)
         problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
 
     problems.extend(_currency_problems(data))
+    weights = dict(DEFAULT_WEIGHTS)
+    weights.update(data.get("scorecard") or {})
+    total = sum(weights.values())
+    if total != 100:
+        where = ("scorecard",) if "scorecard" in data else ()
+        problem(where, "config-scorecard", f"the scorecard weights add up to {total:g} %, not 100 %",
+                "Make the weights under `scorecard:` add up to 100 (table 4-2: 10, 10, 10, 20, 20, 10, 20); "
+                "salesgen does not rescale them.", key=True)
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:
@@ -217,6 +241,12 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
                     "Give every pipeline a unique id.")
         pipeline_ids.add(pipe["id"])
         buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
+        for b_index, buyer in enumerate(pipe.get("buyer_stages") or ()):
+            for i_index, item in enumerate(buyer.get("learn") or ()):
+                if item["id"] not in learnable:
+                    problem(("pipelines", p_index, "buyer_stages", b_index, "learn", i_index, "id"), "config-reference",
+                            f"unknown item to learn '{item['id']}'",
+                            f"Use one of: {', '.join(sorted(learnable))} (keys of a deal's `buyer_insight`).")
         stage_ids, criterion_ids = set(), set()
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)

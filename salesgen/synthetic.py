@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, Stage, load_config
-from .criteria import NAMED_CHECKS, SCORECARD_FACTORS
+from .criteria import NAMED_CHECKS, SCORECARD_FACTORS, Env
 
 DEFAULT_AS_OF = dt.date(2026, 11, 20)
 ROLE_POOLS = ("presales", "consultant", "executive", "commercial", "finance", "legal", "implementation")
@@ -104,6 +104,8 @@ def _config_text(base: str | None, roster: list, as_of: dt.date, seed: int) -> s
             lines.append("    quota: {amount: 8000000, currency: CNY}")
         if rep.pool == "left":
             lines += ["    active: false", f"    left: {as_of - dt.timedelta(days=200)}"]
+        if POOL_ROLES.get(rep.pool):
+            lines.append(f"    roles: [{', '.join(POOL_ROLES[rep.pool])}]")
     block = "\n".join(lines) + "\n"
     text, found = re.subn(r"(?m)^reps:[^\n]*\n(?:(?:[ \t-][^\n]*)?\n)*", lambda _m: block, text, count=1)
     if not found:
@@ -111,6 +113,11 @@ def _config_text(base: str | None, roster: list, as_of: dt.date, seed: int) -> s
     text = re.sub(r"(?m)^as_of:[^\n]*\n", "", text)
     text = re.sub(r"(?m)^title:[^\n]*$", lambda _m: f"title: Synthetic pipeline (seed {seed})", text, count=1)
     return text.replace(block, f"as_of: {as_of}   # snapshot date of the synthetic data\n\n{block}", 1)
+
+
+# What each pool may approve (roster `roles:`): sales directors approve projects and quotes.
+POOL_ROLES = {"manager": ("executive", "commercial"), "executive": ("executive",), "commercial": ("commercial",),
+              "finance": ("finance",), "legal": ("legal",)}
 
 
 def _roster(rng: random.Random, deals: int) -> list:
@@ -170,6 +177,10 @@ class _World:
         for rep in roster:
             self.pools.setdefault(rep.pool, []).append(rep.id)
         self.managers = self.pools["manager"] + self.pools["executive"]
+        self.approvers: dict = {}  # role -> rep ids holding it
+        for rep in roster:
+            for role in POOL_ROLES.get(rep.pool, ()):
+                self.approvers.setdefault(role, []).append(rep.id)
         self.used_ids: set = set()
         self.pipelines = list(config.pipelines.values())
         self.lost_codes = sorted(config.lost_reasons) or ["other"]
@@ -209,7 +220,9 @@ class _World:
             name, slug = _person(rng)
             ident = _unique(f"{customer}-{slug}", self.used_ids)
             if index == 0:
-                person = {"id": ident, "name": name, "title": "总经理", "department": "总经理办公室", "level": "decision"}
+                person = {"id": ident, "name": name, "title": "总经理", "department": "总经理办公室", "level": "decision",
+                          "motives": {"personality": rng.choice(("果断，重结果", "稳重，重数据", "谨慎，集体决策",
+                                                                 "务实，重服务"))}}
             else:
                 department, function, title = rng.choice(DEPARTMENTS)
                 level = "management" if index < 1 + max(1, count // 4) else "operational"
@@ -221,7 +234,7 @@ class _World:
                     managers.append(person)
             if rng.random() < 0.7:
                 person["phone"] = f"{rng.randrange(130, 190)}{rng.randrange(10**7, 10**8)}"
-            if rng.random() < 0.2:
+            if index and rng.random() < 0.2:
                 person["motives"] = {"job_concerns": rng.sample(CONCERNS, 2),
                                      "personal_needs": rng.sample(NEEDS, 2)}
             people.append(person)
@@ -237,7 +250,9 @@ class _World:
         """Account type, scorecard and buying process follow from the customer's deals."""
         doc, rng = account.doc, self.rng
         has_deals = bool(account.deals)
-        if has_deals or rng.random() < 0.5:
+        if has_deals:  # a customer we sell to is a target: its scorecard reaches the threshold
+            doc["evaluation"] = {factor: rng.randrange(6, 11) for factor in SCORECARD_FACTORS}
+        elif rng.random() < 0.5:
             doc["evaluation"] = {factor: rng.randrange(3, 11) for factor in SCORECARD_FACTORS}
         if any(reached >= 1 for reached, _, _ in account.deals) or rng.random() < 0.3:
             doc["buying_process"] = [{"step": step, "owner": account.top["id"]} for step in
@@ -329,11 +344,11 @@ class _World:
                     evidence.append({"criterion": criterion.id, "date": when,
                                      "kind": rng.choice(("document", "meeting", "form", "email")),
                                      "ref": f"{self.config.label(criterion.label)} {when}"})
-                approval = {"project_initiation_approved": "project_initiation", "quote_approved": "quote",
-                            "contract_reviewed": "contract_review"}.get(criterion.id)
+                approval = criterion.approval if criterion.kind == "approval" else None
                 if approval:
+                    eligible = sorted({r for role in criterion.approver_roles for r in self.approvers.get(role, ())})
                     approvals.append({"kind": approval, "date": when,
-                                      "approver": rng.choice([m for m in self.managers if m != owner]),
+                                      "approver": rng.choice([m for m in eligible if m != owner]),
                                       "ref": f"{approval.upper()}-{when.year}-{index:05d}"})
         if evidence:
             doc["evidence"] = evidence
@@ -361,9 +376,9 @@ class _World:
         deal = Deal.from_document(plain, plain["id"] + ".yaml")
         # the customer as finish_customer() will write it for an account with this deal
         customer = Customer.from_document(_plain({**account.doc, "type": "interest", "contacts": account.contacts,
-                                                  "evaluation": {factor: 5 for factor in SCORECARD_FACTORS},
+                                                  "evaluation": {factor: 6 for factor in SCORECARD_FACTORS},
                                                   "buying_process": [{"step": "x"}]}), "c.yaml")
-        if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer):
+        if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer, Env(self.as_of, self.config)):
             return False
         return criterion.schema is None or validator_for_fragment(criterion.schema).is_valid(plain)
 
@@ -398,6 +413,9 @@ class _World:
                 holder["evaluation_team"] = True
             if rng.random() < 0.4:
                 holder["concerns"] = rng.sample(CONCERNS, 2)
+            if holder["role"] in ("decision_maker", "evaluator") and holder["attitude"] == "opponent":
+                holder["strategy"] = {"motives": "关注投资回报与个人考核指标", "route": "通过其上级（正式组织关系）",
+                                      "actions": "高层拜访，提交投资回收测算与同行业案例"}
             holders.append(holder)
         if is_open and not any(h["attitude"] == "supporter" for h in holders):
             next(h for h in holders if h.get("handler"))["attitude"] = "supporter"

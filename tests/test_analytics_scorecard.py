@@ -47,10 +47,11 @@ def test_configured_weights_change_the_score():
     assert card.total == expected
 
 
-def test_weights_that_do_not_add_up_to_100_are_normalised():
+def test_weights_are_percent_and_never_rescaled():
+    # the configuration refuses weights that do not add up to 100; the score does not hide it by rescaling
     weights = {f: 1 for f in FACTORS}
     card = scorecard(evaluation(1, 2, 3, 4, 5, 6, 7), weights)
-    assert card.total == Decimal(28) / 7
+    assert card.total == Decimal(28) / 100
 
 
 def test_a_missing_factor_leaves_the_score_open():

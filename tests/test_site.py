@@ -381,6 +381,28 @@ def test_deal_page(example):
         assert esc(approval["ref"]) in source
 
 
+def test_deal_page_shows_influence_strategies_and_approvals(example):
+    _, site, raw = example
+    deal = raw.deals["lutai-paint-shop-mes"]
+    source = page(site, "deals/lutai-paint-shop-mes/index.html")
+    with_strategy = [s for s in deal["stakeholders"] if s.get("strategy")]
+    assert with_strategy, "the example shows a strategy for its opposing decision maker"
+    section = source.split('id="influence"', 1)[1].split("</table>", 1)[0]
+    for holder in with_strategy:
+        steps = cells(row(section, "data-contact", holder["contact"]))[1:]
+        assert steps == [holder["strategy"][k] for k in ("motives", "route", "actions")]
+    assert "3. Approach and key points" in section
+    # a deal without any strategy has no such section
+    plain = next(d for d in raw.deals.values() if not any(s.get("strategy") for s in d.get("stakeholders", ())))
+    assert 'id="influence"' not in page(site, f"deals/{plain['id']}/index.html")
+    # an approval criterion shows its approval (date and approver), not just the form
+    checklist = source.split('id="checklist"', 1)[1].split('id="team"', 1)[0]
+    approval = next(a for a in deal["approvals"] if a["kind"] == "project_initiation")
+    approver = next(r["name"] for r in raw.config["reps"] if r["id"] == approval["approver"])
+    item = re.search(r'<li class="sg-c-evidenced">Sales project approved <small>(.*?)</small>', checklist)
+    assert item and text(item.group(1)) == f"{approval['date']} · {approver} {approval['ref']}"
+
+
 def test_deal_page_of_a_lost_deal_and_its_reason(example):
     _, site, raw = example
     lost = [d for d in raw.deals.values() if raw.stage(d).get("outcome") == "lost"]
@@ -551,3 +573,18 @@ def test_a_pipe_or_markdown_in_a_name_stays_text(tmp_path, tiny_repo):
     source = (tmp_path / "site" / "deals" / "index.html").read_text(encoding="utf-8")
     assert "A | B | **bold** [x](http://e.example) &lt;b&gt;x&lt;/b&gt;</a>" in source
     assert "<strong>bold</strong>" not in source and 'href="http://e.example"' not in source
+
+
+def test_a_probability_override_shows_the_probability_used(tmp_path):
+    root = copy_example(tmp_path / "repo")
+    path = next((root / "deals").rglob("temp-capacity-expansion.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "expected_close: 2026-12-18", "expected_close: 2026-12-18\nprobability: {value: 80}"), encoding="utf-8")
+    assert build(root, tmp_path / "site").exit_code == 0
+    deal_page = page(tmp_path / "site", "deals/temp-capacity-expansion/index.html")
+    assert card(deal_page, "Probability") == "80%" and "stage default 90%" in deal_page
+    deals = page(tmp_path / "site", "deals/index.html")
+    assert cells(row(deals, "data-deal", "temp-capacity-expansion"))[4] == "80%"
+    funnel = page(tmp_path / "site", "funnel/index.html")
+    negotiation = cells(row(funnel, "data-stage", "negotiation"))
+    assert negotiation[2] in ("80%", "80-90%")

@@ -14,7 +14,7 @@ from typing import Iterable
 from ..config import Config, Pipeline, Stage
 from ..model import Deal
 from .money import Totals
-from .probability import stage_of, value, weighted
+from .probability import probability, stage_of, value, weighted
 
 OPEN_STATES = ("prospecting", "in_funnel", "best")
 
@@ -26,11 +26,20 @@ class Bucket:
     count: int = 0
     amount: Totals = field(default_factory=Totals)
     weighted: Totals = field(default_factory=Totals)
+    used: set = field(default_factory=set)  # the win probabilities (percent) the weighted amount used
 
     def add(self, deal: Deal, stage: Stage) -> None:
         self.count += 1
         self.amount.add(deal.currency, value(deal, stage))
         self.weighted.add(deal.currency, weighted(deal, stage))
+        self.used.add(probability(deal, stage))
+
+    def probability_text(self, default: int) -> str:
+        """The probability the row's weighted amount used: the stage's, one override, or the range of them."""
+        if not self.used:
+            return str(default)
+        low, high = min(self.used), max(self.used)
+        return str(low) if low == high else f"{low}-{high}"
 
 
 @dataclass

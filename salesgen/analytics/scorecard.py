@@ -1,6 +1,7 @@
 """The customer evaluation scorecard (客户综合评估表, table 4-2): a weighted score 1-10.
 
-Weights are percentages from ``scorecard`` in salesgen.yaml. The text's worked example,
+Weights are percentages from ``scorecard`` in salesgen.yaml, adding up to 100 (the
+configuration check refuses any other sum: nothing is rescaled). The text's worked example,
 with the default weights, gives customer A (5,7,7,7,7,7,3) 6.0 and customer B
 (5,9,7,5,5,9,7) 6.4, so B ranks above A.
 """
@@ -46,8 +47,8 @@ def scorecard(evaluation: Mapping[str, int], weights: Mapping[str, int]) -> Scor
         points = Decimal(score * weight) / Decimal(100) if score is not None else None
         rows.append(FactorRow(factor, weight, score, points))
     weighted = [r for r in rows if r.weight]
-    total_weight = sum(r.weight for r in weighted)
     if not weighted or any(r.score is None for r in weighted):
         return Scorecard(tuple(rows), None)
-    total = sum((Decimal(r.score * r.weight) for r in weighted), Decimal(0)) / Decimal(total_weight)
+    # Weights are percent and add up to 100 (a configuration error otherwise): no rescaling here.
+    total = sum((Decimal(r.score * r.weight) for r in weighted), Decimal(0)) / Decimal(100)
     return Scorecard(tuple(rows), total)

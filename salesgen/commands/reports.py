@@ -206,7 +206,7 @@ def funnel_rows(repo, as_of: dt.date, pipeline_id: str | None = None) -> list[di
             step = rates.get(item.stage.id)
             rows.append({
                 "pipeline": pid, "stage": item.stage.id, "label": config.label(item.stage.label),
-                "funnel": item.stage.funnel, "probability": item.stage.probability, "deals": item.bucket.count,
+                "funnel": item.stage.funnel, "probability": item.bucket.probability_text(item.stage.probability), "deals": item.bucket.count,
                 "amount": amount.total, "weighted": weighted.total, "currency": config.currency,
                 "entered": step.entered if step else None, "advanced": step.advanced if step else None,
                 "conversion": _percent(step.rate) if step and step.rate is not None else None,

@@ -126,7 +126,7 @@ def gate(repo: Repository, deal: Deal, pipeline: Pipeline, target: Stage, as_of:
     waivers = [w for w in deal.get("waivers") or () if w["rule"] == GATE_RULE and waiver_is_valid(ctx, deal, w)]
     items = []
     for criterion in required_before(pipeline, target):
-        status = evaluate(deal, customer, criterion, as_of)
+        status = evaluate(deal, customer, criterion, as_of, repo.config)
         waiver = None
         if not status.met:
             waiver = next((w for w in waivers if w.get("criterion") in (None, criterion.id)), None)
@@ -139,6 +139,9 @@ def what_is_missing(deal: Deal, criterion: Criterion) -> str:
     record = f"an `evidence:` entry `{{criterion: {criterion.id}, date: YYYY-MM-DD, kind: ..., ref: ...}}`"
     if criterion.kind == "evidence":
         return f"record {record}"
+    if criterion.kind == "approval":
+        return (f"record an `approvals:` entry `{{kind: {criterion.approval}, date: YYYY-MM-DD, approver: ...}}` "
+                f"by a rep with the role {' or '.join(criterion.approver_roles)}, not the owner")
     if criterion.check:
         needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().splitlines()[0].rstrip(".")
         text = needed[0].lower() + needed[1:]

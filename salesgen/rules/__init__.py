@@ -21,11 +21,15 @@ from . import (
     currency_no_rate,
     currency_unknown,
     decision_maker_opposes,
+    evidence_late,
     handler_not_contacted,
     handover_pending,
     id_duplicate,
+    influence_plan_missing,
     no_decision_maker,
     no_supporter,
+    probability_band,
+    quote_order,
     ref_contact,
     ref_customer,
     ref_pipeline,
@@ -51,6 +55,7 @@ CHECKS = (
     waiver_invalid,
     # stage exit rules (the method): gate, history, alignment, cadence, team, account, closing, approvals
     stage_gate,
+    evidence_late,
     stage_history,
     buyer_alignment,
     cadence_follow_up,
@@ -61,11 +66,14 @@ CHECKS = (
     closing_lost,
     close_date_passed,
     approval_four_eyes,
+    quote_order,
+    probability_band,
     # buying-centre red flags
     no_decision_maker,
     decision_maker_opposes,
     no_supporter,
     handler_not_contacted,
+    influence_plan_missing,
 )
 
 REGISTRY: dict = {}

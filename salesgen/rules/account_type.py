@@ -1,13 +1,22 @@
-"""A customer's account type agrees with its deals (EIS 账户类型).
+"""A customer's account type agrees with its deals, in both directions (EIS 账户类型, figure 1-3).
 
-Accounts move organization -> interest -> intent -> customer. An account becomes an
-intent customer (意向客户) when a sales project for it is approved (an approval of kind
-`project_initiation`, or evidence for the `project_initiation_approved` criterion,
-dated on or before the as-of date), and a customer (客户) when a deal is won. So:
-an account with a won deal is `customer`, and only then; an account with an open
-approved deal is at least `intent`; and `intent` needs a deal whose project was approved
-(after a lost deal the account may stay `intent` or move back). Reported on the
-customer's `type`.
+Accounts move organization -> interest -> intent -> customer. A known organization
+(组织) becomes an interest customer (兴趣客户) when the call finds interest (evidence for
+`interest_confirmed` on one of its deals), an intent customer (意向客户) when a sales
+project for it is approved (an `approvals:` record of kind `project_initiation`: the
+evidence alone is not the approval), and a customer (客户) when a deal is won; all
+dated on or before the as-of date. So the type may be neither lower nor higher than
+the deals show: an account with a won deal is `customer`, and only then; one with an
+open approved deal is at least `intent`, and `intent` needs an approved project (after
+a lost deal the account may stay `intent` or move back); one whose open or won deal
+has interest confirmed is at least `interest` (the interest itself may be recorded on
+the account from the first call, before any deal is opened, so `interest` needs no
+deal). Reported on the customer's `type`.
+
+The text creates a new interest account with the sales centre's manager as its account
+manager until the account is reviewed and assigned (审核，修改帐户经理，分配客户): here the
+`owner` is whoever holds the account now, a rep of the roster; an owner who left is
+reported by handover-pending until the account is assigned again.
 
 Passing:
 
@@ -33,14 +42,20 @@ ID = "account-type"
 SEVERITY = "error"
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
-INITIATION_CRITERION = "project_initiation_approved"  # criterion id (DOMAIN.md)
+INITIATION_CRITERION = "project_initiation_approved"  # criterion id
+INTEREST_CRITERION = "interest_confirmed"  # criterion id
 
 
 def initiation_date(deal, as_of):
-    """The first date the deal's sales project was approved, or None."""
+    """The first date the deal's sales project was approved (an approval record), or None."""
     dates = [d for a in deal.get("approvals") or () if a["kind"] == INITIATION_APPROVAL
              if (d := dt.date.fromisoformat(a["date"])) <= as_of]
-    dates += [d for d, _ in deal.evidence_of(INITIATION_CRITERION) if d <= as_of]
+    return min(dates) if dates else None
+
+
+def interest_date(deal, as_of):
+    """The first date the customer's interest was confirmed on the deal, or None."""
+    dates = [d for d, _ in deal.evidence_of(INTEREST_CRITERION) if d <= as_of]
     return min(dates) if dates else None
 
 
@@ -80,7 +95,16 @@ def _check_customer(ctx, customer, deals):
         yield _problem(ctx, customer, "the type is 'intent' but no deal of the account has an approved sales "
                        "project (project initiation)",
                        f"Record the approval on the deal (`approvals: - {{kind: {INITIATION_APPROVAL}, date, "
-                       f"approver}}` and evidence for {INITIATION_CRITERION}), or set the type to 'interest'.")
+                       f"approver}}`), or set the type to 'interest'.")
+    elif kind == "organization":
+        live = [(d, date) for d, stage in deals
+                if stage.outcome != "lost" and (date := interest_date(d, ctx.as_of)) is not None]
+        if live:
+            deal, date = min(live, key=lambda item: item[1])
+            yield _problem(ctx, customer, f"the customer's interest was confirmed on deal '{deal.id}' on {date}, "
+                           "but the account type is 'organization'",
+                           "Set `type: interest`: an organization whose interest is confirmed is an interest "
+                           "customer (兴趣客户).")
 
 
 def _problem(ctx, customer, message, hint):

@@ -6,7 +6,11 @@ moves on. A deal in stage N must therefore meet the exit criteria of every open 
 before N (a won deal: of all of them; a lost deal: none). A `computed` criterion is
 checked from the data (a named check, or a JSON Schema fragment over the deal); an
 `evidence` criterion needs an `evidence:` entry with its id, dated on or before the
-as-of date, and a `ref` saying what shows it. One problem is reported per unmet
+as-of date, and a `ref` saying what shows it; an `approval` criterion (销售项目立项,
+报价审批, 合同评审) needs an `approvals:` record of its kind by a rep who holds one of
+the roles the criterion names (`roles:` in the roster): evidence alone does not meet
+it (approval-four-eyes reports an approval by the owner or by a rep who had left). Evidence dated after the day the deal left the
+stage is reported by `evidence-late`, not here. One problem is reported per unmet
 criterion, on the deal's `stage` line; a waiver with `criterion:` covers just that one.
 
 Passing:
@@ -37,7 +41,7 @@ evidence: []
 """
 from __future__ import annotations
 
-from ..criteria import NAMED_CHECKS, evaluate, reads, required_before
+from ..criteria import NAMED_CHECKS, Env, evaluate, reads, required_before
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -56,7 +60,7 @@ def check(ctx):
         customer = ctx.customer_of(deal)
         damaged = _damaged(ctx, deal, customer)
         for criterion in criteria:
-            if not evaluate(deal, customer, criterion, ctx.as_of).met:
+            if not evaluate(deal, customer, criterion, ctx.as_of, ctx.config).met:
                 if damaged and _depends_on(criterion, damaged):
                     continue  # judged on data left out for its own problem: that problem is the message
                 yield _problem(ctx, deal, stage, pipeline, customer, criterion)
@@ -95,6 +99,8 @@ def _hint(ctx, deal, customer, criterion) -> str:
     record = (f"add under `evidence:` in {deal.file}: `- {{criterion: {criterion.id}, date: YYYY-MM-DD, "
               f"kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
               f"{ctx.as_of}")
+    if criterion.kind == "approval":
+        return approval_hint(ctx, deal, criterion)
     if criterion.kind == "evidence":
         description = ctx.config.label(criterion.description).strip().rstrip(".")
         hint = f"Once it is done ({description}), {record}." if description else record[0].upper() + record[1:] + "."
@@ -103,7 +109,7 @@ def _hint(ctx, deal, customer, criterion) -> str:
             hint += f" The evidence recorded for it is dated {min(late)}, after the as-of date {ctx.as_of}."
         return hint
     parts = []
-    if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer):
+    if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer, Env(ctx.as_of, ctx.config)):
         needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().rstrip(".")
         where = deal.file
         if customer is not None and criterion.check in _CUSTOMER_CHECKS:
@@ -117,8 +123,29 @@ def _hint(ctx, deal, customer, criterion) -> str:
     return " ".join(parts)
 
 
+def approval_hint(ctx, deal, criterion) -> str:
+    """What approval record would meet an approval criterion, and why the ones recorded do not."""
+    roles = " or ".join(criterion.approver_roles) or "any"
+    holders = [r.id for r in ctx.config.reps.values() if r.active and r.id != deal.owner
+               and set(r.roles) & set(criterion.approver_roles)]
+    hint = (f"Evidence alone does not meet it: have it approved by a rep with the role {roles}, not the "
+            f"owner ({', '.join(holders[:4]) or 'give a manager `roles:` in the roster'}) and add under "
+            f"`approvals:` in {deal.file}: `- {{kind: {criterion.approval}, date: YYYY-MM-DD, approver: <rep id>, "
+            f"ref: <form>}}`, dated on or before {ctx.as_of}.")
+    recorded = [a for a in deal.get("approvals") or () if a["kind"] == criterion.approval]
+    if recorded:
+        first = recorded[0]
+        rep = ctx.config.reps.get(first["approver"])
+        why = (f"is dated after {ctx.as_of}" if first["date"] > ctx.as_of.isoformat() else
+               f"holds none of the roles {roles}" if rep is not None and not set(rep.roles) & set(criterion.approver_roles)
+               else "is not in the roster")
+        hint += f" The approval recorded ({first['date']}, {first['approver']}) does not count: the approver {why}."
+    return hint
+
+
 # Named checks that read the customer file too (the hint then names both files).
-_CUSTOMER_CHECKS = {"scorecard_filled", "buying_process_mapped", "org_chart"}
+_CUSTOMER_CHECKS = {"scorecard_filled", "target_fit", "buying_process_mapped", "org_chart", "decision_makers_known",
+                    "handler_reached", "visit_booked"}
 
 
 def _first_schema_error(fragment: dict, document) -> str:

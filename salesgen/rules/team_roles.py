@@ -1,23 +1,26 @@
 """The deal team has every role its stage needs (销售团队分工).
 
 The team sells together, and each role joins at a defined stage: a stage's `roles` in
-salesgen.yaml are needed from that stage on (by default presales from the demo,
-an executive from the evaluation, commercial, finance and legal in the negotiation,
-implementation once won). A deal needs the roles of its own stage and of every open
+salesgen.yaml are needed from that stage on. By default, as the text divides the work:
+presales from the demo (技术交流阶段需要售前技术支持人员), a consultant from requirements
+research and solution design (需求调研与方案确认阶段需要技术咨询专家或顾问), an executive
+from the evaluation and for the signing (项目评估阶段可以申请公司高层资源; 签约成交阶段需要
+高层来互动), commercial, finance and legal in the negotiation (商务、财务、法律等相关人员),
+implementation once won (销售转实施). A deal needs the roles of its own stage and of every open
 stage before it; a lost deal needs none. Roles are rep ids under `team:`.
 
 Passing:
 
 ```yaml
 stage: evaluation
-team: {presales: zeng-xueming, executive: zhao-wei}
+team: {presales: zeng-xueming, consultant: zhou-lin, executive: zhao-wei}
 ```
 
 Failing:
 
 ```yaml
 stage: evaluation
-team: {presales: zeng-xueming}   # team-roles: no executive, needed from 'evaluation' on
+team: {presales: zeng-xueming, executive: zhao-wei}   # team-roles: no consultant, needed from 'design' on
 ```
 """
 from __future__ import annotations

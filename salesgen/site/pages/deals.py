@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ... import criteria
-from ...analytics import assessment, stakeholders
+from ...analytics import assessment, insight, stakeholders
 from ...analytics.probability import probability, value, weighted
 from ...model import Deal
 from .. import svg
@@ -140,13 +140,17 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
     customer = data.repo.customers.get(deal.customer)
     evidence = deal.get("evidence") or []
     rows = []
-    for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of):
+    for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of, data.config):
         if not statuses:
             continue
         items = []
         for status in statuses:
             record = evidence[status.evidence_index] if status.evidence_index is not None else None
-            state = ("evidenced" if status.how == "evidence" else "met") if status.met else "missing"
+            if status.approval_index is not None:  # an approval criterion shows its approval, not the form
+                approval = deal.raw["approvals"][status.approval_index]
+                record = {"date": approval["date"],
+                          "ref": " ".join(filter(None, (data.rep_name(approval["approver"]), approval.get("ref"))))}
+            state = ("evidenced" if status.how in ("evidence", "approval") else "met") if status.met else "missing"
             items.append({"label": data.label(status.criterion.label), "id": status.criterion.id, "state": state,
                           "description": data.label(status.criterion.description), "evidence": record,
                           "kind": status.criterion.kind})
@@ -154,6 +158,19 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
                      "current": s.id == stage.id, "criteria": items,
                      "met": sum(1 for item in items if item["state"] != "missing")})
     return rows
+
+
+def learning(data: SiteData, deal: Deal, stage) -> dict | None:
+    """What to learn at the customer's current buying stage, and what is known (tables 4-1 to 4-8)."""
+    if stage.outcome is not None:
+        return None
+    pipeline = data.config.pipelines[deal.pipeline]
+    buyer = insight.current_buyer_stage(deal, stage)
+    items = insight.learn_status(deal, data.repo.customers.get(deal.customer), pipeline, buyer)
+    if not items:
+        return None
+    return {"stage": data.label(dict(pipeline.buyer_stages).get(buyer)), "items": items,
+            "known": sum(1 for item in items if item.known)}
 
 
 def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
@@ -165,7 +182,7 @@ def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     if stage is not None:
         ctx.update(probability=probability(deal, stage), weighted=weighted(deal, stage), value=value(deal, stage),
                    pipeline=data.config.pipelines[deal.pipeline], path=stage_path(data, deal),
-                   checklist=checklist(data, deal),
+                   checklist=checklist(data, deal), learn=learning(data, deal, stage),
                    closed=closed_on(deal, stage) if stage.outcome else None)
     team = [("owner", deal.owner)] + list(deal.team.items())
     ctx["team"] = [{"role": role, "rep": rep_id, "name": data.rep_name(rep_id),
