@@ -21,6 +21,7 @@ from . import (
     id_duplicate,
     no_decision_maker,
     no_supporter,
+    promise_overdue,
     ref_contact,
     ref_customer,
     ref_pipeline,
@@ -53,6 +54,7 @@ CHECKS = (
     closing_won,
     closing_lost,
     close_date_passed,
+    promise_overdue,
     approval_four_eyes,
     # buying-centre red flags
     no_decision_maker,
