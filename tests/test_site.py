@@ -473,7 +473,7 @@ def test_team_pages(example):
     # a rep's page: their open deals in the review list, and their process milestones this quarter
     rep = "zhang-jiaqiang"
     rep_page = page(site, f"team/{rep}/index.html")
-    review = rep_page.split('id="review"', 1)[1].split('id="funnel"', 1)[0]
+    review = rep_page.split('id="review"', 1)[1].split('id="week"', 1)[0]
     own = {d["id"] for d in raw.deals.values() if d["owner"] == rep and raw.is_open(d)}
     assert set(re.findall(r'href="../../deals/([^/"]+)/"', review)) == own
     kpi = re.search(r'id="kpi-table">(.*?)</table>', rep_page, re.S).group(1)
