@@ -551,3 +551,25 @@ def test_a_pipe_or_markdown_in_a_name_stays_text(tmp_path, tiny_repo):
     source = (tmp_path / "site" / "deals" / "index.html").read_text(encoding="utf-8")
     assert "A | B | **bold** [x](http://e.example) &lt;b&gt;x&lt;/b&gt;</a>" in source
     assert "<strong>bold</strong>" not in source and 'href="http://e.example"' not in source
+
+
+def test_rep_page_shows_the_week_and_the_promises(example):
+    _, site, raw = example
+    rep = "zhang-jiaqiang"
+    week = page(site, f"team/{rep}/index.html").split('id="week"', 1)[1].split('id="funnel"', 1)[0]
+    start = AS_OF - dt.timedelta(days=6)
+    own = [d for d in raw.deals.values() if d["owner"] == rep and raw.is_open(d)]
+    assert set(re.findall(r'<tr data-deal="([^"]+)"', week)) == {d["id"] for d in own}
+    expected_overdue, expected_open = [], []
+    for deal in own:
+        for a in deal.get("activities", []):
+            for p in a.get("promises", []):
+                if isinstance(p, dict) and a["date"] <= AS_OF and (not p.get("done") or p["done"] > AS_OF):
+                    (expected_overdue if p["due"] < AS_OF else expected_open).append(p["text"])
+    got = {state: [text(t) for t in re.findall(rf'<p data-promise="{state}">(.*?) \(', week)]
+           for state in ("overdue", "open")}
+    assert got["overdue"] == expected_overdue == ["提供预付款银行保函"]
+    assert sorted(got["open"]) == sorted(expected_open)
+    activities = sum(1 for d in own for a in d.get("activities", []) if start <= a["date"] <= AS_OF)
+    assert card(week, "Activities this week") == str(activities)
+    assert card(week, "Overdue promises") == "1"
