@@ -25,7 +25,11 @@ def load_past(root, as_of):
     from ..analytics.asof import repository_as_of
 
     repo, as_of = load_with_progress(root, as_of)
-    return repository_as_of(repo, as_of), as_of
+    past = repository_as_of(repo, as_of)
+    if past is not repo:
+        click.echo(f"salesgen: the deals as they were on {as_of}, reconstructed from stage_history and "
+                   "amount_history; other fields are today's", err=True)
+    return past, as_of
 
 FORMATS = ("table", "csv", "json")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
