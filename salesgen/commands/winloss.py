@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-
-from .common import as_of_option, root_option, styled
 from decimal import ROUND_HALF_UP, Decimal
 
 import click
 
+from .common import as_of_option, root_option, styled
 from .reports import _unconverted_note, emit, format_option, load_past
 
 BY = ("stage", "competitor", "rep")
