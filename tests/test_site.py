@@ -25,7 +25,7 @@ from salesgen.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 20)
 CATEGORY = {"prospecting": "pipeline", "in_funnel": "best_case", "best": "commit"}
-INDEX_PAGES = ["index.html", "funnel/index.html", "forecast/index.html", "deals/index.html",
+INDEX_PAGES = ["index.html", "funnel/index.html", "forecast/index.html", "winloss/index.html", "deals/index.html",
                "customers/index.html", "team/index.html", "rules/index.html"]
 
 
@@ -148,7 +148,7 @@ def test_nav_holds_the_index_pages_only(example):
     deal_page = page(site, f"deals/{deal_id}/index.html")
     tabs = re.search(r'<nav class="md-tabs".*?</nav>', deal_page, re.S).group(0)
     links = [posixpath.normpath(posixpath.join(f"deals/{deal_id}", link)) for link in re.findall(r'href="([^"]+)"', tabs)]
-    assert links == [".", "funnel", "forecast", "deals", "customers", "team", "rules"]
+    assert links == [".", "funnel", "forecast", "winloss", "deals", "customers", "team", "rules"]
     sidebar = re.search(r'data-md-type="navigation".*?</nav>', deal_page, re.S).group(0)
     assert not any(f"deals/{d}/" in sidebar for d in raw.deals)
 
