@@ -31,12 +31,13 @@ class PageSpec:
 
 
 def pages(data: SiteData) -> list[PageSpec]:
-    from . import customers, deals, overview, rules, team, winloss
+    from . import customers, deals, forms, overview, rules, team, winloss
 
     specs: list[PageSpec] = []
     specs += overview.pages(data)
     specs += winloss.pages(data)
     specs += deals.pages(data)
+    specs += forms.pages(data)
     specs += customers.pages(data)
     specs += team.pages(data)
     specs += rules.pages(data)
