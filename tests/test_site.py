@@ -573,3 +573,18 @@ def test_rep_page_shows_the_week_and_the_promises(example):
     activities = sum(1 for d in own for a in d.get("activities", []) if start <= a["date"] <= AS_OF)
     assert card(week, "Activities this week") == str(activities)
     assert card(week, "Overdue promises") == "1"
+
+
+def test_deal_timeline_shows_promises_with_due_dates(example):
+    _, site, raw = example
+    deal = raw.deals["temp-capacity-expansion"]
+    timeline = page(site, "deals/temp-capacity-expansion/index.html").split('id="timeline"', 1)[1]
+    for activity in deal["activities"]:
+        for promise in activity.get("promises", []):
+            shown = promise["text"] if isinstance(promise, dict) else promise
+            assert esc(shown) in timeline
+            if isinstance(promise, dict):
+                item = timeline.split(esc(shown), 1)[1].split("</p>", 1)[0]
+                overdue = promise["due"] < AS_OF and not promise.get("done")
+                assert f"due {promise['due'].isoformat()}" in item
+                assert ("overdue" in item) == overdue, shown
