@@ -149,3 +149,15 @@ def test_site_as_of_a_past_date(history_repo, tmp_path):
     assert "acme-press" in deals.split('id="won"', 1)[0]  # listed among the open deals
     dashboard = (site / "index.html").read_text(encoding="utf-8")
     assert 'data-reconstructed="2026-09-30"' in dashboard
+
+
+def test_a_past_site_is_checked_as_the_pipeline_was_then(example_repo, tmp_path):
+    """Linting today's files against an old date finds stage entries "in the future" and gates not yet met;
+    the site of a past day checks the deals as they were then, so only that day's own problems remain."""
+    lint = CliRunner().invoke(cli, ["lint", "--root", str(example_repo), "--as-of", "2026-09-30"])
+    assert "[stage-history]" in lint.output  # `salesgen lint` keeps its meaning: today's files, at that date
+    result = CliRunner().invoke(cli, ["build", "--root", str(example_repo), "--site-dir", str(tmp_path / "site"),
+                                      "--as-of", "2026-09-30"], catch_exceptions=False)
+    assert "[stage-history]" not in result.output and "[stage-gate]" not in result.output
+    # what remains is real on that day: an intent judged on 2026-07-21 was 71 days old on 2026-09-30
+    assert "[cadence-intent]" in result.output and "71 days ago" in result.output
