@@ -159,3 +159,15 @@ def test_review_text_shows_the_week(example_repo):
                                      "--rep", "zhang-jiaqiang"], catch_exceptions=False).stdout
     assert "完成合同评审 [OVERDUE]" in later and "2 overdue promises" in later
     assert "work 2026-11-18" not in later
+
+
+def test_a_deal_won_this_week_is_listed_under_its_rep(tiny_repo):
+    path = tiny_repo / DEAL
+    text = path.read_text(encoding="utf-8").replace("stage: planning\n", "stage: won\n", 1)
+    path.write_text(text + "  - {stage: won, date: 2026-11-18}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "--root", str(tiny_repo), "--as-of", AS_OF.isoformat()],
+                                catch_exceptions=False)
+    assert "= acme-line won on 2026-11-18" in result.stdout and "0 open deals" in result.stdout
+    later = CliRunner().invoke(cli, ["review", "--root", str(tiny_repo), "--as-of", "2026-11-25"],
+                               catch_exceptions=False)
+    assert "acme-line" not in later.stdout  # 11-18 is outside the week 11-19 to 11-25

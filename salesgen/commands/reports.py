@@ -347,7 +347,8 @@ def review(rep_id, fmt, root, as_of):
                       f"within {config.intent_days}); the week {start} to {end}", bold=True))
     if not rows:
         click.echo(f"{rep_id or 'Nobody'} has no open deal." if rep_id else "No open deals.")
-    for owner in dict.fromkeys(row["rep"] for row in rows):
+    closing = [rep for rep, week in weeks.items() if week.closed and (not rep_id or rep == rep_id)]
+    for owner in dict.fromkeys([row["rep"] for row in rows] + closing):  # also reps who only closed deals
         rep = config.reps.get(owner)
         mine = [row for row in rows if row["rep"] == owner]
         attention = sum(1 for row in mine if row["needs_attention"])
