@@ -31,6 +31,7 @@ def load_past(root, as_of):
                    "amount_history; other fields are today's", err=True)
     return past, as_of
 
+
 FORMATS = ("table", "csv", "json")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="table for people; csv for spreadsheets; json for scripts (exact amounts).")
@@ -271,16 +272,20 @@ def funnel(pipeline_id, fmt, root, as_of):
 # -- review (1-15-30) ---------------------------------------------------------------------
 
 
-def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
-    """One row per open deal, grouped by owner in roster order, most urgent first."""
+def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | None = None) -> list[dict]:
+    """One row per open deal, grouped by owner in roster order, most urgent first, with its week.
+
+    ``weeks``: ``analytics.weekly.weekly_review`` of the same deals and date, if already computed.
+    """
     from ..analytics.cadence import review_list
     from ..analytics.weekly import weekly_review
     from .review_week import week_fields
 
     config = repo.config
     lists = review_list(repo.deals.values(), config, as_of)
-    weeks = {d.deal.id: d for week in weekly_review(repo.deals.values(), repo.customers, config, as_of).values()
-             for d in week.deals}
+    if weeks is None:
+        weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
+    by_deal = {d.deal.id: d for week in weeks.values() for d in week.deals}
     order = list(config.reps) + sorted(set(lists) - set(config.reps))
     rows = []
     for owner in order:
@@ -295,7 +300,7 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
                 "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
                 "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
                 "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention,
-                **week_fields(repo, weeks.get(item.deal.id))})
+                **week_fields(repo, by_deal.get(item.deal.id))})
     return rows
 
 
@@ -336,12 +341,12 @@ def review(rep_id, fmt, root, as_of):
     from ..analytics.weekly import week_bounds, weekly_review
     from .review_week import closed_lines, deal_lines, rep_line
 
-    rows = review_rows(repo, as_of, rep_id)
+    config = repo.config
+    weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
+    rows = review_rows(repo, as_of, rep_id, weeks)
     if fmt != "table":
         emit(fmt, REVIEW_COLUMNS, rows)
         return
-    config = repo.config
-    weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
     start, end = week_bounds(as_of)
     click.echo(styled(f"1-15-30 review as of {as_of} (follow up within {config.follow_up_days} days, judge intent "
                       f"within {config.intent_days}); the week {start} to {end}", bold=True))
