@@ -46,7 +46,9 @@ class SiteData:
         self.t = Strings(self.config.language)
         # --as-of a day before the latest recorded change: the deals as they were then (analytics.asof)
         self.reconstructed = asof.is_past(self.repo.deals.values(), self.as_of)
-        deals = asof.deals_as_of(self.repo.deals.values(), self.as_of) if self.reconstructed else self.repo.deals.values()
+        deals = self.repo.deals.values()
+        if self.reconstructed:
+            deals = asof.deals_as_of(deals, self.as_of)
         self.deals: list[Deal] = sorted(deals, key=lambda d: d.id)
         self.customers: list[Customer] = sorted(self.repo.customers.values(), key=lambda c: c.id)
         self.stages = {d.id: stage_of(d, self.config) for d in self.deals}
