@@ -16,6 +16,7 @@ from .commands.new import new
 from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
 from .commands.serve import serve
+from .commands.winloss import winloss
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +45,7 @@ cli.add_command(handover)
 cli.add_command(forecast)
 cli.add_command(funnel)
 cli.add_command(review)
+cli.add_command(winloss)
 cli.add_command(generate)
 
 

@@ -133,11 +133,22 @@ def select(problems: Iterable[Problem], root: Path, paths: Iterable[Path]) -> li
     return kept
 
 
-def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_document) -> LintResult:
-    """Check the repository at ``root``. Raises ConfigurationError for an unusable configuration."""
+def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_document, *,
+         past: bool = False) -> LintResult:
+    """Check the repository at ``root``. Raises ConfigurationError for an unusable configuration.
+
+    ``past``: when ``as_of`` is earlier than the latest change the files record, check the
+    deals as they were then (``analytics.asof``), as the site built for that day shows them,
+    instead of today's deals against an old date. ``LintResult.repo`` is the repository as read.
+    """
     repo = load_repository(root, reader)
     check_rule_levels(repo)
-    problems = apply_levels(repo, run_rules(repo, as_of), as_of)
+    checked = repo
+    if past:
+        from .analytics.asof import repository_as_of
+
+        checked = repository_as_of(repo, as_of)
+    problems = apply_levels(checked, run_rules(checked, as_of), as_of)
     paths = list(paths)
     if paths:
         problems = select(problems, root, paths)

@@ -113,7 +113,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         result = self.lint_result
         if result is None or result.as_of != as_of or result.repo.root.resolve() != self.root:
             try:
-                result = lint(self.root, as_of)
+                result = lint(self.root, as_of, past=True)
             except ConfigurationError as error:
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
