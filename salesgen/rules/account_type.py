@@ -33,7 +33,7 @@ ID = "account-type"
 SEVERITY = "error"
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
-INITIATION_CRITERION = "project_initiation_approved"  # criterion id (DOMAIN.md)
+INITIATION_CRITERION = "project_initiation_approved"  # criterion id (salesgen/method/METHOD.md)
 
 
 def initiation_date(deal, as_of):

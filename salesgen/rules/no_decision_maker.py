@@ -28,7 +28,7 @@ from __future__ import annotations
 ID = "no-decision-maker"
 SEVERITY = "warning"
 
-CRITERION = "decision_makers_known"  # a named check in salesgen.criteria and the criterion id of DOMAIN.md
+CRITERION = "decision_makers_known"  # a named check in salesgen.criteria; the criterion id (METHOD.md)
 
 
 def first_stage_index(pipeline) -> int | None:
