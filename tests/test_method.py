@@ -148,6 +148,17 @@ def test_a_configuration_without_weights_gets_the_method_weights(tmp_path):
     assert config.weights == {**WEIGHTS, "credit": 40}
 
 
+def test_a_configuration_without_cadence_gets_the_method_cadence(tmp_path):
+    from salesgen.config import load_config
+
+    data = load(CONFIGS["default-config"])
+    del data["cadence"]
+    (tmp_path / "salesgen.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config, problems = load_config(tmp_path)
+    assert problems == [] and config is not None
+    assert (config.follow_up_days, config.intent_days) == (15, 30)
+
+
 def test_scorecard_factors_are_the_methods_in_its_order():
     from salesgen.criteria import SCORECARD_FACTORS
 
