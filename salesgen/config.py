@@ -18,8 +18,22 @@ from .yamlsource import Mapping, decode, locate, parse
 
 CONFIG_NAME = "salesgen.yaml"
 
-DEFAULT_WEIGHTS = {"scale_position": 10, "profitability": 10, "investment": 10, "credit": 20,
-                   "project_scale": 20, "project_value": 10, "priority": 20}
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "data" / "default-config.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _default_weights() -> tuple:
+    """The scorecard weights of the default configuration: the one place the defaults are written."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(yaml.load(DEFAULT_CONFIG.read_text(encoding="utf-8"), Loader=loader)["scorecard"].items())
+
+
+def default_weights() -> dict:
+    """Factor -> weight in percent, for a salesgen.yaml without (all of) `scorecard`."""
+    return dict(_default_weights())
+
 # The weighted scorecard score a target customer reaches (target_fit). The text gives no
 # number; 6.0 is the text's own customer A, the lower of its two worked examples.
 DEFAULT_THRESHOLD = Decimal("6.0")
@@ -109,7 +123,7 @@ class Config:
     intent_days: int = 30
     alignment_gap: int = 1
     lost_reasons: dict = field(default_factory=dict)
-    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: dict = field(default_factory=default_weights)
     scorecard_threshold: Decimal = DEFAULT_THRESHOLD
     rule_levels: dict = field(default_factory=dict)
 
@@ -157,7 +171,7 @@ def _build(data: Mapping) -> Config:
                                tuple(item.get("roles") or ()))
     pipelines = {p["id"]: _pipeline(p) for p in data["pipelines"]}
     cadence = data.get("cadence") or {}
-    weights = dict(DEFAULT_WEIGHTS)
+    weights = default_weights()
     weights.update(data.get("scorecard") or {})
     return Config(
         path=CONFIG_NAME, raw=data, reps=reps, pipelines=pipelines,
@@ -220,7 +234,7 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
 
     problems.extend(_currency_problems(data))
-    weights = dict(DEFAULT_WEIGHTS)
+    weights = default_weights()
     weights.update(data.get("scorecard") or {})
     total = sum(weights.values())
     if total != 100:

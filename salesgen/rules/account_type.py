@@ -42,7 +42,7 @@ ID = "account-type"
 SEVERITY = "error"
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
-INITIATION_CRITERION = "project_initiation_approved"  # criterion id
+INITIATION_CRITERION = "project_initiation_approved"  # criterion id (salesgen/method/METHOD.md)
 INTEREST_CRITERION = "interest_confirmed"  # criterion id
 
 

@@ -29,7 +29,7 @@ ID = "no-decision-maker"
 SEVERITY = "warning"
 READS = ("stakeholders",)
 
-CRITERION = "decision_makers_known"  # a named check in salesgen.criteria and the criterion id of DOMAIN.md
+CRITERION = "decision_makers_known"  # a named check in salesgen.criteria; the criterion id (METHOD.md)
 
 
 def first_stage_index(pipeline) -> int | None:
