@@ -24,6 +24,7 @@ IMPORT_NAME = {
     "pyyaml": "yaml", "jsonschema": "jsonschema", "jsonschema-rs": "jsonschema_rs", "jinja2": "jinja2",
     "markupsafe": "markupsafe", "markdown": "markdown", "mkdocs": "mkdocs", "mkdocs-material": "material",
     "click": "click", "pytest": "pytest", "hypothesis": "hypothesis", "playwright": "playwright",
+    "babel": "babel", "regress": "regress", "packaging": "packaging",
 }
 
 
