@@ -132,7 +132,9 @@ def test_upper_bounds_are_explained():
 # --- the suite itself ---------------------------------------------------------------------------------------
 
 # Skips allowed: the browser test outside CI (it fails in CI), symlinks on Windows.
-ALLOWED_SKIPS = {"test_browser.py": 1, "test_corpus.py": 1}
+# Skips allowed, each for a platform, never for a missing feature: the browser outside CI (CI fails
+# instead), symlinks and pipes where the OS has none, the kill tests where there is no fork().
+ALLOWED_SKIPS = {"test_browser.py": 1, "test_corpus.py": 1, "test_edit_journal.py": 1}
 
 
 def test_no_test_skips_itself_away():
