@@ -44,7 +44,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
 
     from ..config import load_config
     from ..engine import lint as run_lint
-    from ..output import FORMATTERS, github_summary
+    from ..output import FORMATTERS
     from ..repository import ConfigurationError
 
     if gc.isenabled():  # the collector would only rescan the loaded repository (~2 s per 10,000 deals)
@@ -66,19 +66,39 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     try:
         result = run_lint(root, resolve_as_of(as_of, config), paths, reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
-        report_configuration(error.problems)
+        _report_configuration(error.problems, fmt)
     if cache is not None:
         cache.save()
     problems = result.problems
     if only is not None:
         problems = result.problems = [p for p in problems if p.file in only]
     click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt == "github" and summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(github_summary(problems))
+    if fmt == "github":
+        _write_summary(problems)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
+
+
+def _report_configuration(problems, fmt: str) -> None:
+    """An unusable salesgen.yaml, exit 2: on stderr as text, else in the machine format CI reads."""
+    if fmt == "text":
+        report_configuration(problems)
+    from ..output import FORMATTERS
+
+    click.echo(FORMATTERS[fmt](problems, color=False), nl=False)
+    if fmt == "github":
+        _write_summary(problems)
+    sys.exit(2)
+
+
+def _write_summary(problems) -> None:
+    """With GITHUB_STEP_SUMMARY set, every problem as a table on the run's page."""
+    from ..output import github_summary
+
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(github_summary(problems))
 
 
 def _changed_files(root: Path, base):
