@@ -65,15 +65,15 @@ def test_github_format_escapes_and_writes_a_summary(tiny_repo, tmp_path):
     assert "%0A" in line  # the hint goes on a second line, escaped
     assert "\n" not in line
     text = summary.read_text(encoding="utf-8")
-    assert "| `deals/acme-line.yaml:3` | error | `schema-unknown-key` |" in text
+    assert "| <code>deals/acme-line.yaml:3</code> | error | `schema-unknown-key` |" in text
 
 
 def test_github_escaping_of_properties():
     from salesgen.output.github import format_github
     from salesgen.problem import Problem
 
-    out = format_github([Problem("a,b:c%.yaml", 1, 2, "r", "50% done\nnext", "")])
-    assert out == "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=r::50%25 done%0Anext\n"
+    out = format_github([Problem("a,b:c%\r\n.yaml", 1, 2, "r", "50% done", "next")])
+    assert out == "::error file=a%2Cb%3Ac%25%0D%0A.yaml,line=1,col=2,title=r::50%25 done%0Anext\n"
 
 
 def test_sarif_is_well_formed_with_stable_fingerprints(tiny_repo):
@@ -197,7 +197,7 @@ def test_a_bad_configuration_is_a_github_annotation(tiny_repo, tmp_path):
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert any(line.startswith(f"::error file=salesgen.yaml,line={duplicate},col=1,title=yaml-duplicate-key::")
                for line in annotations), result.stdout
-    assert f"| `salesgen.yaml:{duplicate}` | error | `yaml-duplicate-key` |" in summary.read_text(encoding="utf-8")
+    assert f"| <code>salesgen.yaml:{duplicate}</code> | error | `yaml-duplicate-key` |" in summary.read_text(encoding="utf-8")
 
 
 def test_an_unknown_configuration_key_in_json_and_sarif(tiny_repo):

@@ -263,3 +263,54 @@ def test_problem_messages_on_the_rules_page_are_inert(tmp_path: Path):
     runs = all_runs(pages)
     assert any("deals/<img src=x onerror=alert(9)>.yaml" in run for run in runs)
     assert any("unknown key '<svg onload=alert('key')>'" in run for run in runs)
+
+
+# --- Lint output formats hold their contracts with hostile file names and values ---------
+
+def test_sarif_uris_are_percent_encoded(tmp_path: Path):
+    from sarif_subset import assert_valid_sarif
+
+    root = tmp_path / "repo"
+    shutil.copytree(HOSTILE, root)
+    source = (root / "deals" / "evil-corp-spares.yaml").read_text(encoding="utf-8")
+    (root / "deals" / "中文 #1.yaml").write_text(source, encoding="utf-8")  # also an id clash: fine
+    (root / "deals" / "50% off?.yaml").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", AS_OF, "--format", "sarif",
+                                      "--no-cache"])
+    assert result.exit_code == 1, result.output
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    # UTF-8 of 中 is E4 B8 AD, of 文 E6 96 87; ' ' is %20, '#' %23, '%' %25, '?' %3F
+    assert "deals/%E4%B8%AD%E6%96%87%20%231.yaml" in uris
+    assert "deals/50%25%20off%3F.yaml" in uris
+
+
+def test_the_sarif_check_rejects_a_raw_uri():
+    """The control: the subset schema does catch an unencoded uri."""
+    import jsonschema
+    from sarif_subset import assert_valid_sarif
+
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+        {"message": {"text": "m"}, "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "deals/中文 #1.yaml"}, "region": {"startLine": 1}}}]}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        assert_valid_sarif(log)
+
+
+def test_the_step_summary_keeps_one_row_per_problem():
+    from salesgen.output.github import github_summary
+    from salesgen.problem import Problem
+
+    problems = [
+        Problem("deals/a\rb|c`d.yaml", 3, 1, "file-name-id", "x\r| y", "hint\r\nnext | cell"),
+        Problem("deals/ok.yaml", 4, 1, "ref-rep", "unknown rep 'z'", "Did you mean 'y'?"),
+    ]
+    summary = github_summary(problems)
+    assert "\r" not in summary
+    lines = summary.split("\n")
+    rows = [line for line in lines if line.startswith("| ")]
+    assert len(rows) == 1 + len(problems)  # header, then one row each
+    # every row has exactly 5 cells: 6 unescaped '|'
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows), rows
+    assert rows[1].startswith("| <code>deals/a b\\|c`d.yaml:3</code> |")

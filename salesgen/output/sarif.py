@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 
 from .. import __version__, rules
 
@@ -13,6 +14,11 @@ def _fingerprint(p) -> str:
     # Stable across runs and unrelated edits: file, rule, place in the document, message.
     where = "/".join(str(part) for part in p.path) if p.path else str(p.line)
     return hashlib.sha256(f"{p.file}\0{p.rule}\0{where}\0{p.message}".encode()).hexdigest()
+
+
+def artifact_uri(file: str) -> str:
+    """A relative URI reference (RFC 3986): spaces, '#', '%' and non-ASCII names percent-encoded as UTF-8."""
+    return quote(file, safe="/", encoding="utf-8", errors="surrogateescape")
 
 
 def format_sarif(problems, **_ignored) -> str:
@@ -39,7 +45,7 @@ def format_sarif(problems, **_ignored) -> str:
             "level": "error" if p.severity.value == "error" else "warning",
             "message": {"text": p.message + (f" Hint: {p.hint}" if p.hint else "")},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": p.file, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": artifact_uri(p.file), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},
             }}],
             "partialFingerprints": {"salesgenProblem/v1": _fingerprint(p)},

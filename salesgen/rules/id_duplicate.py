@@ -24,6 +24,8 @@ contacts:
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "id-duplicate"
 SEVERITY = "error"
 
@@ -39,7 +41,7 @@ def check(ctx):
             key = (document.kind, ident)
             if key in seen:
                 yield ctx.problem(ID, document.file, ("id",),
-                                  f"{document.kind} id '{ident}' is already used by {seen[key]}",
+                                  f"{document.kind} id '{one_line(ident)}' is already used by {seen[key]}",
                                   f"Give this {document.kind} another id (and rename the file to match).")
             else:
                 seen[key] = document.file
@@ -52,7 +54,7 @@ def check(ctx):
             key = ("contact", cid)
             if key in seen:
                 yield ctx.problem(ID, document.file, ("contacts", index, "id"),
-                                  f"contact id '{cid}' is already used in {seen[key]}",
+                                  f"contact id '{one_line(cid)}' is already used in {seen[key]}",
                                   "Contact ids are unique across the repository: prefix them with the customer id.")
             else:
                 seen[key] = document.file

@@ -38,6 +38,7 @@ evidence: []
 from __future__ import annotations
 
 from ..criteria import NAMED_CHECKS, evaluate, required_before
+from ..yamlsource import one_line
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -60,7 +61,7 @@ def check(ctx):
 
 
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
-    label = ctx.config.label
+    label = ctx.label
     owner_stage = pipeline.stage(criterion.stage)
     message = (f"exit criterion '{label(criterion.label)}' ({criterion.id}) of stage "
                f"'{label(owner_stage.label)}' ({owner_stage.id}) is not met, but the deal is in stage "
@@ -104,5 +105,9 @@ def _first_schema_error(fragment: dict, document) -> str:
     error = next(iter(validator_for_fragment(fragment).iter_errors(document)), None)
     if error is None:  # pragma: no cover - only called for a deal the fragment rejected
         return "the deal does not match the criterion's schema"
-    where = ".".join(str(part) for part in error.absolute_path)
-    return f"{where}: {error.message}" if where else error.message
+    where = one_line(".".join(str(part) for part in error.absolute_path))
+    # jsonschema's message quotes the whole value, however long: then say it in our words
+    quoted = repr(error.instance)
+    what = error.message if len(quoted) <= 60 or quoted not in error.message else \
+        f"'{one_line(error.instance)}' does not meet {error.validator}"
+    return f"{where}: {what}" if where else what

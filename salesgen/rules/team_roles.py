@@ -41,7 +41,7 @@ def roles_by_stage(pipeline) -> dict:
 
 def check(ctx):
     tables: dict = {}  # pipeline id -> roles_by_stage; once per pipeline
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.known_deals():
         pipeline = ctx.pipeline_of(deal)
         table = tables.get(pipeline.id)
