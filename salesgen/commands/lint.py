@@ -18,11 +18,12 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @as_of_option()
 @click.option("--changed", is_flag=True,
-              help="Report only problems in files changed against --base (committed since the branch left it, "
+              help="Report only problems in files changed since the branch left --base (committed, staged, "
                    "edited or untracked); cross-file checks still see the whole repository.")
 @click.option("--base", "base", metavar="REF", default=None,
-              help="Git ref --changed compares against. Default: origin/$GITHUB_BASE_REF in a GitHub "
-                   "pull-request job, else HEAD.")
+              help="Git ref --changed compares against. Default: the pull request's base in GitHub Actions "
+                   "(origin/$GITHUB_BASE_REF) or GitLab, else the default branch (origin/HEAD, origin/main, "
+                   "origin/master, main or master).")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Do not read or write the lint cache (.salesgen-cache/).")
 def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
@@ -57,7 +58,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
             fail_usage(f"no such file or directory: {path}")
     if base is not None and not changed:
         fail_usage("--base needs --changed")
-    only = _changed_files(root, base) if changed else None
+    scope = _changes(root, base) if changed else None
     config, _ = load_config(root)
     from ..cache import LintCache
     from ..repository import read_document
@@ -70,11 +71,21 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     if cache is not None:
         cache.save()
     problems = result.problems
-    if only is not None:
-        problems = result.problems = [p for p in problems if p.file in only]
-    click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
+    note = ""
+    if scope is not None:
+        note = _scope_note(scope, result.repo)
+        if "salesgen.yaml" not in scope.files:
+            problems = result.problems = [p for p in problems if p.file in scope.files]
+    click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note), nl=False)
+    if note:
+        if fmt == "text":
+            click.echo(note)
+        elif fmt == "github":
+            click.echo(f"::notice title=salesgen lint --changed::{note}")
+        else:  # JSON and SARIF stay one document on stdout (SARIF also has it in the run's properties)
+            click.echo(note, err=True)
     if fmt == "github":
-        _write_summary(problems)
+        _write_summary(problems, note)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
 
@@ -91,25 +102,40 @@ def _report_configuration(problems, fmt: str) -> None:
     sys.exit(2)
 
 
-def _write_summary(problems) -> None:
+def _write_summary(problems, note: str = "") -> None:
     """With GITHUB_STEP_SUMMARY set, every problem as a table on the run's page."""
     from ..output import github_summary
 
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(github_summary(problems))
+            handle.write(github_summary(problems, note))
 
 
-def _changed_files(root: Path, base):
-    """Relative paths to report on; None (everything) when salesgen.yaml itself changed."""
-    from ..gitdiff import GitError, changed_files
+def _changes(root: Path, base):
+    """The files --changed reports on, and what they were compared with (exit 2 when git cannot tell)."""
+    from ..gitdiff import GitError, changes
 
     try:
-        changed = changed_files(root, base)
+        return changes(root, base)
     except GitError as error:
-        fail_usage(str(error))
-    return None if "salesgen.yaml" in changed else changed
+        click.echo(f"salesgen: {error}", err=True)
+        if error.hint:
+            click.echo(f"    hint: {error.hint}", err=True)
+        sys.exit(2)
+
+
+def _scope_note(scope, repo) -> str:
+    """One line saying what --changed left out, so a green run is not mistaken for a full one."""
+    from ..yamlsource import one_line
+
+    files = {document.file for document in repo.documents} | {"salesgen.yaml"}
+    since = f"since {one_line(scope.base)} (merge-base {scope.short_merge_base})"
+    if "salesgen.yaml" in scope.files:
+        return f"salesgen.yaml changed {since}: all {len(files)} files were checked and reported"
+    checked = len(files & scope.files)
+    return (f"checked {checked} of {len(files)} files, those changed {since}; "
+            f"the {len(files) - checked} unchanged files were not reported")
 
 
 def _collector_back() -> None:

@@ -45,10 +45,12 @@ def _code(text: str) -> str:
     return f"<code>{_cell(text)}</code>"
 
 
-def github_summary(problems) -> str:
+def github_summary(problems, note: str = "") -> str:
     errors = sum(1 for p in problems if p.severity.value == "error")
     warnings = len(problems) - errors
     out = [f"## salesgen lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", ""]
+    if note:
+        out += [_cell(note), ""]
     if problems:
         out += ["| Location | Severity | Rule | Message | Hint |", "|---|---|---|---|---|"]
         for p in problems:

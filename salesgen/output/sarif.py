@@ -21,7 +21,7 @@ def artifact_uri(file: str) -> str:
     return quote(file, safe="/", encoding="utf-8", errors="surrogateescape")
 
 
-def format_sarif(problems, **_ignored) -> str:
+def format_sarif(problems, *, note: str = "", **_ignored) -> str:
     used = sorted({p.rule for p in problems} | set(rules.REGISTRY))
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = []
@@ -57,6 +57,7 @@ def format_sarif(problems, **_ignored) -> str:
             "tool": {"driver": {"name": "salesgen", "version": __version__,
                                 "informationUri": "https://github.com/salesgen/salesgen", "rules": descriptors}},
             "results": results,
+            **({"properties": {"salesgenScope": note}} if note else {}),
         }],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
