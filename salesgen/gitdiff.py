@@ -52,7 +52,7 @@ def default_base(root: Path) -> str:
     gitlab = os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "").strip()
     if gitlab:
         return f"origin/{gitlab}"
-    done = _run(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+    done = run_git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
     if done.returncode == 0 and done.stdout.strip():
         return done.stdout.strip()
     for name in DEFAULT_BRANCHES:
@@ -65,7 +65,7 @@ def default_base(root: Path) -> str:
 def changes(root: Path, base: str | None = None) -> Changes:
     """Files below ``root`` changed since HEAD left ``base``: committed, staged, edited or untracked."""
     root = Path(root).resolve()
-    top = Path(_git(root, "rev-parse", "--show-toplevel", what="find the git repository").strip()).resolve()
+    top = Path(git_output(root, "rev-parse", "--show-toplevel", what="find the git repository").strip()).resolve()
     head = _resolve(root, "HEAD")
     if not head:
         raise GitError("the repository has no commit yet, so nothing to compare with",
@@ -73,7 +73,7 @@ def changes(root: Path, base: str | None = None) -> Changes:
     base = base or default_base(root)
     if base.startswith("-"):
         raise GitError(f"'{base}' is not a git ref")
-    shallow = _git(root, "rev-parse", "--is-shallow-repository", what="inspect the clone").strip() == "true"
+    shallow = git_output(root, "rev-parse", "--is-shallow-repository", what="inspect the clone").strip() == "true"
     commit = _resolve(root, base)
     if not commit:
         if shallow:
@@ -84,13 +84,13 @@ def changes(root: Path, base: str | None = None) -> Changes:
         # The branch point may lie beyond the cut-off history: refuse rather than compare with the wrong commit.
         raise GitError("this is a shallow clone: the history back to where the branch left "
                        f"'{base}' may be missing, so --changed cannot tell what changed", SHALLOW_HINT)
-    done = _run(root, "merge-base", commit, head)
+    done = run_git(root, "merge-base", commit, head)
     merge_base = done.stdout.strip()
     if done.returncode != 0 or not merge_base:
         raise GitError(f"HEAD and '{base}' have no commit in common, so --changed cannot tell what changed",
                        "pass the branch this one was started from: --changed --base <branch>")
-    listed = _git(root, "diff", "--name-only", "--no-renames", "-z", merge_base, "--", what="list changed files")
-    listed += _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--",
+    listed = git_output(root, "diff", "--name-only", "--no-renames", "-z", merge_base, "--", what="list changed files")
+    listed += git_output(root, "ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--",
                    what="list untracked files")
     return Changes(frozenset(_below(root, top, listed)), base, merge_base)
 
@@ -115,23 +115,25 @@ def _resolve(root: Path, ref: str) -> str:
     """The commit id ``ref`` names, or '' when it names none."""
     if ref.startswith("-"):
         return ""
-    done = _run(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    done = run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``git -C root args`` (output as text); GitError when git is missing or root is not in a repository."""
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                               encoding="utf-8", errors="surrogateescape", check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed (needed for --changed)") from None
+        raise GitError("git is not installed (needed for --changed and --staged)") from None
     if done.returncode != 0 and "not a git repository" in done.stderr:
-        raise GitError(f"{root} is not inside a git repository (--changed compares against git)")
+        raise GitError(f"{root} is not inside a git repository (--changed and --staged read git)")
     return done
 
 
-def _git(root: Path, *args: str, what: str) -> str:
-    done = _run(root, *args)
+def git_output(root: Path, *args: str, what: str) -> str:
+    """The output of a git command that must succeed (else GitError saying what could not be done)."""
+    done = run_git(root, *args)
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()
         raise GitError(f"cannot {what}: {detail[-1] if detail else f'git exited with {done.returncode}'}")

@@ -24,9 +24,12 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
               help="Git ref --changed compares against. Default: the pull request's base in GitHub Actions "
                    "(origin/$GITHUB_BASE_REF) or GitLab, else the default branch (origin/HEAD, origin/main, "
                    "origin/master, main or master).")
+@click.option("--staged", is_flag=True,
+              help="Check the files as staged in git's index (what the next commit holds): unstaged edits "
+                   "and untracked files are left out. For pre-commit hooks.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Do not read or write the lint cache (.salesgen-cache/).")
-def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
+def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
     """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
 
     PATHS narrow what is reported (files or folders); cross-file checks always see the
@@ -40,6 +43,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
       salesgen lint --format github --strict
       salesgen lint --as-of 2026-12-31 --format json > problems.json
       salesgen lint --changed --base origin/main --format github
+      salesgen lint --staged
     """
     import gc
 
@@ -58,14 +62,20 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
             fail_usage(f"no such file or directory: {path}")
     if base is not None and not changed:
         fail_usage("--base needs --changed")
+    if staged and changed:
+        fail_usage("--staged and --changed do not go together: --staged checks what the next commit holds")
     scope = _changes(root, base) if changed else None
-    config, _ = load_config(root)
+    lint_root = _staged_copy(root) if staged else root
+    if staged:
+        paths = [_inside(lint_root, root, path) for path in paths]
+    config, _ = load_config(lint_root)
     from ..cache import LintCache
     from ..repository import read_document
 
-    cache = None if no_cache else LintCache(root)
+    cache = None if no_cache or staged else LintCache(root)  # the staged copy is gone after the run
     try:
-        result = run_lint(root, resolve_as_of(as_of, config), paths, reader=cache.reader if cache else read_document)
+        result = run_lint(lint_root, resolve_as_of(as_of, config), paths,
+                          reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
         _report_configuration(error.problems, fmt)
     if cache is not None:
@@ -76,12 +86,16 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
         note = _scope_note(scope, result.repo)
         if "salesgen.yaml" not in scope.files:
             problems = result.problems = [p for p in problems if p.file in scope.files]
+    elif staged:
+        count = len(result.repo.documents) + 1
+        note = (f"checked the {count} files as staged for commit; "
+                "unstaged edits and untracked files are not part of it")
     click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note), nl=False)
     if note:
         if fmt == "text":
             click.echo(note)
         elif fmt == "github":
-            click.echo(f"::notice title=salesgen lint --changed::{note}")
+            click.echo(f"::notice title=salesgen lint --{'staged' if staged else 'changed'}::{note}")
         else:  # JSON and SARIF stay one document on stdout (SARIF also has it in the run's properties)
             click.echo(note, err=True)
     if fmt == "github":
@@ -119,10 +133,38 @@ def _changes(root: Path, base):
     try:
         return changes(root, base)
     except GitError as error:
-        click.echo(f"salesgen: {error}", err=True)
-        if error.hint:
-            click.echo(f"    hint: {error.hint}", err=True)
-        sys.exit(2)
+        _git_failed(error)
+
+
+def _git_failed(error) -> None:
+    """A GitError: one line and its hint on stderr, exit 2."""
+    click.echo(f"salesgen: {error}", err=True)
+    if error.hint:
+        click.echo(f"    hint: {error.hint}", err=True)
+    sys.exit(2)
+
+
+def _staged_copy(root: Path) -> Path:
+    """The index's salesgen.yaml, deals/ and customers/ in a scratch folder removed when the command ends."""
+    import tempfile
+
+    from ..gitdiff import GitError
+    from ..gitindex import export_index
+
+    scratch = tempfile.TemporaryDirectory(prefix="salesgen-staged-")
+    click.get_current_context().call_on_close(scratch.cleanup)
+    try:
+        return export_index(root, Path(scratch.name))
+    except GitError as error:
+        _git_failed(error)
+
+
+def _inside(staged_root: Path, root: Path, path: Path) -> Path:
+    """A PATH argument of the working tree -> the same place in the staged copy."""
+    try:
+        return staged_root / path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path  # outside the repository: selects nothing, as without --staged
 
 
 def _scope_note(scope, repo) -> str:
