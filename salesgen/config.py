@@ -207,7 +207,7 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
             if stage.get("buyer_stage") and stage["buyer_stage"] not in buyer_ids:
                 problem(base + ("buyer_stage",), "config-reference",
                         f"buyer stage '{one_line(stage['buyer_stage'])}' is not in this pipeline's buyer_stages",
-                        f"Use one of: {', '.join(sorted(buyer_ids)) or '(none defined)'}.")
+                        f"Use one of: {', '.join(one_line(b) for b in sorted(buyer_ids)) or '(none defined)'}.")
             for c_index, crit in enumerate(stage.get("exit") or ()):
                 if crit["id"] in criterion_ids:
                     problem(base + ("exit", c_index, "id"), "config-duplicate-id",

@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis import given
 
 from salesgen.cli import cli
 
@@ -314,3 +317,129 @@ def test_the_step_summary_keeps_one_row_per_problem():
     # every row has exactly 5 cells: 6 unescaped '|'
     assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows), rows
     assert rows[1].startswith("| <code>deals/a b\\|c`d.yaml:3</code> |")
+
+
+# --- Every message and hint: one line, no quoted value past 60 characters -----------------
+#
+# Each line of a repository that holds a value or a key gets, one at a time, a 400-character
+# value with a line break and a carriage return in the middle, a 64-character id (the longest
+# a slug may be, so it passes the schema and reaches the cross-file rules), and a long key
+# with a line break. The repository is linted after each change and every problem's
+# message and hint must be one line holding no more than 60 characters of the payload.
+
+VALUE_LINE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*)(:\s*)(.*)$")
+ITEM_LINE = re.compile(r"^(\s*- )([^:#\[{]+)$")
+LONG_TEXT = '"' + "长" * 200 + "\\n::error::forged\\r" + "长" * 200 + '"'
+LONG_ID = "a" * 64
+LONG_KEY = '"' + "键" * 100 + "\\n::warning::forged" + '"'
+OVERLONG = re.compile(r"长{61,}|a{61,}|键{61,}")
+
+
+def line_variants(line: str) -> list[str]:
+    variants = []
+    match = VALUE_LINE.match(line)
+    if match:
+        indent, key, colon, value = match.groups()
+        if value and not value.startswith(("|", ">")):
+            variants += [indent + key + colon + payload for payload in (LONG_TEXT, LONG_ID)]
+        variants.append(indent + LONG_KEY + colon + value)
+    item = ITEM_LINE.match(line)
+    if item:
+        variants += [item.group(1) + payload for payload in (LONG_TEXT, LONG_ID)]
+    return variants
+
+
+def unsafe_texts(root: Path, cache) -> tuple[list, set]:
+    import datetime as dt
+
+    from salesgen.engine import lint
+    from salesgen.repository import ConfigurationError
+
+    try:
+        problems = lint(root, dt.date(2026, 11, 20), reader=cache.reader).problems
+    except ConfigurationError as error:
+        problems = error.problems
+    bad = [(p.rule, text) for p in problems for text in (p.message, p.hint)
+           if "\n" in text or "\r" in text or OVERLONG.search(text)]
+    return bad, {p.rule for p in problems}
+
+
+def mutations(root: Path):
+    """(file, line number, changed line) for every data line of the repository at ``root``.
+
+    Criterion descriptions in salesgen.yaml are left alone: they are the team's own
+    guidance, written to be shown whole in stage-gate hints, not values being reported.
+    """
+    files = sorted([root / "salesgen.yaml", *(root / "deals").rglob("*.yaml"), *(root / "customers").rglob("*.yaml")])
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        in_description = None  # the indentation of a `description:` key whose block we are in
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            indent = len(line) - len(line.lstrip())
+            if in_description is not None and line.strip() and indent <= in_description:
+                in_description = None
+            if line.strip() == "description:":
+                in_description = indent
+            if in_description is None:
+                for variant in line_variants(line):
+                    yield rel, number, variant
+
+
+def sweep(root: Path, cases) -> tuple[dict, set]:
+    from salesgen.cache import LintCache
+
+    cache = LintCache(root)  # unchanged files are not parsed again
+    originals: dict = {}
+    offenders: dict = {}
+    seen: set = set()
+    for rel, number, variant in cases:
+        path = root / rel
+        original = originals.setdefault(rel, path.read_text(encoding="utf-8"))
+        lines = original.splitlines()
+        lines[number] = variant
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            bad, rules = unsafe_texts(root, cache)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        seen |= rules
+        for rule, text in bad:
+            offenders.setdefault(rule, f"{rel}:{number + 1} -> {text[:120]!r}")
+    return offenders, seen
+
+
+def test_the_sweep_catches_what_it_must():
+    """The control: a message quoting a value whole, or a raw line break, is caught."""
+    assert OVERLONG.search(f"unknown rep '{LONG_ID}'")
+    assert not OVERLONG.search(f"unknown rep '{LONG_ID[:57]}...'")
+    assert line_variants("owner: li-lei") == ["owner: " + LONG_TEXT, "owner: " + LONG_ID, LONG_KEY + ": li-lei"]
+    assert line_variants("  - quality") == ["  - " + LONG_TEXT, "  - " + LONG_ID]
+
+
+def test_no_message_breaks_a_line_or_quotes_a_long_value_hostile_repo(tmp_path: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(HOSTILE, root)
+    offenders, seen = sweep(root, list(mutations(root)))
+    assert offenders == {}
+    assert {"schema-unknown-key", "schema-pattern", "file-name-id", "ref-customer"} <= seen  # the sweep reached them
+
+
+@pytest.fixture(scope="module")
+def example_cases(tmp_path_factory) -> tuple:
+    """A copy of the example pipeline (every rule has a case in it) and its mutations."""
+    root = tmp_path_factory.mktemp("sweep") / "example"
+    root.mkdir()
+    repo = HERE.parent
+    shutil.copy(repo / "salesgen.yaml", root / "salesgen.yaml")
+    for name in ("customers", "deals"):
+        shutil.copytree(repo / name, root / name)
+    return root, list(mutations(root))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_no_message_breaks_a_line_or_quotes_a_long_value_example_repo(example_cases, data):
+    root, cases = example_cases
+    case = data.draw(st.sampled_from(cases), label="mutation")
+    offenders, _ = sweep(root, [case])
+    assert offenders == {}

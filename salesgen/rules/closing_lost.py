@@ -30,7 +30,7 @@ SEVERITY = "error"
 
 def check(ctx):
     reasons = ctx.config.lost_reasons
-    codes = ", ".join(sorted(reasons))
+    codes = ", ".join(one_line(code) for code in sorted(reasons))
     for deal, stage in ctx.known_deals():
         if stage.outcome != "lost":
             continue

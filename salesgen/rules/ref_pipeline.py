@@ -31,19 +31,20 @@ def check(ctx):
         pipeline = pipelines.get(deal.pipeline)
         if pipeline is None:
             yield ctx.at_deal(ID, deal, ("pipeline",), f"unknown pipeline '{one_line(deal.pipeline)}'",
-                              f"Use one of: {', '.join(sorted(pipelines))}.")
+                              f"Use one of: {', '.join(one_line(p) for p in sorted(pipelines))}.")
             continue
         stage_ids = [s.id for s in pipeline.stages]
         if deal.stage not in stage_ids:
-            yield ctx.at_deal(ID, deal, ("stage",), f"unknown stage '{one_line(deal.stage)}' in pipeline '{one_line(pipeline.id)}'",
-                              f"Use one of: {', '.join(stage_ids)}.")
+            yield ctx.at_deal(ID, deal, ("stage",),
+                              f"unknown stage '{one_line(deal.stage)}' in pipeline '{one_line(pipeline.id)}'",
+                              f"Use one of: {', '.join(one_line(s) for s in stage_ids)}.")
         for entry in deal.stage_history:
             if entry.stage not in stage_ids:
                 yield ctx.at_deal(ID, deal, ("stage_history", entry.index, "stage"),
                                   f"unknown stage '{one_line(entry.stage)}' in pipeline '{one_line(pipeline.id)}'",
-                                  f"Use one of: {', '.join(stage_ids)}.")
+                                  f"Use one of: {', '.join(one_line(s) for s in stage_ids)}.")
         if deal.buyer_stage is not None and pipeline.buyer_index(deal.buyer_stage) is None:
-            names = ", ".join(b for b, _ in pipeline.buyer_stages) or "(none defined)"
+            names = ", ".join(one_line(b) for b, _ in pipeline.buyer_stages) or "(none defined)"
             yield ctx.at_deal(ID, deal, ("buyer_stage",),
                               f"unknown buyer stage '{one_line(deal.buyer_stage)}' in pipeline '{one_line(pipeline.id)}'",
                               f"Use one of: {names}.")

@@ -39,7 +39,8 @@ def check(ctx):
                 where = ctx.repo.contacts.get(boss)
                 detail = f" (a contact of '{one_line(where.customer)}')" if where else ""
                 yield ctx.problem(ID, customer.file, path,
-                                  f"'{one_line(contact.id)}' reports to '{one_line(boss)}', who is not a contact of this customer{detail}",
+                                  f"'{one_line(contact.id)}' reports to '{one_line(boss)}', "
+                                  f"who is not a contact of this customer{detail}",
                                   "reports_to must name a contact in this file's `contacts:`.")
         yield from _cycles(ctx, customer)
 

@@ -63,14 +63,14 @@ def check(ctx):
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
     label = ctx.label
     owner_stage = pipeline.stage(criterion.stage)
-    message = (f"exit criterion '{label(criterion.label)}' ({criterion.id}) of stage "
-               f"'{label(owner_stage.label)}' ({owner_stage.id}) is not met, but the deal is in stage "
-               f"'{label(stage.label)}' ({stage.id})")
+    message = (f"exit criterion '{label(criterion.label)}' ({one_line(criterion.id)}) of stage "
+               f"'{label(owner_stage.label)}' ({one_line(owner_stage.id)}) is not met, but the deal is in stage "
+               f"'{label(stage.label)}' ({one_line(stage.id)})")
     return ctx.at_deal(ID, deal, ("stage",), message, _hint(ctx, deal, customer, criterion), subject=criterion.id)
 
 
 def _hint(ctx, deal, customer, criterion) -> str:
-    record = (f"add under `evidence:` in {deal.file}: `- {{criterion: {criterion.id}, date: YYYY-MM-DD, "
+    record = (f"add under `evidence:` in {deal.file}: `- {{criterion: {one_line(criterion.id)}, date: YYYY-MM-DD, "
               f"kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
               f"{ctx.as_of}")
     if criterion.kind == "evidence":

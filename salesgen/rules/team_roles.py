@@ -22,6 +22,8 @@ team: {presales: zeng-xueming}   # team-roles: no executive, needed from 'evalua
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "team-roles"
 SEVERITY = "error"
 
@@ -53,6 +55,6 @@ def check(ctx):
             path = ("team",) if "team" in deal.raw else ("stage",)
             yield ctx.at_deal(ID, deal, path,
                               f"the deal team has no {role}, needed from stage '{label(since.label)}' "
-                              f"({since.id}) on; the deal is in '{label(stage.label)}' ({stage.id})",
+                              f"({one_line(since.id)}) on; the deal is in '{label(stage.label)}' ({one_line(stage.id)})",
                               f"Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
                               key="team" in deal.raw)
