@@ -44,10 +44,10 @@ class Problem:
     def __post_init__(self) -> None:
         # The last line of defence of "one problem, one line": a rule that quotes a value
         # without yamlsource.one_line() still cannot put a line break into the output.
+        if self.message.isprintable() and self.hint.isprintable():  # the usual case, checked in C
+            return
         for name in ("message", "hint"):
-            text = getattr(self, name)
-            if _CONTROL.search(text):
-                object.__setattr__(self, name, _CONTROL.sub(_escaped, text))
+            object.__setattr__(self, name, _CONTROL.sub(_escaped, getattr(self, name)))
 
     def with_severity(self, severity: Severity) -> "Problem":
         return Problem(self.file, self.line, self.column, self.rule, self.message,

@@ -443,3 +443,13 @@ def test_no_message_breaks_a_line_or_quotes_a_long_value_example_repo(example_ca
     case = data.draw(st.sampled_from(cases), label="mutation")
     offenders, _ = sweep(root, [case])
     assert offenders == {}
+
+
+def test_a_problem_never_holds_a_line_break():
+    """The last line of defence: whatever a rule writes, a Problem's message and hint are one line."""
+    from salesgen.problem import Problem
+
+    problem = Problem("deals/a.yaml", 1, 1, "r", "unknown 'a\nb\rc\u2028d'", "fix\x1b[31m it\x85")
+    assert problem.message == "unknown 'a\\nb\\rc\\u2028d'"
+    assert problem.hint == "fix\\x1b[31m it\\x85"
+    assert Problem("f", 1, 1, "r", "长 'ok' | fine", "").message == "长 'ok' | fine"
