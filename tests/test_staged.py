@@ -89,8 +89,12 @@ def test_an_unstaged_fix_does_not_hide_a_staged_mistake(committed):
     deal.write_text(good.replace("customer: acme", "customer: acme-typo"), encoding="utf-8")
     git(committed, "add", "deals/acme-line.yaml")
     deal.write_text(good, encoding="utf-8")
+    assert lint(committed).exit_code == 0  # the working tree's good version is now in the lint cache
     result = lint(committed, "--staged")
     assert result.exit_code == 1 and "unknown customer 'acme-typo'" in result.stdout
+    assert (committed / ".salesgen-cache").is_dir()  # the staged run shares the working tree's cache
+    git(committed, "add", "deals/acme-line.yaml")
+    assert lint(committed, "--staged").exit_code == 0
 
 
 def test_a_bad_configuration_in_the_index(committed):

@@ -72,7 +72,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
     from ..cache import LintCache
     from ..repository import read_document
 
-    cache = None if no_cache or staged else LintCache(root)  # the staged copy is gone after the run
+    cache = None if no_cache else LintCache(lint_root, store=root)  # entries are keyed by the bytes checked
     try:
         result = run_lint(lint_root, resolve_as_of(as_of, config), paths,
                           reader=cache.reader if cache else read_document)
