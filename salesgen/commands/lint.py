@@ -92,16 +92,23 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
                 "unstaged edits and untracked files are not part of it")
     click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note), nl=False)
     if note:
-        if fmt == "text":
-            click.echo(note)
-        elif fmt == "github":
-            click.echo(f"::notice title=salesgen lint --{'staged' if staged else 'changed'}::{note}")
-        else:  # JSON and SARIF stay one document on stdout (SARIF also has it in the run's properties)
-            click.echo(note, err=True)
+        _echo_note(note, fmt, "--staged" if staged else "--changed")
     if fmt == "github":
         _write_summary(problems, note)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
+
+
+def _echo_note(note: str, fmt: str, option: str) -> None:
+    """What a narrowed run left out: after the text summary, a GitHub notice, else on stderr."""
+    from ..output.github import format_notice
+
+    if fmt == "text":
+        click.echo(note)
+    elif fmt == "github":
+        click.echo(format_notice(f"salesgen lint {option}", note))
+    else:  # JSON and SARIF stay one document on stdout (SARIF also has it in the run's properties)
+        click.echo(note, err=True)
 
 
 def _report_configuration(problems, fmt: str) -> None:

@@ -33,6 +33,11 @@ def format_github(problems, **_ignored) -> str:
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
+def format_notice(title: str, text: str) -> str:
+    """A `::notice` workflow command (a note on the run's page, not tied to a file)."""
+    return f"::notice title={_escape_property(title)}::{_escape_data(text)}"
+
+
 def _cell(text: str) -> str:
     """Text for one Markdown table cell: HTML escaped, '|' escaped, never a line break (\\r, \\n...)."""
     text = _LINE_BREAKS.sub(" ", text)
