@@ -14,7 +14,7 @@ from typing import Any
 
 from . import fullwidth, schemas
 from .problem import Problem
-from .yamlsource import Mapping, decode, locate, parse
+from .yamlsource import Mapping, decode, locate, one_line, parse
 
 CONFIG_NAME = "salesgen.yaml"
 
@@ -245,13 +245,13 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:
-            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{rep['id']}' appears twice",
+            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{one_line(rep['id'])}' appears twice",
                     "Give every rep a unique id.")
         seen.add(rep["id"])
     pipeline_ids = set()
     for p_index, pipe in enumerate(data["pipelines"]):
         if pipe["id"] in pipeline_ids:
-            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{pipe['id']}' appears twice",
+            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{one_line(pipe['id'])}' appears twice",
                     "Give every pipeline a unique id.")
         pipeline_ids.add(pipe["id"])
         buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
@@ -265,31 +265,31 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)
             if stage["id"] in stage_ids:
-                problem(base + ("id",), "config-duplicate-id", f"stage id '{stage['id']}' appears twice",
+                problem(base + ("id",), "config-duplicate-id", f"stage id '{one_line(stage['id'])}' appears twice",
                         "Give every stage of a pipeline a unique id.")
             stage_ids.add(stage["id"])
             if stage.get("buyer_stage") and stage["buyer_stage"] not in buyer_ids:
                 problem(base + ("buyer_stage",), "config-reference",
-                        f"buyer stage '{stage['buyer_stage']}' is not in this pipeline's buyer_stages",
-                        f"Use one of: {', '.join(sorted(buyer_ids)) or '(none defined)'}.")
+                        f"buyer stage '{one_line(stage['buyer_stage'])}' is not in this pipeline's buyer_stages",
+                        f"Use one of: {', '.join(one_line(b) for b in sorted(buyer_ids)) or '(none defined)'}.")
             for c_index, crit in enumerate(stage.get("exit") or ()):
                 if crit["id"] in criterion_ids:
                     problem(base + ("exit", c_index, "id"), "config-duplicate-id",
-                            f"criterion id '{crit['id']}' appears twice in pipeline '{pipe['id']}'",
+                            f"criterion id '{one_line(crit['id'])}' appears twice in pipeline '{one_line(pipe['id'])}'",
                             "Give every criterion of a pipeline a unique id.")
                 criterion_ids.add(crit["id"])
                 if crit.get("check") and crit["check"] not in NAMED_CHECKS:
                     problem(base + ("exit", c_index, "check"), "config-reference",
-                            f"unknown named check '{crit['check']}'",
+                            f"unknown named check '{one_line(crit['check'])}'",
                             f"Use one of: {', '.join(sorted(NAMED_CHECKS))}, or a `schema:` fragment.")
                 if crit.get("schema") is not None:
                     why = schemas.fragment_schema_error(crit["schema"])
                     if why is not None:
                         problem(base + ("exit", c_index, "schema"), "config-schema",
-                                f"criterion '{crit['id']}' has an invalid schema fragment: {why}",
+                                f"criterion '{one_line(crit['id'])}' has an invalid schema fragment: {one_line(why)}",
                                 "Write a JSON Schema (2020-12) fragment over the deal.")
         if not any(s.get("outcome") == "won" for s in pipe["stages"]):
             problem(("pipelines", p_index, "stages"), "config-schema",
-                    f"pipeline '{pipe['id']}' has no stage with `outcome: won`",
+                    f"pipeline '{one_line(pipe['id'])}' has no stage with `outcome: won`",
                     "Mark the closing stage with `outcome: won` (and the lost stage with `outcome: lost`).")
     return problems
