@@ -7,10 +7,13 @@ import click
 
 from . import __version__
 from .commands.build import build
+from .commands.completion import completion
+from .commands.evidence import evidence
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
 from .commands.lint import lint
+from .commands.log import log
 from .commands.move import move
 from .commands.new import new
 from .commands.reports import forecast, funnel, review
@@ -45,6 +48,9 @@ cli.add_command(forecast)
 cli.add_command(funnel)
 cli.add_command(review)
 cli.add_command(generate)
+cli.add_command(log)
+cli.add_command(evidence)
+cli.add_command(completion)
 
 
 def main() -> None:
