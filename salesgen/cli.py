@@ -19,6 +19,7 @@ from .commands.new import new
 from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
 from .commands.serve import serve
+from .commands.show import show
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,6 +52,7 @@ cli.add_command(generate)
 cli.add_command(log)
 cli.add_command(evidence)
 cli.add_command(completion)
+cli.add_command(show)
 
 
 def main() -> None:
