@@ -72,7 +72,9 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     problems = result.problems
     if only is not None:
         problems = result.problems = [p for p in problems if p.file in only]
-    click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
+    from ..output.help_links import site_url
+
+    click.echo(FORMATTERS[fmt](problems, color=use_color(), help_base=site_url(root)), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
