@@ -16,6 +16,7 @@ from .commands.lint import lint
 from .commands.log import log
 from .commands.move import move
 from .commands.new import new
+from .commands.records import approve, set_value, stakeholder, team
 from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
 from .commands.serve import serve
@@ -53,6 +54,10 @@ cli.add_command(log)
 cli.add_command(evidence)
 cli.add_command(completion)
 cli.add_command(show)
+cli.add_command(stakeholder)
+cli.add_command(team)
+cli.add_command(approve)
+cli.add_command(set_value)
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ RECORDS = {  # named check -> the command(s) that record the data it reads
     "scorecard_filled": "salesgen set customer {customer} evaluation.FACTOR SCORE   # the seven factors, 1-10",
     "handler_reached": "salesgen stakeholder {deal} CONTACT --handler --closeness frequent",
     "visit_booked": "salesgen log {deal} --type visit --date YYYY-MM-DD --summary \"...\"",
-    "buying_process_mapped": "salesgen set customer {customer} buying_process \"...\"",
+    "buying_process_mapped": "salesgen set customer {customer} buying_process --append \"{{step: ...}}\"",
     "org_chart": "salesgen new contact ID --customer {customer} --department ... --reports-to ...",
     "roles_attitudes": "salesgen stakeholder {deal} CONTACT --role ROLE --attitude ATTITUDE --closeness CLOSENESS",
     "price_as_range": "salesgen set deal {deal} quote '{{low: 900000, high: 1100000}}'",
