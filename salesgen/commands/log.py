@@ -7,7 +7,8 @@ import click
 
 from .common import as_of_option, fail_usage, load_or_exit, root_option, styled
 from .completion import complete_contacts, complete_deals, complete_reps
-from .prompting import ask_text, choose, interactive
+from . import prompting
+from .prompting import ask_text, choose
 
 ACTIVITY_TYPES = ("call", "visit", "meeting", "email", "demo", "proposal", "tender", "review", "handover", "other")
 INTENTS = ("high", "medium", "low", "none")
@@ -26,7 +27,7 @@ def parse_date(value, option: str) -> dt.date:
 
 def _ask_date(value, option: str, prompt: str, *, default: dt.date | None = None, required: bool = True):
     """A date from the flag, else asked for on a terminal (again after a bad date)."""
-    if value is not None or not interactive():
+    if value is not None or not prompting.interactive():
         if value is None:
             if default is None and required:
                 fail_usage(f"missing {option} ({prompt.lower()}); pass it, or run on a terminal to be asked")
@@ -97,7 +98,7 @@ def log(deal_ref, date_, type_, who, contacts, summary, next_step, next_date, in
     customer = repo.customers.get(deal.customer)
     known_contacts = list(customer.contacts) if customer else []
     reps = [r.id for r in repo.config.reps.values() if r.active]
-    asked = interactive() and (type_ is None or summary is None)
+    asked = prompting.interactive() and (type_ is None or summary is None)
     when = _ask_date(date_, "--date", "Date (YYYY-MM-DD)", default=as_of)
     type_ = choose(type_, ACTIVITY_TYPES, "--type", "Type", what="activity type")
     who = choose(who, reps, "--who", "Who (rep id)", default=deal.owner if deal.owner in reps else None,
