@@ -9,6 +9,7 @@ from . import __version__
 from .commands.build import build
 from .commands.completion import completion
 from .commands.evidence import evidence
+from .commands.fix import fix
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
@@ -58,6 +59,7 @@ cli.add_command(stakeholder)
 cli.add_command(team)
 cli.add_command(approve)
 cli.add_command(set_value)
+cli.add_command(fix)
 
 
 def main() -> None:
