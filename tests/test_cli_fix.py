@@ -114,3 +114,13 @@ def test_fix_never_invents_a_business_fact(tiny_repo):
 
 def test_a_clean_repository_has_nothing_to_fix(tiny_repo):
     assert run(tiny_repo).output == "Nothing to fix mechanically.\n"
+
+
+def test_a_customer_with_an_approved_open_deal_but_none_won_is_not_demoted(tiny_repo):
+    approve_project(tiny_repo)
+    edit(tiny_repo, CUSTOMER, "type: interest", "type: customer")
+    assert "account-type" in lint(tiny_repo).output
+    before = (tiny_repo / CUSTOMER).read_bytes()
+    result = run(tiny_repo, "--apply")
+    assert "Nothing to fix mechanically." in result.output
+    assert (tiny_repo / CUSTOMER).read_bytes() == before

@@ -121,3 +121,16 @@ def test_reps_stages_criteria_customers_and_rules_complete(tiny_repo):
 def test_completion_in_a_folder_without_a_repository_is_empty(tmp_path):
     assert complete(["log", "--root", str(tmp_path)], "") == []
     assert complete(["log", "--root", str(tmp_path), "x", "--who"], "") == []
+
+
+def test_the_shell_protocol_answers_with_deal_ids(tiny_repo):
+    """What the printed bash script does on Tab: call salesgen with _SALESGEN_COMPLETE=bash_complete."""
+    env = {"_SALESGEN_COMPLETE": "bash_complete", "COMP_WORDS": f"salesgen show --root {tiny_repo} acme",
+           "COMP_CWORD": "4"}
+    result = CliRunner().invoke(cli, [], env=env, prog_name="salesgen")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["plain,acme-line"]
+
+
+def test_handover_reps_complete(tiny_repo):
+    assert complete(["handover", "--root", str(tiny_repo), "--to"], "han") == ["han-meimei"]
