@@ -162,6 +162,11 @@ def reference_for(name: str, kind: str, fallback):
 
 
 def from_schema(schema: dict, root: dict, kind: str, name: str = "", depth: int = 0):
+    if "if" in schema:  # a choice by type (promises: text or a mapping): the `then` or the `else` schema
+        rest = {k: v for k, v in schema.items() if k not in ("if", "then", "else", "type")}
+        return st.one_of(*(from_schema({**rest, **schema[branch]}, root, kind, name, depth) for branch in ("then", "else")))
+    if "const" in schema:
+        return st.just(schema["const"])
     if "$ref" in schema:
         target = root["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
         return from_schema({**target, **{k: v for k, v in schema.items() if k != "$ref"}}, root, kind, name, depth)
