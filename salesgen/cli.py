@@ -35,6 +35,8 @@ def cli():
       salesgen rules                # what is checked, and why
       salesgen init our-pipeline    # start a new pipeline repository
       salesgen move acme-line visit # move a deal once the stage gate is met
+      salesgen show acme-line       # where a deal stands and what its next gate needs
+      salesgen log acme-line        # record a call or a visit (asks for what is missing)
       salesgen review               # the weekly 1-15-30 review, per rep
     """
 

@@ -211,7 +211,7 @@ def _parse_value(text: str):
                    "quote text, write lists as [a, b] and mappings as {k: v}")
 
 
-@click.command("set")
+@click.command("set", short_help="Set one value of a deal or customer (scorecard, buying process, contract...).")
 @click.argument("kind", type=click.Choice(["deal", "customer"]))
 @click.argument("ident", metavar="ID", shell_complete=lambda c, p, i: (
     complete_deals if c.params.get("kind") == "deal" else complete_customers)(c, p, i))
