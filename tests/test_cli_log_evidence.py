@@ -270,3 +270,22 @@ def test_show_follow_up_overdue_on_the_day_it_is_due(tiny_repo):
 def test_show_an_unknown_deal(tiny_repo):
     result = run(tiny_repo, "show", "acme", "--as-of", AS_OF)
     assert result.exit_code == 2 and "no deal 'acme'" in result.stderr
+
+
+def test_show_colours_only_on_a_colour_terminal(tiny_repo, monkeypatch):
+    from salesgen.commands import common
+    from salesgen.commands.show import render_text
+
+    view = json.loads(run(tiny_repo, "show", "acme-line", "--as-of", AS_OF, "--format", "json").output)
+    assert not any("\x1b[" in line for line in render_text(view))
+    monkeypatch.setattr(common, "use_color", lambda: True)
+    coloured = "\n".join(render_text(view))
+    assert "\x1b[31m\x1b[1mmissing\x1b[0m interest_confirmed" in coloured
+
+
+def test_tab_completes_names_at_a_prompt():
+    readline = pytest.importorskip("readline")  # absent on Windows only
+    with prompting._tab_completion(["acme-boss", "acme-buyer"]):
+        complete = readline.get_completer()
+        assert [complete("acme-b", 0), complete("acme-b", 1), complete("acme-b", 2)] == ["acme-boss", "acme-buyer", None]
+        assert complete("acme-bu", 0) == "acme-buyer"
