@@ -90,7 +90,9 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
         count = len(result.repo.documents) + 1
         note = (f"checked the {count} files as staged for commit; "
                 "unstaged edits and untracked files are not part of it")
-    click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note), nl=False)
+    from ..output.help_links import site_url
+
+    click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note, help_base=site_url(root)), nl=False)
     if note:
         _echo_note(note, fmt, "--staged" if staged else "--changed")
     if fmt == "github":

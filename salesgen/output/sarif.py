@@ -21,7 +21,9 @@ def artifact_uri(file: str) -> str:
     return quote(file, safe="/", encoding="utf-8", errors="surrogateescape")
 
 
-def format_sarif(problems, *, note: str = "", **_ignored) -> str:
+def format_sarif(problems, *, note: str = "", help_base: str | None = None, **_ignored) -> str:
+    from .help_links import rule_url
+
     used = sorted({p.rule for p in problems} | set(rules.REGISTRY))
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = []
@@ -29,14 +31,18 @@ def format_sarif(problems, *, note: str = "", **_ignored) -> str:
         rule = rules.REGISTRY.get(rule_id)
         doc = (rule.__doc__ or "").strip() if rule else rule_id
         level = "warning" if rule is not None and rule.SEVERITY == "warning" else "error"
-        descriptors.append({
+        descriptor = {
             "id": rule_id,
             "name": "".join(part.capitalize() for part in rule_id.split("-")),
             "shortDescription": {"text": doc.splitlines()[0] if doc else rule_id},
             "fullDescription": {"text": doc or rule_id},
             "help": {"text": doc or rule_id, "markdown": doc or rule_id},
             "defaultConfiguration": {"level": level},
-        })
+        }
+        url = rule_url(help_base, rule_id)
+        if url:
+            descriptor["helpUri"] = url
+        descriptors.append(descriptor)
     results = []
     for p in problems:
         results.append({
