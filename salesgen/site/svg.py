@@ -422,7 +422,7 @@ def matrix(points: Sequence[Point], title: str, x_label: str, y_label: str, quad
             col, row = (n - 1) % columns, (n - 1) // columns
             lx, ly = 8 + col * col_w, list_top + row * 17 + 12
             labels.append(link(point.href, _text(lx, ly, f"{n}", size=11, weight="700", fill=color)
-                               + _text(lx + 22, ly, fit(point.label, 11, col_w - 28), size=11)))
+                               + _text(lx + 22, ly, fit(point.label, 11, col_w - 44), size=11)))
         else:
             label = fit(point.label, 11, plot * 0.42)
             width = text_width(label, 11)
@@ -543,7 +543,7 @@ def org_chart(people: Sequence[Person], title: str, key: Sequence[KeyItem] = ())
             height = max(height, h2)
     pad = 10
     total_w = max(width - H_GAP, NODE_W) + 2 * pad + 8
-    key_w = max(total_w, 330.0) - 2 * pad
+    key_w = min(max(total_w, 330.0), 370.0) - 2 * pad  # the key stays on a phone's screen, left of any scrolling
     key_h = len(key_rows(key, key_w)) * KEY_ROW + 8 if key else 0
     total_w = max(total_w, 330.0) if key else total_w
     total_h = height + 2 * pad + 8 + key_h
