@@ -241,7 +241,8 @@ def stacked_bars(stacks: Sequence[Stack], order: Sequence[str], legend: dict, ti
                                                          f'{_num(y + 12)}" fill="#ff8f00"/>')))
     if note_label:
         items.append(KeyItem(note_label, text_swatch("#", "#37474f")))
-    key_h = len(key_rows(items, width - 16)) * KEY_ROW
+    key_w = min(width - 16, 360.0)  # on a wide chart the key stays where a phone shows it, left of any scrolling
+    key_h = len(key_rows(items, key_w)) * KEY_ROW
     plot_h = height - top - 30 - key_h
     base_y = top + plot_h
     parts = [_open(width, height, title, "sg-bars")]
@@ -274,7 +275,7 @@ def stacked_bars(stacks: Sequence[Stack], order: Sequence[str], legend: dict, ti
                          f'{_num(cx + 7)},{_num(my)} {_num(cx)},{_num(my + 7)}" fill="#ff8f00" stroke="#fff">'
                          f'<title>{escape(tip)}</title></polygon>')
         parts.append(_text(x + bar_w / 2, base_y + 16, stack.label, size=11, anchor="middle"))
-    key_parts, _ = draw_key(items, 8, height - 8 - key_h, width - 16)
+    key_parts, _ = draw_key(items, 8, height - 8 - key_h, key_w)
     parts.extend(key_parts)
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -372,7 +373,7 @@ def matrix(points: Sequence[Point], title: str, x_label: str, y_label: str, quad
     pad_l, pad_b, pad_t, pad_r = 46, 40, 14, 14
     plot = size - pad_l - pad_r
     numbered = len(points) > 1
-    columns = max(1, int(size // 210))
+    columns = 1 if size < 560 else int(size // 260)  # one column on a phone-sized chart: names stay whole
     col_w = (size - 16) / columns
     list_rows = math.ceil(len(points) / columns) if numbered else 0
     list_top = plot + pad_t + pad_b + 6

@@ -108,7 +108,7 @@ def portfolio_matrix(data: SiteData, root: str) -> tuple[str, list[str], list[st
                       href=f"{root}{deal_url(deal.id)}", radius=5 + 9 * (size / biggest) ** 0.5)
             for size, deal, result in points]
     chart = svg.matrix(dots, t("deal.assessment"), t("assess.feasibility"), t("assess.attractiveness"),
-                       {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=620)
+                       {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=460)
     return chart, unassessed, beyond
 
 
