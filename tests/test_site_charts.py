@@ -307,3 +307,24 @@ def test_the_rule_catalogue_renders_its_markdown(zh_site):
     summaries = re.findall(r"<summary>(.*?)</summary>", catalogue, re.S)
     assert summaries and not any("`" in s for s in summaries)
     assert any("<code>" in s for s in summaries)
+
+
+def test_the_header_has_a_light_dark_switch(zh_site):
+    """Issue 8: Material's palette toggle, in the built-in configuration (used by this build) and in
+    the mkdocs.yml of the example and of new repositories."""
+    import yaml
+
+    html = (zh_site / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="palette"' in html and 'data-md-color-scheme="slate"' in html
+    for config in (REPO / "mkdocs.yml", REPO / "salesgen" / "templates" / "init" / "mkdocs.yml.j2"):
+        text = config.read_text(encoding="utf-8").replace("{{ title|y }}", "t")
+        palette = yaml.safe_load(text)["theme"]["palette"]
+        assert [p["scheme"] for p in palette] == ["default", "slate"] and all("toggle" in p for p in palette)
+
+
+def test_deal_and_customer_pages_print_without_the_site_frame(zh_site):
+    css = (zh_site / "assets" / "salesgen.css").read_text(encoding="utf-8")
+    printed = css.split("@media print", 1)[1]
+    for selector in (".md-header", ".md-tabs", ".md-sidebar", ".md-search", ".md-footer"):
+        assert selector in printed.split("display: none")[0]
+    assert "break-inside: avoid" in printed and "#000" in printed
