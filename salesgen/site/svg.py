@@ -89,6 +89,16 @@ class KeyItem:
     swatch: Callable[[float, float], str]  # draws a 12 x 12 swatch with its top-left corner at (x, y)
 
 
+def tick_swatch(color: str = "#c62828") -> Callable[[float, float], str]:
+    return lambda x, y: f'<line x1="{_num(x + 6)}" y1="{_num(y)}" x2="{_num(x + 6)}" y2="{_num(y + 12)}" stroke="{color}" stroke-width="2.5"/>'
+
+
+def amount_key(dark: str, light: str, color: str, tick: str = "") -> list[KeyItem]:
+    """The key of ``hbars``: what the dark bar, the light bar behind it and the red tick stand for."""
+    items = [KeyItem(dark, box_swatch(color)), KeyItem(light, box_swatch(color + "4d"))]
+    return items + [KeyItem(tick, tick_swatch())] if tick else items
+
+
 def box_swatch(fill: str, stroke: str = "none", stroke_width: str = "1", dash: str = "") -> Callable[[float, float], str]:
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     return lambda x, y: (f'<rect x="{_num(x + 0.5)}" y="{_num(y + 0.5)}" width="11" height="11" rx="2" fill="{fill}" '
@@ -292,14 +302,18 @@ class HBar:
     target: float | None = None  # drawn as a vertical tick (e.g. quota)
 
 
-def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float = 170) -> Markup:
-    """Horizontal bars with a label on the left and the figure on the right."""
+def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float = 170,
+          key: Sequence[KeyItem] = ()) -> Markup:
+    """Horizontal bars with a label on the left and the figure on the right; ``key`` (what the dark bar,
+    the light bar and the tick mean) under them, inside the chart."""
     if not rows:
         return Markup("")
     row_h, top = 30, 6
     detail_w = max((text_width(r.detail, 11) for r in rows), default=0) + 12
     plot_w = max(120.0, width - label_w - detail_w - 10)
-    height = top * 2 + len(rows) * row_h
+    key_w = min(width - 16, 360.0)
+    key_h = len(key_rows(key, key_w)) * KEY_ROW + 6 if key else 0
+    height = top * 2 + len(rows) * row_h + key_h
     peak = max(max(r.value, r.secondary or 0, r.target or 0) for r in rows) or 1
     parts = [_open(width, height, title, "sg-hbars")]
     for i, row in enumerate(rows):
@@ -323,6 +337,9 @@ def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float =
             parts.append(f'<line x1="{_num(tx)}" y1="{_num(y + 2)}" x2="{_num(tx)}" y2="{_num(y + 28)}" '
                          f'stroke="#c62828" stroke-width="2.5"/>')
         parts.append(_text(x0 + plot_w + 8, y + 19, row.detail, size=11, fill="#37474f"))
+    if key:
+        key_parts, _ = draw_key(key, 8, height - key_h + 4, key_w)
+        parts.extend(key_parts)
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -47,6 +47,13 @@ def rates_note(data: SiteData) -> str:
     return data.t("rates_note", currency=data.config.currency, rates=rates or data.t("rates_none"))
 
 
+def stage_key(data: SiteData) -> list:
+    """Key of the per-stage bars: dark = weighted amount, light = amount, in the reporting currency."""
+    t = data.t
+    cur = data.config.currency
+    return svg.amount_key(f"{t('weighted')} ({cur})", f"{t('amount')} ({cur})", svg.STATE_COLORS["in_funnel"])
+
+
 def as_float(data: SiteData, totals: dict) -> float:
     """A total in the reporting currency, as a float for drawing only (unconvertible amounts are left out)."""
     return float(data.convert(totals).total)
@@ -169,11 +176,11 @@ def render_funnel(data: SiteData) -> str:
                 open_bucket.amount.merge(row.bucket.amount)
                 open_bucket.weighted.merge(row.bucket.weighted)
         bars = [svg.HBar(data.label(r.stage.label), as_float(data, r.bucket.weighted),
-                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)} {data.config.currency}",
                          color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
                          secondary=as_float(data, r.bucket.amount)) for r in rows if r.stage.outcome is None]
         pipelines.append({"pipeline": pipeline, "rows": rows, "open": open_bucket,
-                          "svg": svg.hbars(bars, data.label(pipeline.label), label_w=230),
+                          "svg": svg.hbars(bars, data.label(pipeline.label), label_w=230, key=stage_key(data)),
                           "conversion": data.conversion.get(pid, [])})
     states = [{"state": s, "bucket": data.by_state.get(s) or Bucket()} for s in OPEN_STATES]
     return render("funnel.html", **common(data, "../"), pipelines=pipelines, states=states,
@@ -201,4 +208,5 @@ def render_forecast(data: SiteData) -> str:
     return render("forecast.html", **common(data, "../"), quarters=quarters, months=months, reps=reps,
                   categories=CATEGORIES, quarter_svg=period_chart(data, quarters, t("fc.by_quarter")),
                   month_svg=period_chart(data, months, t("fc.by_month")),
-                  rep_svg=svg.hbars(rep_bars, t("fc.by_rep")), per_currency=per_currency, year=data.as_of.year)
+                  rep_svg=svg.hbars(rep_bars, t("fc.by_rep"), key=svg.amount_key(
+                      t("cat.closed"), t("fc.forecast"), svg.CATEGORY_COLORS["closed"], t("fc.quota"))), per_currency=per_currency, year=data.as_of.year)
