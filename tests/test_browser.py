@@ -288,3 +288,14 @@ def test_no_page_kind_scrolls_sideways(served_example, width):
         assert result["pwned"] is None, f"an injected handler ran on {kind}"
         assert result["scroll"] <= result["inner"] == width, (language, width, kind, result["scroll"], result["wide"])
         assert result["squeezed"] == [], (language, width, kind)
+
+
+def test_every_page_of_the_hostile_repository_fits_a_phone(served_hostile_site):
+    """Payloads and very long values (names, titles, notes) stay inert and inside a 390 px screen."""
+    sync_playwright = require_browser()
+    base, pages = served_hostile_site
+    seen = measure(sync_playwright, base, {p: p for p in pages}, 390)
+    assert seen["dialogs"] == [] and seen["foreign"] == [] and seen["console"] == []
+    for path, result in seen["pages"].items():
+        assert result["pwned"] is None, path
+        assert result["scroll"] <= result["inner"] == 390, (path, result["scroll"], result["wide"])
