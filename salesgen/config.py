@@ -104,6 +104,7 @@ class Config:
     lost_reasons: dict = field(default_factory=dict)
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     rule_levels: dict = field(default_factory=dict)
+    published_contact_fields: tuple = ()  # `publish: contact_fields:` personal fields shown on the site
 
     def label(self, label: dict | None) -> str:
         if not label:
@@ -159,6 +160,7 @@ def _build(data: Mapping) -> Config:
         follow_up_days=cadence.get("follow_up_days", 15), intent_days=cadence.get("intent_days", 30),
         alignment_gap=data.get("alignment_gap", 1), lost_reasons=dict(data.get("lost_reasons") or {}),
         weights=weights, rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
+        published_contact_fields=tuple((data.get("publish") or {}).get("contact_fields") or ()),
     )
 
 

@@ -19,6 +19,7 @@ from ..config import Config
 from ..engine import LintResult
 from ..model import Customer, Deal
 from .i18n import Strings
+from .sensitive import contact_sensitive_fields
 
 GATE_RULES = frozenset({"stage-gate"})
 RECENT_DAYS = 90
@@ -43,6 +44,10 @@ class SiteData:
         self.config: Config = result.repo.config
         self.as_of: dt.date = result.as_of
         self.include_sensitive = include_sensitive
+        sensitive = contact_sensitive_fields()
+        # personal contact fields left off the site: all of them, less those `publish:` lists
+        self.hidden_contact_fields: frozenset = (frozenset() if include_sensitive else
+                                                 sensitive - set(self.config.published_contact_fields))
         self.t = Strings(self.config.language)
         self.deals: list[Deal] = sorted(self.repo.deals.values(), key=lambda d: d.id)
         self.customers: list[Customer] = sorted(self.repo.customers.values(), key=lambda c: c.id)

@@ -48,7 +48,7 @@ EN = {
     "days_ago": "{days} days ago",
     "today": "today",
     "more_rows": "… and {n} more",
-    "sensitive_hidden": "Personal notes and motives are not published (build with --include-sensitive to show them).",
+    "sensitive_hidden": "Contacts' personal data (phone, mobile, e-mail, WeChat, notes, motives) is not published unless salesgen.yaml lists it under publish: contact_fields (or the site is built with --include-sensitive).",
     # funnel states and forecast categories
     "state.prospecting": "Prospecting",
     "state.in_funnel": "In funnel",
@@ -392,7 +392,7 @@ ZH = {
     "days_ago": "{days}天前",
     "today": "今天",
     "more_rows": "……另有{n}项",
-    "sensitive_hidden": "联系人的个人备注与动机不予发布（构建时加 --include-sensitive 才显示）。",
+    "sensitive_hidden": "联系人的个人信息（电话、手机、邮箱、微信、备注、动机）默认不发布；在 salesgen.yaml 的 publish: contact_fields 中列出的字段才显示（或构建时加 --include-sensitive）。",
     "state.prospecting": "客户搜寻",
     "state.in_funnel": "进入漏斗",
     "state.best": "最佳状态",

@@ -12,7 +12,6 @@ from ...model import Customer
 from .. import svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import render
-from ..sensitive import contact_sensitive_fields
 from . import PageSpec
 from .people import org_people
 
@@ -69,7 +68,7 @@ def render_customer(data: SiteData, customer: Customer, root: str) -> str:
     records = stakeholders.merged_roles(open_deals)
     flagged = {cid for deal in open_deals for _, cid in stakeholders.red_flags(deal, customer) if cid}
     people = org_people(data, customer, records, flagged)
-    hidden = set() if data.include_sensitive else set(contact_sensitive_fields())
+    hidden = data.hidden_contact_fields
     fields = [f for f in CONTACT_FIELDS if f not in hidden]
     contacts = [{"contact": c, "raw": c.raw, "record": records.get(c.id)} for c in customer.contacts.values()]
     names = {c.id: c.name for c in customer.contacts.values()}
