@@ -7,14 +7,15 @@ salesgen.yaml changes.
 
 The build, event by event:
 
-- ``on_config``: lint the repository once (``engine.lint``: the model and the problems
+- ``on_config`` (before the search plugin): lint the repository once (``engine.lint``: the model and the problems
   in one pass), compute the analytics (``SiteData``), set the navigation to the index
-  pages only (never one entry per deal: Material repeats the nav on every page).
+  pages only (never one entry per deal: Material repeats the nav on every page), set
+  the search separator and teach jieba the repository's names (``search.py``).
 - ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
   rep pages are marked not-in-nav and get a page with no source to read and no
   Markdown to convert (``compat.generated_page``).
 - ``on_page_markdown`` / ``on_page_content``: a page's title and table of contents are
-  set directly, and the search index gets a short summary.
+  set directly, and the search index gets a short summary (``search.py``).
 - ``on_env``: the theme's frame is reused across pages of one kind (``compat.Frames``).
 - ``on_page_context`` (after the search plugin): the page body is rendered from the
   templates, just before the theme writes it, and released after. So the HTML of ten
@@ -46,7 +47,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat
+from . import compat, search
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -100,6 +101,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         env = os.environ.get("SALESGEN_INCLUDE_SENSITIVE")
         return env.lower() in TRUE if env is not None else bool(self.config.include_sensitive)
 
+    @event_priority(50)  # before the search plugin, which reads the theme language and its separator
     def on_config(self, config):
         from ..engine import lint
         from ..repository import ConfigurationError, collector_paused
@@ -125,6 +127,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             config.nav = nav(self.data)
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
             config.theme["language"] = "zh"
+        search.configure(config)
+        search.add_words(self.data)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         errors, warnings = len(result.errors), len(result.warnings)

@@ -9,7 +9,7 @@ from ...analytics import stakeholders
 from ...analytics.funnel import Bucket
 from ...analytics.scorecard import scorecard
 from ...model import Customer
-from .. import svg
+from .. import search, svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import render
 from . import PageSpec
@@ -37,9 +37,7 @@ def customer_page(data: SiteData, customer: Customer) -> PageSpec:
     toc.append(("deals", t("cust.deals")))
     spec = PageSpec(f"{customer_url(customer.id)}index.md", customer.name, lambda: "", lambda: "", toc)
     spec.render = lambda: render_customer(data, customer, spec.root)
-    spec.summary = lambda: (f"<h1>{escape(customer.name)}</h1><p>"
-                            f"{escape(' · '.join(filter(None, [customer.raw.get('industry'), customer.raw.get('region'), data.rep_name(customer.owner)])))}"
-                            f"</p>")
+    spec.summary = lambda: search.customer_text(data, customer)
     return spec
 
 

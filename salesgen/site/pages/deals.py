@@ -7,7 +7,7 @@ from ... import criteria
 from ...analytics import assessment, stakeholders
 from ...analytics.probability import probability, value, weighted
 from ...model import Deal
-from .. import svg
+from .. import search, svg
 from ..data import SiteData, closed_on, customer_url, deal_url, rep_url
 from ..render import number, render
 from . import PageSpec
@@ -38,7 +38,7 @@ def deal_page(data: SiteData, deal: Deal) -> PageSpec:
     spec = PageSpec(f"{deal_url(deal.id)}index.md", deal.name, lambda: "", lambda: "",
                     [(s, titles[s]) for s in sections])
     spec.render = lambda: render_deal(data, deal, spec.root, sections)
-    spec.summary = lambda: deal_summary(data, deal)
+    spec.summary = lambda: search.deal_text(data, deal)
     return spec
 
 
@@ -50,14 +50,6 @@ def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
     if section == "problems":
         return bool(data.problems_by_file.get(deal.file))
     return bool(deal.get(section))
-
-
-def deal_summary(data: SiteData, deal: Deal) -> str:
-    """Searchable text: name, customer, owner, stage, amount."""
-    stage = data.stages[deal.id]
-    facts = [data.customer_name(deal.customer), data.rep_name(deal.owner),
-             data.label(stage.label) if stage else deal.stage, f"{number(deal.amount)} {deal.currency}"]
-    return f"<h1>{escape(deal.name)}</h1><p>{escape(' · '.join(facts))}</p>"
 
 
 def index_rows(data: SiteData) -> dict:
