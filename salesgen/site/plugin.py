@@ -52,6 +52,7 @@ from . import compat, search
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
 CSS_URI = "assets/salesgen.css"
+JS_URI = "assets/salesgen-tables.js"  # filter and sort the deal tables; the pages work without it
 MARKER = ".salesgen-site"
 MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
 TRUE = ("1", "true", "yes", "on")
@@ -131,6 +132,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         search.add_words(self.data)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         errors, warnings = len(result.errors), len(result.warnings)
         log.info(f"salesgen: {len(self.specs)} pages from {len(self.data.deals)} deals and "
                  f"{len(self.data.customers)} customers as of {as_of}; {errors} errors, {warnings} warnings")
@@ -155,9 +158,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             files.append(file)
             if not spec.in_nav:  # pages in the navigation get their title from it: MkDocs makes those
                 compat.generated_page(file, config)
-        if files.get_file_from_path(CSS_URI) is None:
-            css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
-            files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
+        for uri in (CSS_URI, JS_URI):
+            if files.get_file_from_path(uri) is None:
+                text = resources.files("salesgen.site").joinpath(uri).read_text(encoding="utf-8")
+                files.append(File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         # MkDocs now builds the navigation and reads every page: objects that live to the end, which the
         # collector would rescan again and again. Paused until on_env, which freezes them.
         self.collecting = gc.isenabled()

@@ -18,14 +18,46 @@ DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "a
 
 
 def pages(data: SiteData) -> list[PageSpec]:
+    """The index (open deals, the years with closed deals), one page per closing year, one per deal.
+
+    Closed deals leave the index for their year's page, so that no page grows with the
+    history: at 50,000 deals the index holds the open ones and each year its own.
+    """
     t = data.t
+    groups = index_rows(data)
+    years = closed_years(groups)
     toc = [("assessment", t("deal.assessment"))] if any(d.get("assessment") for d in data.deals) else []
-    toc += [("open", t("deals.open")), ("won", t("deals.won")), ("lost", t("deals.lost"))]
-    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data),
+    toc += [("open", t("deals.open"))] + ([("closed", t("deals.closed"))] if years else [])
+    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data, groups, years),
                       lambda: f"<h1>{escape(t('nav.deals'))}</h1>", toc, in_nav=True)]
+    for year, rows in years.items():
+        specs.append(year_page(data, year, rows))
     for deal in data.deals:
         specs.append(deal_page(data, deal))
     return specs
+
+
+def closed_years(groups: dict) -> dict:
+    """year -> {"won": rows, "lost": rows} of the deals closed that year, newest year first."""
+    years: dict = {}
+    for key in ("won", "lost"):
+        for row in groups[key]:
+            years.setdefault(row["closed"].year, {"won": [], "lost": []})[key].append(row)
+    return dict(sorted(years.items(), reverse=True))
+
+
+def year_url(year: int) -> str:
+    return f"deals/closed/{year}/"
+
+
+def year_page(data: SiteData, year: int, rows: dict) -> PageSpec:
+    t = data.t
+    toc = [(key, t(f"deals.{key}")) for key in ("won", "lost") if rows[key]]
+    spec = PageSpec(f"{year_url(year)}index.md", t("deals.closed_year", year=year), lambda: "",
+                    lambda: f"<h1>{escape(t('deals.closed_year', year=year))}</h1>", toc)
+    spec.render = lambda: render("deals_closed.html", t=t, root=spec.root, d=data, year=year, groups=rows,
+                                 base="../../")  # from deals/closed/<year>/ to deals/
+    return spec
 
 
 def deal_page(data: SiteData, deal: Deal) -> PageSpec:
@@ -99,11 +131,9 @@ def portfolio_matrix(data: SiteData, root: str) -> str:
                       {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=620)
 
 
-def render_index(data: SiteData) -> str:
-    groups = index_rows(data)
-    return render("deals.html", t=data.t, root="../", groups=groups, d=data, deal_url=deal_url,
-                  customer_url=customer_url, rep_url=rep_url, matrix_svg=portfolio_matrix(data, "../"),
-                  matrix_limit=MATRIX_DEALS)
+def render_index(data: SiteData, groups: dict, years: dict) -> str:
+    return render("deals.html", t=data.t, root="../", base="", groups=groups, years=years, d=data,
+                  matrix_svg=portfolio_matrix(data, "../"), matrix_limit=MATRIX_DEALS)
 
 
 def stage_path(data: SiteData, deal: Deal) -> list[dict]:
