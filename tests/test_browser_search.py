@@ -1,9 +1,11 @@
-"""The site's search in a real browser: Chinese names and words, Latin words, no personal data.
+"""Finding things in a real browser: search (Chinese, Latin, no personal data) and the deal filters.
 
 The example repository is built twice, with ``language: en`` and ``language: zh``, and
 served from 127.0.0.1; a query is typed into Material's search box and the result links
 are read. The expected pages come from the example's own YAML (张家强 is a rep, 孙大伟 a
-contact of Temp, 商务谈判 a step of Temp's buying process), not from the index.
+contact of Temp, 商务谈判 a step of Temp's buying process), not from the index. On the
+deals index, the owner and stage filters and the amount sort are used, and the page is
+loaded again without JavaScript: every row shown, no filter bar. No request leaves 127.0.0.1.
 
 Like tests/test_browser.py: skipped on a workstation without chromium, FAILS in CI.
 """
@@ -100,3 +102,61 @@ def test_search_finds_chinese_and_latin_words(served):
     assert f"/customers/{facts['customer']}/" in found["商务谈判"], found
     assert "/deals/temp-line1-retrofit/" in found["retrofit"], found
     assert found[email.split("@")[0]] == set(), "personal data must not be searchable"
+
+
+def open_deals_of_example() -> list[dict]:
+    """The example's open deals (their stage has no outcome in salesgen.yaml), from the YAML."""
+    config = yaml.safe_load((REPO / "salesgen.yaml").read_text(encoding="utf-8"))
+    stages = {(p["id"], s["id"]): s for p in config["pipelines"] for s in p["stages"]}
+    found = []
+    for path in sorted((REPO / "deals").rglob("*.yaml")):
+        deal = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stage = stages[(deal["pipeline"], deal["stage"])]
+        if not stage.get("outcome"):
+            found.append(dict(deal, stage_label=stage["label"]))
+    return found
+
+
+def test_the_deals_index_filters_and_sorts_in_the_browser_and_reads_without_javascript(served):
+    sync_playwright = require_browser()
+    open_deals = open_deals_of_example()
+    mine = [d for d in open_deals if d["owner"] == "zhang-jiaqiang"]
+    assert len(mine) >= 2
+    host = urlsplit(served).netloc
+    foreign = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda r: (foreign.append(r.request.url), r.abort()) if urlsplit(r.request.url).netloc
+                       != host else r.continue_())
+            page.goto(served + "/deals/", wait_until="networkidle")
+            language = page.get_attribute("html", "lang")
+            rows = "#open-deals tbody tr"
+            assert page.locator(rows).count() == len(open_deals)
+            bar = page.locator('.sg-filter[data-for="open-deals"]')
+            assert bar.is_visible()
+            page.select_option('.sg-filter select[data-col="2"]', "张家强")
+            visible = page.eval_on_selector_all(rows, "rs => rs.filter(r => r.getClientRects().length > 0).map(r => "
+                                                       "Array.from(r.cells, c => c.innerText))")
+            assert len(visible) == len(mine) and all(cells[2] == "张家强" for cells in visible), visible
+            label = mine[0]["stage_label"]
+            label = label.get(language) or label["en"]
+            page.select_option('.sg-filter select[data-col="1"]', label)
+            visible = page.eval_on_selector_all(rows, "rs => rs.filter(r => r.getClientRects().length > 0).length")
+            assert visible == sum(1 for d in mine if (d["stage_label"].get(language) or d["stage_label"]["en"]) == label)
+            page.select_option('.sg-filter select[data-col="2"]', "")
+            page.select_option('.sg-filter select[data-col="1"]', "")
+            page.click("#open-deals thead th:nth-child(4)")  # amount, ascending
+            amounts = page.eval_on_selector_all(rows, "rs => rs.map(r => parseFloat(r.cells[3].innerText"
+                                                      ".replace(/[^0-9.]/g, '')))")
+            assert len(amounts) == len(open_deals) and amounts == sorted(amounts)
+            assert foreign == []
+
+            plain = browser.new_context(java_script_enabled=False).new_page()
+            plain.goto(served + "/deals/")
+            assert plain.locator(rows).count() == len(open_deals)
+            assert all(plain.locator(rows).nth(i).is_visible() for i in range(len(open_deals)))
+            assert not plain.locator('.sg-filter[data-for="open-deals"]').is_visible()
+        finally:
+            browser.close()

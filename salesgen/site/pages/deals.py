@@ -17,46 +17,66 @@ DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "a
                  "approvals", "waivers", "problems")
 
 
-def pages(data: SiteData) -> list[PageSpec]:
-    """The index (open deals, the years with closed deals), one page per closing year, one per deal.
+PAGE_ROWS = 2000  # rows of a deals list page: about 600 kB, so every page stays under 1 MB
 
-    Closed deals leave the index for their year's page, so that no page grows with the
-    history: at 50,000 deals the index holds the open ones and each year its own.
+
+def pages(data: SiteData) -> list[PageSpec]:
+    """The index (open deals, the years with closed deals), closed deals by year, one page per deal.
+
+    Closed deals leave the index for the page of the year they closed, so no page grows
+    with the history; a list longer than PAGE_ROWS continues on numbered pages
+    (deals/open/2/, deals/closed/2025/2/), so no page passes 1 MB at 50,000 deals.
     """
     t = data.t
     groups = index_rows(data)
     years = closed_years(groups)
+    open_pages = chunks(groups["open"])
     toc = [("assessment", t("deal.assessment"))] if any(d.get("assessment") for d in data.deals) else []
     toc += [("open", t("deals.open"))] + ([("closed", t("deals.closed"))] if years else [])
-    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data, groups, years),
+    open_urls = ["deals/"] + [f"deals/open/{n}/" for n in range(2, len(open_pages) + 1)]
+    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: "",
                       lambda: f"<h1>{escape(t('nav.deals'))}</h1>", toc, in_nav=True)]
+    specs[0].render = lambda: render_index(data, groups, open_pages[0], pager(open_urls, 0, "../"), years)
+    for n, rows in enumerate(open_pages[1:], 1):
+        specs.append(list_page(data, open_urls, n, t("deals.open_page", n=n + 1), "open", rows))
     for year, rows in years.items():
-        specs.append(year_page(data, year, rows))
+        year_pages = chunks(rows)
+        urls = [f"deals/closed/{year}/"] + [f"deals/closed/{year}/{n}/" for n in range(2, len(year_pages) + 1)]
+        for n, part in enumerate(year_pages):
+            title = t("deals.closed_year", year=year) + (f" ({n + 1}/{len(year_pages)})" if n else "")
+            specs.append(list_page(data, urls, n, title, "closed", part))
     for deal in data.deals:
         specs.append(deal_page(data, deal))
     return specs
 
 
+def chunks(rows: list) -> list[list]:
+    return [rows[i:i + PAGE_ROWS] for i in range(0, len(rows), PAGE_ROWS)] or [[]]
+
+
 def closed_years(groups: dict) -> dict:
-    """year -> {"won": rows, "lost": rows} of the deals closed that year, newest year first."""
+    """year -> the rows of the deals won or lost that year, latest first; newest year first."""
     years: dict = {}
     for key in ("won", "lost"):
         for row in groups[key]:
-            years.setdefault(row["closed"].year, {"won": [], "lost": []})[key].append(row)
+            years.setdefault(row["closed"].year, []).append(dict(row, outcome=key))
+    for rows in years.values():
+        rows.sort(key=lambda r: (r["closed"], r["deal"].id), reverse=True)
     return dict(sorted(years.items(), reverse=True))
 
 
-def year_url(year: int) -> str:
-    return f"deals/closed/{year}/"
+def pager(urls: list[str], current: int, root: str) -> list[tuple[int, str | None]]:
+    """(page number, link or None for this page) of a list split over several pages; empty if one."""
+    if len(urls) < 2:
+        return []
+    return [(n + 1, None if n == current else root + url) for n, url in enumerate(urls)]
 
 
-def year_page(data: SiteData, year: int, rows: dict) -> PageSpec:
-    t = data.t
-    toc = [(key, t(f"deals.{key}")) for key in ("won", "lost") if rows[key]]
-    spec = PageSpec(f"{year_url(year)}index.md", t("deals.closed_year", year=year), lambda: "",
-                    lambda: f"<h1>{escape(t('deals.closed_year', year=year))}</h1>", toc)
-    spec.render = lambda: render("deals_closed.html", t=t, root=spec.root, d=data, year=year, groups=rows,
-                                 base="../../")  # from deals/closed/<year>/ to deals/
+def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, rows: list) -> PageSpec:
+    spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
+    base = "../" * (urls[n].count("/") - 1)  # to deals/
+    spec.render = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
+                                 rows=rows, base=base, pages=pager(urls, n, spec.root))
     return spec
 
 
@@ -131,9 +151,11 @@ def portfolio_matrix(data: SiteData, root: str) -> str:
                       {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=620)
 
 
-def render_index(data: SiteData, groups: dict, years: dict) -> str:
-    return render("deals.html", t=data.t, root="../", base="", groups=groups, years=years, d=data,
-                  matrix_svg=portfolio_matrix(data, "../"), matrix_limit=MATRIX_DEALS)
+def render_index(data: SiteData, groups: dict, rows: list, pages: list, years: dict) -> str:
+    counts = {year: (sum(r["outcome"] == "won" for r in part), sum(r["outcome"] == "lost" for r in part))
+              for year, part in years.items()}
+    return render("deals.html", t=data.t, root="../", base="", groups=groups, rows=rows, pages=pages,
+                  years=counts, d=data, matrix_svg=portfolio_matrix(data, "../"), matrix_limit=MATRIX_DEALS)
 
 
 def stage_path(data: SiteData, deal: Deal) -> list[dict]:
