@@ -192,6 +192,7 @@ def test_publish_shows_only_the_listed_fields(example: Path, values: dict, tmp_p
     expected = {origin for origin in values.values() if origin.endswith((" phone", " wechat"))}
     assert any(origin.endswith(" phone") for origin in expected)
     assert published == expected
+    assert leaks(tmp_path / "site" / "search", values, public_strings(root)) == {}  # published, not searchable
 
 
 def test_a_mistyped_publish_field_is_reported_with_the_right_name(example: Path, tmp_path: Path):
