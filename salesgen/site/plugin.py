@@ -24,8 +24,8 @@ The build, event by event:
 Options (mkdocs.yml), each overridden by an environment variable that ``salesgen
 serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_of``
 (SALESGEN_AS_OF; default: ``as_of`` in salesgen.yaml, else today), ``include_sensitive``
-(SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal notes and motives
-stay out of the site).
+(SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal data stays out of the
+site, except the fields ``publish: contact_fields:`` of salesgen.yaml lists).
 
 Whatever relies on MkDocs', Material's or Jinja's internals is in ``compat.py``, which
 uses it only on the versions it was written for (or not at all with SALESGEN_COMPAT=stock).
