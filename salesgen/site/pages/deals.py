@@ -9,7 +9,7 @@ from ...analytics.probability import probability, value, weighted
 from ...model import Deal
 from .. import search, svg
 from ..data import SiteData, closed_on, customer_url, deal_url, rep_url
-from ..render import number, render
+from ..render import render
 from . import PageSpec
 from .people import org_people
 
