@@ -18,6 +18,10 @@ installed) and joins the words with a zero-width space, which the index's separa
 must therefore include. ``add_words`` teaches jieba the names of this repository (people,
 customers, competitors, stages, next steps), so that a name such as 张家强 is one word
 in the index, and typed whole it is found.
+
+The index's ``lang`` stays Material's default (``en``) for a Chinese site too: lunr's
+``zh`` support segments in the browser with Node's jieba, which a browser does not have;
+the segmenting is done at build time instead, and the browser only splits on the separator.
 """
 from __future__ import annotations
 
