@@ -7,6 +7,8 @@ import click
 
 from . import __version__
 from .commands.build import build
+from .commands.changes import calibration, changes
+from .commands.demo_history import demo_history
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
@@ -45,6 +47,9 @@ cli.add_command(forecast)
 cli.add_command(funnel)
 cli.add_command(review)
 cli.add_command(generate)
+cli.add_command(changes)
+cli.add_command(calibration)
+cli.add_command(demo_history)
 
 
 def main() -> None:
