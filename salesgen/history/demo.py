@@ -129,7 +129,8 @@ def _deal_script(rng, rel, doc, order, outcomes, reps, start, end) -> list[Step]
         author = values["owner"] if rng.random() < 0.85 or len(reps) < 2 else reps[0]
         steps.append(Step(day, index, rel, ident, dict(values), author))
     steps.append(Step(max(last, born), len(moves) + 1, rel, ident, {}, owner, True))
-    return steps
+    by_day = {step.day: step for step in steps}  # one version per deal and day: the day's last
+    return list(by_day.values())
 
 
 def build(target: Path, source: Path, *, start: dt.date, end: dt.date, seed: int = 1) -> list[Step]:

@@ -94,11 +94,13 @@ class Replayer:
         for path, kind, sha in commit.changes:
             if kind != "deal":
                 continue
+            new = self.history.state(kind, sha) if sha else None
+            if isinstance(new, Broken):
+                continue  # a version lint rejects: the deal stays as it last was (the version is reported)
             old = self.files.pop(path, None)
             if old is not None:
                 touched.add(old.id)
                 self.paths[old.id].discard(path)
-            new = self.history.state(kind, sha) if sha else None
             if isinstance(new, DealState):
                 self.files[path] = new
                 self.paths.setdefault(new.id, set()).add(path)
