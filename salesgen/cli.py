@@ -7,7 +7,7 @@ import click
 
 from . import __version__
 from .commands.build import build
-from .commands.changes import calibration, changes
+from .commands.changes import calibration, changes, forecast_trend
 from .commands.demo_history import demo_history
 from .commands.generate import generate
 from .commands.handover import handover
@@ -49,6 +49,7 @@ cli.add_command(review)
 cli.add_command(generate)
 cli.add_command(changes)
 cli.add_command(calibration)
+cli.add_command(forecast_trend)
 cli.add_command(demo_history)
 
 

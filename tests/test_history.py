@@ -326,3 +326,45 @@ def test_demo_waterfall_open_pipeline_matches_the_script_every_week(demo_repo):
 def test_weekly_ends_are_sundays():
     ends = weekly_ends(dt.date(2026, 11, 4), dt.date(2026, 11, 20))
     assert ends == [dt.date(2026, 11, 8), dt.date(2026, 11, 15), dt.date(2026, 11, 22)]
+
+
+def test_forecast_trend_by_hand(hand):
+    """Q2 2026 as it stood each week: probabilities planning 10, visit 20, proposal 30 %; won counts in full."""
+    import json
+
+    root, _ = hand
+    result = CliRunner().invoke(cli, ["forecast-trend", "--period", "2026-Q2", "--as-of", "2026-02-10", "--format",
+                                      "json", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    usd = Decimal("7.1")
+    got = {row["week_end"]: Decimal(row["forecast"]) for row in json.loads(result.output)["trend"]}
+    assert got == {
+        "2026-01-11": 100000 * Decimal("0.1") + 200000 * usd * Decimal("0.2"),
+        "2026-01-18": 100000 * Decimal("0.2") + 250000 * usd * Decimal("0.2"),
+        "2026-01-25": 100000 * Decimal("0.1") + 250000 * usd * Decimal("0.2") + 300000 * Decimal("0.3"),
+        "2026-02-01": 100000 * Decimal("0.1") + 250000 * usd,
+        "2026-02-08": 100000 * Decimal("0.1") + 250000 * usd + 300000 * Decimal("0.3"),
+        "2026-02-15": 100000 * Decimal("0.2") + 250000 * usd + 300000 * Decimal("0.3"),
+    }
+
+
+def test_forecast_accuracy_of_a_closed_quarter(hand):
+    """Q2 2026 seen from July: B (won, closes 06-30 by its close date) is what closed in it."""
+    from salesgen.history import trend
+    from salesgen.history.reader import snapshots, weekly_ends
+
+    root, _ = hand
+    config, _ = load_config(root)
+    history = load_history(root)
+    ends = weekly_ends(dt.date(2026, 1, 6), dt.date(2026, 6, 30))
+    final = snapshots(history, [dt.date(2026, 7, 15)])[0]
+    rows = trend.accuracy(snapshots(history, ends), ends, final, config, "2026-Q2", dt.date(2026, 4, 1),
+                          dt.date(2026, 6, 30), weeks=(12, 20, 26), owners=(None, "zheng-peng"))
+    won = 250000 * Decimal("7.1")
+    # 12 weeks before 06-30 is 04-07 (week ending 04-05): A visit 20 %, B won, C proposal 30 %
+    # 20 weeks before is 02-10 (week ending 02-08): A still in planning (10 %)
+    # 26 weeks before is 12-30-2025: before the history, no forecast
+    assert [(r.owner, r.weeks_before, r.forecast, r.actual) for r in rows] == [
+        (None, 12, 20000 + won + 90000, won), (None, 20, 10000 + won + 90000, won), (None, 26, None, won),
+        ("zheng-peng", 12, 20000 + 90000, 0), ("zheng-peng", 20, 10000 + 90000, 0), ("zheng-peng", 26, None, 0)]
+    assert rows[0].ratio == (20000 + won + 90000) / won and rows[3].ratio is None

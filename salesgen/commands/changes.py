@@ -244,3 +244,106 @@ def calibration(fmt, root, as_of):
                       "90 % of past stays", bold=True))
     for r in rotting:
         click.echo(f"  {r['deal']} ({r['owner']}): {r['stage']} for {r['days']} days (p90 {r['p90']})")
+
+
+TREND_COLUMNS = [("week_end", "Week ending"), ("closed", "Closed"), ("weighted_open", "Weighted open"),
+                 ("forecast", "Forecast")]
+ACCURACY_COLUMNS = [("period", "Period"), ("rep", "Rep"), ("weeks_before", "Weeks before end"),
+                    ("forecast", "Forecast then"), ("actual", "Closed"), ("ratio", "Forecast / closed %")]
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """``2026-Q4`` or ``2026-11`` -> first and last day (ValueError when it is neither)."""
+    from ..analytics.periods import quarter_bounds
+
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return quarter_bounds(dt.date(int(year), 3 * int(quarter) - 2, 1))
+    year, month = (int(x) for x in period.split("-"))
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def closed_quarters(first: dt.date, last: dt.date) -> list[str]:
+    from ..analytics.periods import quarter, quarter_bounds
+
+    found, day = [], first
+    while True:
+        start, end = quarter_bounds(day)
+        if end >= last:
+            return found
+        if start >= first:
+            found.append(quarter(start))
+        day = end + dt.timedelta(days=1)
+
+
+@click.command("forecast-trend")
+@click.option("--period", default=None, metavar="PERIOD",
+              help="The period to follow: 2026-Q4 or 2026-11. Default: the quarter of the as-of day.")
+@click.option("--by-rep", is_flag=True, help="Accuracy per rep too (beside the team total).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people; csv (the trend) for spreadsheets; json (trend and accuracy, exact).")
+@root_option
+@as_of_option()
+def forecast_trend(period, by_rep, fmt, root, as_of):
+    """The forecast of a period as it stood at the end of each past week, and past forecasts' accuracy.
+
+    The forecast is closed (won in the period) plus the weighted open deals expected
+    to close in it, computed on the deals as they were that week. For each closed
+    quarter of the history: the forecast 1, 4 and 8 weeks before its last day against
+    what was won in it.
+
+    \b
+    Examples:
+      salesgen forecast-trend
+      salesgen forecast-trend --period 2026-Q3 --by-rep --format json
+    """
+    from ..analytics.periods import quarter
+    from ..history import trend
+    from ..history.reader import snapshots, weekly_ends
+
+    config, history = load_or_explain(root)
+    day = resolve_as_of(as_of, config)
+    try:
+        key = period or quarter(day)
+        start, end = period_bounds(key)
+    except ValueError:
+        fail_usage(f"--period '{period}' is neither a quarter (2026-Q4) nor a month (2026-11)")
+    first = history.commits[0].day
+    ends = weekly_ends(max(first, start - dt.timedelta(days=91)), min(day, max(end, first)))
+    states = snapshots(history, ends + [day])
+    points = trend.trend(states[:-1], ends, config, start, end)
+    owners = (None, *sorted({s.owner for s, _ in states[-1].values()})) if by_rep else (None,)
+    accuracy = []
+    for q in closed_quarters(first, day):
+        q_start, q_end = period_bounds(q)
+        q_ends = weekly_ends(first, q_end)
+        accuracy += trend.accuracy(snapshots(history, q_ends), q_ends, states[-1], config, q, q_start, q_end,
+                                   owners=owners)
+    accuracy = [a for a in accuracy if a.owner is None or a.actual or a.forecast]  # reps with nothing in it: left out
+    trend_rows = [{"week_end": p.week_end, "closed": p.closed, "weighted_open": p.weighted_open,
+                   "forecast": p.forecast} for p in points]
+    accuracy_rows = [{"period": a.period, "rep": a.owner or "all", "weeks_before": a.weeks_before,
+                      "forecast": a.forecast, "actual": a.actual,
+                      "ratio": None if a.ratio is None else (100 * a.ratio).quantize(Decimal(1))} for a in accuracy]
+    if fmt == "json":
+        import json
+
+        from .reports import _exact
+
+        click.echo(json.dumps({"period": key, "currency": config.currency,
+                               "trend": [_exact(r) for r in trend_rows],
+                               "accuracy": [_exact(r) for r in accuracy_rows]}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        emit("csv", [(k, k) for k, _ in TREND_COLUMNS], trend_rows)
+        return
+    click.echo(styled(f"Forecast for {key} ({start} to {end}, {config.currency}) as it stood each week", bold=True))
+    emit("table", TREND_COLUMNS, trend_rows)
+    click.echo()
+    click.echo(styled("Accuracy of closed quarters: forecast N weeks before the end against what closed", bold=True))
+    if accuracy_rows:
+        emit("table", ACCURACY_COLUMNS, accuracy_rows)
+    else:
+        click.echo("No quarter of the history has closed yet.")
