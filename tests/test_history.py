@@ -208,9 +208,10 @@ def test_days_in_stage_and_small_samples(hand):
     assert table.of("project", "proposal").reached == 0  # C is open again: outcome unknown
 
 
-def test_rotting_needs_ten_finished_stays(tmp_path):
-    """Ten deals each spend 10 days in planning; an eleventh sits there 30 days: it rots (p90 = 10)."""
-    root = tmp_path / "r"
+@pytest.fixture(scope="module")
+def eleven(tmp_path_factory):
+    """Ten deals each spend 10 days in planning (2026-03-02 to 03-12); an eleventh stays there."""
+    root = tmp_path_factory.mktemp("eleven") / "r"
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     shutil.copy(REPO / "salesgen.yaml", root / "salesgen.yaml")
     text = (REPO / A).read_text(encoding="utf-8")
@@ -228,6 +229,11 @@ def test_rotting_needs_ten_finished_stays(tmp_path):
     for i in range(10):
         put(i, "visit")
     git_commit(root, "2026-03-12", "bob")
+    return root
+
+
+def test_rotting_needs_ten_finished_stays(eleven):
+    root = eleven
     config, _ = load_config(root)
     history = load_history(root)
     assert cal.calibrate(history, config, dt.date(2026, 3, 12)).rotting == []  # 10 days: not longer than p90
@@ -368,3 +374,13 @@ def test_forecast_accuracy_of_a_closed_quarter(hand):
         (None, 12, 20000 + won + 90000, won), (None, 20, 10000 + won + 90000, won), (None, 26, None, won),
         ("zheng-peng", 12, 20000 + 90000, 0), ("zheng-peng", 20, 10000 + 90000, 0), ("zheng-peng", 26, None, 0)]
     assert rows[0].ratio == (20000 + won + 90000) / won and rows[3].ratio is None
+
+
+def test_review_marks_the_rotting_deal(eleven):
+    import json
+
+    result = CliRunner().invoke(cli, ["review", "--as-of", "2026-04-01", "--format", "json", "--root", str(eleven)])
+    assert result.exit_code == 0, result.output
+    rotting = {row["deal"]: row["rotting"] for row in json.loads(result.output)}
+    assert rotting["d10"] == "30 days in planning (90 % of past stays: 10 or fewer)"
+    assert all(rotting[f"d{i}"] is None for i in range(10))

@@ -263,6 +263,9 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
 
     config = repo.config
     lists = review_list(repo.deals.values(), config, as_of)
+    from ..history.calibration import rotting_of
+
+    rotting = rotting_of(repo.root, config, as_of)  # from the git history; {} without one
     order = list(config.reps) + sorted(set(lists) - set(config.reps))
     rows = []
     for owner in order:
@@ -276,15 +279,20 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
                 "days_since": item.days_since, "next_step": item.next_step, "next_date": item.next_date,
                 "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
                 "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
-                "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention})
+                "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention,
+                "rotting": _rotting_text(rotting.get(item.deal.id))})
     return rows
+
+
+def _rotting_text(found) -> str | None:
+    return f"{found.days} days in {found.stage} (90 % of past stays: {found.p90} or fewer)" if found else None
 
 
 REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_activity", "Last activity"),
                   ("last_type", "Type"), ("days_since", "Days"), ("next_step", "Next step"),
                   ("next_date", "Next date"), ("follow_up_due", "Follow-up due"),
                   ("follow_up_overdue", "Follow-up overdue"), ("intent", "Intent"), ("intent_due", "Intent due"),
-                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention")]
+                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention"), ("rotting", "Rotting")]
 
 
 @click.command()
@@ -348,3 +356,5 @@ def _review_item(row: dict) -> None:
     intent = f"intent {row['intent'] or 'not judged yet'}, next judgment due {row['intent_due']}"
     intent = styled(intent + " (overdue)", fg="red") if row["intent_overdue"] else intent
     click.echo(f"      {follow}; {intent}")
+    if row.get("rotting"):
+        click.echo("      " + styled(f"rotting: {row['rotting']}", fg="red"))

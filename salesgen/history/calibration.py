@@ -158,3 +158,17 @@ def calibrate(history, config: Config, as_of: dt.date) -> Calibration:
             table.rotting.append(Rotting(ident, file, state.owner, state.pipeline, stage.id, days, row.p90_days))
     table.rotting.sort(key=lambda r: (-r.days, r.deal))
     return table
+
+
+def rotting_of(root, config: Config, as_of: dt.date) -> dict:
+    """deal id -> Rotting for the repository at ``root``; {} without a readable history (never raises)."""
+    from . import git
+    from .reader import load_history
+
+    try:
+        history = load_history(root)
+    except git.HistoryError:
+        return {}
+    if history.empty:
+        return {}
+    return {r.deal: r for r in calibrate(history, config, as_of).rotting}
