@@ -44,9 +44,20 @@ def demo_history(directory, source, deals, seed, as_of):
         if source is None:
             source = Path(scratch) / "repo"
             generate(source, deals=deals, customers=max(1, deals // 5), seed=seed)
+            _add_site_files(source)
         config, _ = load_config(source)
         if config is None:
             fail_usage(f"{source} has no usable salesgen.yaml")
         end = as_of.date() if as_of else (config.as_of or dt.date.today())
         steps = build(directory, source, start=end - dt.timedelta(days=364), end=end, seed=seed)
     click.echo(f"wrote {directory}: {len(steps):,} scripted changes from {end - dt.timedelta(days=364)} to {end}")
+
+
+def _add_site_files(source: Path) -> None:
+    """mkdocs.yml and the docs folder of `salesgen init`, so that `salesgen build` works in the demo."""
+    from .init import planned_files
+
+    for rel, content in planned_files(dt.date.today()).items():
+        if rel in ("mkdocs.yml", ".salesgen-docs/.gitkeep", ".gitignore"):
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            (source / rel).write_bytes(content)

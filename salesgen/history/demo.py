@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 TZ = "+0800"
+HIDDEN_HISTORY = b"\n      history: false"  # the plugin option in this project's own mkdocs.yml
 FIELDS = ("stage", "amount", "expected_close", "owner")
 
 
@@ -145,7 +146,7 @@ def build(target: Path, source: Path, *, start: dt.date, end: dt.date, seed: int
     for step in steps:
         if step.file not in finals:
             finals[step.file] = (source / step.file).read_text(encoding="utf-8")
-    others = [p for p in ("salesgen.yaml", "mkdocs.yml", "README.md") if (source / p).is_file()]
+    others = [p for p in ("salesgen.yaml", "mkdocs.yml", "README.md", ".gitignore") if (source / p).is_file()]
     for folder in ("schemas", ".salesgen-docs"):
         if (source / folder).is_dir():
             others += [p.relative_to(source).as_posix() for p in sorted((source / folder).rglob("*")) if p.is_file()]
@@ -163,6 +164,8 @@ def build(target: Path, source: Path, *, start: dt.date, end: dt.date, seed: int
         if first:
             for rel in others:
                 files[rel] = (source / rel).read_bytes()
+            if "mkdocs.yml" in files:  # a site that hid its (development) history shows this one
+                files["mkdocs.yml"] = files["mkdocs.yml"].replace(HIDDEN_HISTORY, b"")
             first = False
         for step in group:
             text = finals[step.file] if step.final else render(finals[step.file], step.values)

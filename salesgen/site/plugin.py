@@ -60,6 +60,7 @@ class SalesgenConfig(base.Config):
     root = c.Optional(c.Type(str))
     as_of = c.Optional(c.Type(str))
     include_sensitive = c.Type(bool, default=False)
+    history = c.Type(bool, default=True)  # false: the git history is not sales history (this project's example)
 
 
 class GeneratedPage(Page):
@@ -129,6 +130,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         with collector_paused():  # the analytics and the page list live to the end of the build
             self.data = SiteData(result, include_sensitive=self.include_sensitive())
+            self.data.history_enabled = self.config.history
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.reuse_frames = frames.reusable(config.plugins.keys())
         if config.nav is None:

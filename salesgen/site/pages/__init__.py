@@ -31,7 +31,7 @@ class PageSpec:
 
 
 def pages(data: SiteData) -> list[PageSpec]:
-    from . import customers, deals, overview, rules, team
+    from . import changes, customers, deals, overview, rules, team
 
     specs: list[PageSpec] = []
     specs += overview.pages(data)
@@ -39,6 +39,7 @@ def pages(data: SiteData) -> list[PageSpec]:
     specs += customers.pages(data)
     specs += team.pages(data)
     specs += rules.pages(data)
+    specs += changes.pages(data)
     return specs
 
 
@@ -46,6 +47,7 @@ def nav(data: SiteData) -> list[dict]:
     """The navigation: the index pages only, never one entry per deal (Material repeats it on every page)."""
     t = data.t
     return [{t("nav.dashboard"): "index.md"}, {t("nav.funnel"): "funnel/index.md"},
-            {t("nav.forecast"): "forecast/index.md"}, {t("nav.deals"): "deals/index.md"},
+            {t("nav.forecast"): "forecast/index.md"}, {t("nav.changes"): "changes/index.md"},
+            {t("nav.deals"): "deals/index.md"},
             {t("nav.customers"): "customers/index.md"}, {t("nav.team"): "team/index.md"},
             {t("nav.rules"): "rules/index.md"}]
