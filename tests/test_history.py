@@ -384,3 +384,77 @@ def test_review_marks_the_rotting_deal(eleven):
     rotting = {row["deal"]: row["rotting"] for row in json.loads(result.output)}
     assert rotting["d10"] == "30 days in planning (90 % of past stays: 10 or fewer)"
     assert all(rotting[f"d{i}"] is None for i in range(10))
+
+
+# -- the site --------------------------------------------------------------------------------------
+
+
+def _build(root: Path, out: Path, as_of: str = "2026-11-20"):
+    return CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(out), "--as-of", as_of,
+                                    "--allow-errors"], catch_exceptions=False)
+
+
+def _open_value(values, outcome, rates) -> Decimal:
+    if outcome[(values["pipeline"], values["stage"])] is not None:
+        return Decimal(0)
+    return Decimal(values["amount"]) * rates[values["currency"]]
+
+
+def test_demo_site_changes_page_and_markers(demo_repo, tmp_path):
+    import re
+
+    root, steps = demo_repo
+    as_of = dt.date(2026, 11, 12)  # the example's last week with changes
+    result = _build(root, tmp_path / "site", as_of.isoformat())
+    assert result.exit_code == 0, result.output
+    raw = yaml.safe_load((root / "salesgen.yaml").read_text(encoding="utf-8"))
+    outcome = {(p["id"], s["id"]): s.get("outcome") for p in raw["pipelines"] for s in p["stages"]}
+    rates = {k: Decimal(str(v)) for k, v in raw["rates"].items()} | {raw["currency"]: Decimal(1)}
+    versions = _script_states(root, steps)
+    # the open pipeline at the end of the last week, from the script alone
+    open_end = Decimal(0)
+    changed = set()
+    for file, seq in versions.items():
+        seq = sorted((v for v in seq if v[0] <= as_of), key=lambda v: v[0])
+        if not seq:
+            continue
+        open_end += _open_value(seq[-1][1], outcome, rates)
+        deal = yaml.safe_load((root / file).read_text(encoding="utf-8"))["id"]
+        for (_, old), (day, new) in zip([(None, None)] + seq, seq):
+            if as_of - dt.timedelta(days=6) <= day <= as_of and old != new:
+                changed.add(deal)
+    page = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert f"<strong>{open_end.quantize(Decimal(1)):,}</strong>" in page
+    assert "Stage probabilities from history" in page and "Rotting deals" in page
+    marked = {p.parent.name for p in (tmp_path / "site" / "deals").glob("*/index.html")
+              if "Changed since last week</a>" in p.read_text(encoding="utf-8")}
+    assert marked == changed and changed
+    dashboard = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"{len(changed)} deals changed since last week" in dashboard
+    # the audit trail of one deal lists each of its stage changes
+    deal_id = sorted(changed)[0]
+    deal_page = (tmp_path / "site" / "deals" / deal_id / "index.html").read_text(encoding="utf-8")
+    trail = deal_page[deal_page.index('id="audit"'):]
+    config, _ = load_config(root)
+    expected = [e for e in movement.events(load_history(root), config) if e.deal == deal_id and e.day <= as_of]
+    assert len(re.findall(r"<tr><td class=\"sg-nowrap\">", trail.split("</table>")[0])) == len(expected)
+
+
+def test_example_site_says_its_history_is_development_history(tmp_path):
+    from conftest import copy_example
+
+    root = copy_example(tmp_path / "repo", site_config=True)
+    assert _build(root, tmp_path / "site").exit_code == 0
+    page = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "development history" in page and "salesgen demo-history" in page
+
+
+def test_init_site_without_commits_says_no_history_yet(tmp_path):
+    target = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(target), "--as-of", "2026-11-20"]).exit_code == 0
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    assert _build(target, tmp_path / "site").exit_code == 0
+    page = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "No sales history yet" in page and "no commits yet" in page
+    deal_page = next((tmp_path / "site" / "deals").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "Changed since last week" not in deal_page and 'id="audit"' not in deal_page

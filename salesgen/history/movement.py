@@ -185,7 +185,7 @@ def weekly_waterfalls(history, config: Config, since: dt.date, until: dt.date, k
     from .reader import snapshots, week_start, weekly_ends
 
     ends = weekly_ends(since, until)
-    states = snapshots(history, [ends[0] - dt.timedelta(days=7)] + ends)
+    states = snapshots(history, [ends[0] - dt.timedelta(days=7)] + [min(end, until) for end in ends])  # nothing after until
     return [waterfall(states[i], states[i + 1], config, week_start(end), end, keep) for i, end in enumerate(ends)]
 
 
