@@ -22,8 +22,11 @@ def all_figures(root: Path, as_of: dt.date, *, use_cache: bool = True) -> dict:
     found = movement.events(history, config)
     ends = weekly_ends(first, as_of)
     states = snapshots(history, [ends[0] - dt.timedelta(days=7)] + ends)
-    waterfalls = [movement.waterfall(states[i], states[i + 1], config, ends[i] - dt.timedelta(days=6), ends[i])
-                  for i in range(len(ends))]
+    waterfalls = []
+    for i, week_end in enumerate(ends):
+        previous = waterfalls[-1].open_end if waterfalls else None
+        waterfalls.append(movement.waterfall(states[i], states[i + 1], config, week_end - dt.timedelta(days=6),
+                                             week_end, open_start=previous))
     start, end = quarter_bounds(as_of)
     points = trend.trend(states[1:], ends, config, start, end)
     accuracy = []

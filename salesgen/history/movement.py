@@ -142,22 +142,37 @@ def open_value(state: DealState | None, config: Config) -> Decimal:
 
 
 def waterfall(before: dict, after: dict, config: Config, start: dt.date, end: dt.date,
-              keep=None) -> Waterfall:
-    """From the deals at the start (id -> (state, file)) to the deals at the end; ``keep(state)`` filters."""
+              keep=None, open_start: Decimal | None = None) -> Waterfall:
+    """From the deals at the start (id -> (state, file)) to the deals at the end; ``keep(state)`` filters.
+
+    Entries that are the same object in both snapshots are unchanged deals (the replay
+    shares them): they add to both ends and to no line. ``open_start``, when given, is
+    the open total of ``before`` (the previous week's ``open_end``).
+    """
     result = Waterfall(start, end, config.currency)
-    for ident in before.keys() | after.keys():
+    if keep is None:
+        result.open_start = open_total(before, config) if open_start is None else open_start
+        result.open_end = result.open_start
+        idents = [i for i in before.keys() | after.keys() if before.get(i) is not after.get(i)]
+        for state, _ in after.values():
+            _note_unconverted(result, state, config)
+    else:
+        idents = before.keys() | after.keys()
+    for ident in idents:
         old = before.get(ident, (None,))[0]
         new = after.get(ident, (None,))[0]
-        if keep is not None and not ((old is not None and keep(old)) or (new is not None and keep(new))):
-            continue
-        if keep is not None:  # a deal that leaves the group (another owner) is removed from it, and the reverse
+        if keep is not None:
+            if not ((old is not None and keep(old)) or (new is not None and keep(new))):
+                continue
+            # a deal that leaves the group (another owner) is removed from it, and the reverse
             old = old if old is not None and keep(old) else None
             new = new if new is not None and keep(new) else None
+            result.open_start += open_value(old, config)
+            result.open_end += open_value(new, config)
+            _note_unconverted(result, new, config)
+        else:
+            result.open_end += open_value(new, config) - open_value(old, config)
         a, b = open_value(old, config), open_value(new, config)
-        result.open_start += a
-        result.open_end += b
-        if new is not None and is_open(new, config) and rate(new.currency, config.currency, config.rates) is None:
-            result.unconverted[new.currency] = result.unconverted.get(new.currency, ZERO) + new.amount
         was_open, now_open = is_open(old, config), is_open(new, config)
         if not was_open and now_open:
             stage = stage_of(old, config) if old is not None else None
@@ -175,6 +190,27 @@ def waterfall(before: dict, after: dict, config: Config, start: dt.date, end: dt
     return result
 
 
+def open_total(deals: dict, config: Config) -> Decimal:
+    """The open pipeline of a snapshot in the reporting currency (deals without a rate count 0)."""
+    return sum((_open_value_cached(state, config) for state, _ in deals.values()), ZERO)
+
+
+_OPEN: dict = {}  # id(state) -> (state, open value): deals unchanged for weeks are valued once
+
+
+def _open_value_cached(state: DealState, config: Config) -> Decimal:
+    known = _OPEN.get(id(state))
+    if known is None or known[0] is not state or known[2] is not config:
+        known = _OPEN[id(state)] = (state, open_value(state, config), config)
+    return known[1]
+
+
+def _note_unconverted(result: Waterfall, state: DealState | None, config: Config) -> None:
+    if state is not None and state.currency != config.currency and state.currency not in config.rates \
+            and is_open(state, config):
+        result.unconverted[state.currency] = result.unconverted.get(state.currency, ZERO) + state.amount
+
+
 def _add(result: Waterfall, line: str, amount: Decimal) -> None:
     result.lines[line] += amount
     result.counts[line] += 1
@@ -186,7 +222,11 @@ def weekly_waterfalls(history, config: Config, since: dt.date, until: dt.date, k
 
     ends = weekly_ends(since, until)
     states = snapshots(history, [ends[0] - dt.timedelta(days=7)] + [min(end, until) for end in ends])  # nothing after until
-    return [waterfall(states[i], states[i + 1], config, week_start(end), end, keep) for i, end in enumerate(ends)]
+    result = []
+    for i, end in enumerate(ends):
+        previous = result[-1].open_end if result and keep is None else None
+        result.append(waterfall(states[i], states[i + 1], config, week_start(end), end, keep, previous))
+    return result
 
 
 def in_range(found: Iterable[Event], since: dt.date, until: dt.date) -> list[Event]:

@@ -31,8 +31,39 @@ class Point:
         return self.closed + self.weighted_open
 
 
+_DEALS: dict = {}  # id(state) -> (state, Deal): a state unchanged for weeks becomes one Deal
+
+
+def _deal(state, file: str):
+    known = _DEALS.get(id(state))
+    if known is None or known[0] is not state:
+        known = _DEALS[id(state)] = (state, state.to_deal(file))
+    return known[1]
+
+
+def _may_count(state, config: Config, start: dt.date, end: dt.date) -> bool:
+    """Whether ``forecast.window`` could count the deal: won (its close date is its own), or open closing inside."""
+    pipeline = config.pipelines.get(state.pipeline)
+    stage = pipeline.stage(state.stage) if pipeline else None
+    if stage is None or stage.outcome == "lost":
+        return False
+    return stage.outcome == "won" or start <= state.expected_close <= end
+
+
+_COUNTS: dict = {}  # (id(state), start, end) -> (state, _may_count): weeks share their unchanged states
+
+
+def _counts(state, config: Config, start: dt.date, end: dt.date) -> bool:
+    key = (id(state), start, end)
+    known = _COUNTS.get(key)
+    if known is None or known[0] is not state or known[2] is not config:
+        known = _COUNTS[key] = (state, _may_count(state, config, start, end), config)
+    return known[1]
+
+
 def figures(snapshot: dict, config: Config, start: dt.date, end: dt.date, owner: str | None = None) -> Point:
-    deals = [state.to_deal(file) for state, file in snapshot.values() if owner is None or state.owner == owner]
+    deals = [_deal(state, file) for state, file in snapshot.values()
+             if _counts(state, config, start, end) and (owner is None or state.owner == owner)]
     row = forecast.window(deals, config, start, end)
     closed = convert(row["closed"].amount, config.currency, config.rates)
     weighted: dict = {}
