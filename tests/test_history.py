@@ -179,7 +179,7 @@ def test_changes_command_json_and_csv(hand):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert sorted(e["kind"] for e in data["events"]) == ["close_pulled", "lost", "reopened", "won"]
-    assert [w["open_end"] for w in data["waterfall"]] == ["100000", "400000"]
+    assert [Decimal(w["open_end"]) for w in data["waterfall"]] == [100000, 400000]
     assert [b["file"] for b in data["broken"]] == [A]
     csv = CliRunner().invoke(cli, ["changes", "--since", "2026-01-05", "--until", "2026-01-18", "--format", "csv",
                                    "--by", "rep", "--root", str(root)])
