@@ -458,3 +458,12 @@ def test_init_site_without_commits_says_no_history_yet(tmp_path):
     assert "No sales history yet" in page and "no commits yet" in page
     deal_page = next((tmp_path / "site" / "deals").glob("*/index.html")).read_text(encoding="utf-8")
     assert "Changed since last week" not in deal_page and 'id="audit"' not in deal_page
+
+
+def test_every_commit_gives_one_period_per_commit(hand):
+    root, shas = hand
+    csv = CliRunner().invoke(cli, ["changes", "--since", "2026-01-12", "--until", "2026-01-18", "--format", "csv",
+                                   "--every-commit", "--root", str(root)])
+    assert csv.exit_code == 0, csv.output
+    periods = [line.split(",")[0] for line in csv.output.splitlines()[1:]]
+    assert periods == [f"2026-01-13 {shas[2][:10]}", f"2026-01-14 {shas[3][:10]}"]
