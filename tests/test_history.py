@@ -467,3 +467,20 @@ def test_every_commit_gives_one_period_per_commit(hand):
     assert csv.exit_code == 0, csv.output
     periods = [line.split(",")[0] for line in csv.output.splitlines()[1:]]
     assert periods == [f"2026-01-13 {shas[2][:10]}", f"2026-01-14 {shas[3][:10]}"]
+
+
+def test_history_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
+    import importlib.util
+    import sys
+
+    folder = REPO / "tests" / "benchmarks"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location("history_bench", folder / "history_bench.py")
+        bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench)
+        assert bench.main(["--deals", "20", "--weeks", "4", "--workdir", str(tmp_path)]) == 0
+    finally:
+        sys.path.remove(str(folder))
+    out = capsys.readouterr().out
+    assert "| All history figures, no cache (5 commits," in out and "| Peak memory of the history figures |" in out
