@@ -483,4 +483,4 @@ def test_history_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     finally:
         sys.path.remove(str(folder))
     out = capsys.readouterr().out
-    assert "| All history figures, no cache (5 commits," in out and "| Peak memory of the history figures |" in out
+    assert "| All history figures, no cache (4 commits," in out and "| Peak memory of the history figures |" in out

@@ -3,9 +3,9 @@
     python tests/benchmarks/history_bench.py --deals 10000 --weeks 52 --change 0.05
     python tests/benchmarks/run_benchmarks.py --only history --deals 2000
 
-The final state is ``salesgen.synthetic``'s repository; before it, ``--weeks`` weekly
-commits each change about ``--change`` of the deal files (stage, amount or close
-date), written with one `git fast-import`. Measured in one run, in child processes:
+The first of ``--weeks`` weekly commits is ``salesgen.synthetic``'s repository; each
+later one changes about ``--change`` of the deal files (an amount or a close date),
+written with one `git fast-import`; the final state is the last commit. Measured in one run, in child processes:
 a cold `salesgen lint --no-cache` of the final state; all history figures
 (``salesgen.history.figures.all_figures``: movement, waterfalls, forecast trend and
 accuracy, calibration) with no history cache; the same again with the cache.
@@ -46,29 +46,23 @@ def make_history(target: Path, deals: int, weeks: int, change: float, seed: int,
     rng = random.Random(seed)
     files = sorted(p.relative_to(target).as_posix() for p in (target / "deals").rglob("*.yaml"))
     customers = sorted(p.relative_to(target).as_posix() for p in (target / "customers").rglob("*.yaml"))
-    finals = {rel: (target / rel).read_text(encoding="utf-8") for rel in files}
+    current = {rel: (target / rel).read_text(encoding="utf-8") for rel in files}
     stream = []
-    start = as_of - dt.timedelta(days=7 * weeks)
-    for week in range(weeks + 1):
+    start = as_of - dt.timedelta(days=7 * (weeks - 1))
+    for week in range(weeks):  # the first commit holds every file; each later one changes `change` of the deals
         day = start + dt.timedelta(days=7 * week)
         stamp = int(dt.datetime.combine(day, dt.time(18), dt.timezone(dt.timedelta(hours=8))).timestamp())
-        changed = {}
         if week == 0:
-            changed.update({rel: (target / rel).read_bytes() for rel in customers + ["salesgen.yaml"]})
-            picked = files
-        elif week == weeks:
-            picked = [rel for rel in files if rel in touched_ever]
+            changed = {rel: (target / rel).read_bytes() for rel in customers + ["salesgen.yaml"]}
+            changed.update({rel: text.encode("utf-8") for rel, text in current.items()})
         else:
-            picked = rng.sample(files, max(1, round(change * len(files))))
-        touched_ever = set() if week == 0 else touched_ever | set(picked)
-        for rel in picked:
-            if week == weeks:
-                changed[rel] = finals[rel].encode("utf-8")
-                continue
-            what = rng.choice(("amount", "expected_close"))
-            value = (str(rng.randrange(50, 5000) * 1000) if what == "amount"
-                     else (as_of + dt.timedelta(days=rng.randrange(10, 300))).isoformat())
-            changed[rel] = render(finals[rel], {what: value}).encode("utf-8")
+            changed = {}
+            for rel in rng.sample(files, max(1, round(change * len(files)))):
+                what = rng.choice(("amount", "expected_close"))
+                value = (str(rng.randrange(50, 5000) * 1000) if what == "amount"
+                         else (as_of + dt.timedelta(days=rng.randrange(10, 300))).isoformat())
+                current[rel] = render(current[rel], {what: value})
+                changed[rel] = current[rel].encode("utf-8")
         stream.append(_commit(changed, f"rep{week % 7}", stamp, f"week {week}"))
     subprocess.run(["git", "init", "-q", "-b", "main", str(target / ".history-tmp")], check=True)
     shutil.move(str(target / ".history-tmp" / ".git"), str(target / ".git"))
