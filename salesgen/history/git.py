@@ -86,7 +86,8 @@ def parse_log(text: str) -> Iterator[Commit]:
             if kind is None:
                 continue
             new = fields[3]
-            commit.changes.append((path, kind, None if new == ZERO_SHA or fields[1] == "000000" else new))
+            gone = new == ZERO_SHA or fields[1] in ("000000", "120000", "160000")  # deleted, a link, a submodule
+            commit.changes.append((path, kind, None if gone else new))
         yield commit
 
 
