@@ -206,6 +206,15 @@ class SiteData:
     def kpis(self) -> list[tuple[str, dict]]:
         return [(label, kpi.milestones(self.deals, self.config, start, end)) for label, start, end in self.kpi_periods()]
 
+    history_enabled = True  # the plugin's `history:` option
+
+    @functools.cached_property
+    def history(self):
+        """The git history's figures (``history_view.SiteHistory``), or why there are none."""
+        from .history_view import SiteHistory
+
+        return SiteHistory.of(self.repo.root, self.config, self.as_of, self.history_enabled)
+
     @functools.cached_property
     def handover(self) -> list[tuple[str, object, str, str]]:
         """(kind, item, role, rep id) of open deals and accounts still held by reps who left."""

@@ -899,6 +899,10 @@ ZH = {
     "footer": "由salesgen根据仓库中的YAML文件生成，数据日期{date}。",
 }
 
+from .history_strings import EN as _HISTORY_EN, ZH as _HISTORY_ZH  # noqa: E402 (the Changes page's strings)
+
+EN.update(_HISTORY_EN)
+ZH.update(_HISTORY_ZH)
 STRINGS = {"en": EN, "zh": ZH}
 
 
