@@ -71,6 +71,26 @@ class StageEntry:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """Something promised to the customer at a contact (call log: 对客户的承诺, 需完成工作, 完成时间).
+
+    A plain-text promise has no due date and is never overdue; one with ``due`` is
+    overdue from the day after ``due`` while it is not done (``done`` is the day it was).
+    """
+
+    text: str
+    due: dt.date | None
+    done: dt.date | None
+    index: int  # position in the activity's ``promises:`` list
+
+    def open_on(self, as_of: dt.date) -> bool:
+        return self.done is None or self.done > as_of
+
+    def overdue(self, as_of: dt.date) -> bool:
+        return self.due is not None and self.due < as_of and self.open_on(as_of)
+
+
 @dataclass(slots=True)
 class Activity:
     date: dt.date
@@ -94,6 +114,18 @@ class Activity:
         the successor) is a contact like any other.
         """
         return self.type != "handover" or bool(self.contacts)
+
+    def promise_items(self) -> list[Promise]:
+        """The ``promises:`` of this activity, plain text or with ``due`` and ``done``."""
+        items = []
+        for index, entry in enumerate(self.promises):
+            if isinstance(entry, str):
+                items.append(Promise(entry, None, None, index))
+            else:
+                done = entry.get("done")
+                items.append(Promise(entry["text"], to_date(entry.get("due")),
+                                     to_date(done) if isinstance(done, str) else None, index))
+        return items
 
 
 @dataclass(slots=True)

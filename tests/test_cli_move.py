@@ -198,7 +198,7 @@ waivers:
     approved_by: han-meimei
     until: 2026-12-31
 """
-FULL_TEAM = ("team: {presales: li-lei, executive: han-meimei, commercial: li-lei, finance: li-lei, legal: li-lei, "
+FULL_TEAM = ("team: {presales: li-lei, consultant: li-lei, executive: han-meimei, commercial: li-lei, finance: li-lei, legal: li-lei, "
              "implementation: li-lei}\n")
 CONTRACT = """\
 contract:
@@ -232,7 +232,7 @@ def refused_problems(result) -> list[tuple]:
 
 
 def test_moving_to_negotiation_without_its_team_roles_is_refused_and_writes_nothing(tiny_repo):
-    gate_waived(tiny_repo, "team: {presales: li-lei, executive: han-meimei}\n")
+    gate_waived(tiny_repo, "team: {presales: li-lei, consultant: li-lei, executive: han-meimei}\n")
     before = files(tiny_repo)
     for dry in ((), ("--dry-run",)):
         result = move(tiny_repo, "acme-line", "negotiation", "--reason", "客户加急", *dry)

@@ -25,7 +25,7 @@ from salesgen.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 20)
 CATEGORY = {"prospecting": "pipeline", "in_funnel": "best_case", "best": "commit"}
-INDEX_PAGES = ["index.html", "funnel/index.html", "forecast/index.html", "deals/index.html",
+INDEX_PAGES = ["index.html", "funnel/index.html", "forecast/index.html", "winloss/index.html", "deals/index.html",
                "customers/index.html", "team/index.html", "rules/index.html"]
 
 
@@ -148,7 +148,7 @@ def test_nav_holds_the_index_pages_only(example):
     deal_page = page(site, f"deals/{deal_id}/index.html")
     tabs = re.search(r'<nav class="md-tabs".*?</nav>', deal_page, re.S).group(0)
     links = [posixpath.normpath(posixpath.join(f"deals/{deal_id}", link)) for link in re.findall(r'href="([^"]+)"', tabs)]
-    assert links == [".", "funnel", "forecast", "deals", "customers", "team", "rules"]
+    assert links == [".", "funnel", "forecast", "winloss", "deals", "customers", "team", "rules"]
     sidebar = re.search(r'data-md-type="navigation".*?</nav>', deal_page, re.S).group(0)
     assert not any(f"deals/{d}/" in sidebar for d in raw.deals)
 
@@ -495,7 +495,7 @@ def test_team_pages(example):
     # a rep's page: their open deals in the review list, and their process milestones this quarter
     rep = "zhang-jiaqiang"
     rep_page = page(site, f"team/{rep}/index.html")
-    review = rep_page.split('id="review"', 1)[1].split('id="funnel"', 1)[0]
+    review = rep_page.split('id="review"', 1)[1].split('id="week"', 1)[0]
     own = {d["id"] for d in raw.deals.values() if d["owner"] == rep and raw.is_open(d)}
     assert set(re.findall(r'href="../../deals/([^/"]+)/"', review)) == own
     kpi = re.search(r'id="kpi-table">(.*?)</table>', rep_page, re.S).group(1)
@@ -588,3 +588,40 @@ def test_a_probability_override_shows_the_probability_used(tmp_path):
     funnel = page(tmp_path / "site", "funnel/index.html")
     negotiation = cells(row(funnel, "data-stage", "negotiation"))
     assert negotiation[2] in ("80%", "80-90%")
+
+
+def test_rep_page_shows_the_week_and_the_promises(example):
+    _, site, raw = example
+    rep = "zhang-jiaqiang"
+    week = page(site, f"team/{rep}/index.html").split('id="week"', 1)[1].split('id="funnel"', 1)[0]
+    start = AS_OF - dt.timedelta(days=6)
+    own = [d for d in raw.deals.values() if d["owner"] == rep and raw.is_open(d)]
+    assert set(re.findall(r'<tr data-deal="([^"]+)"', week)) == {d["id"] for d in own}
+    expected_overdue, expected_open = [], []
+    for deal in own:
+        for a in deal.get("activities", []):
+            for p in a.get("promises", []):
+                if isinstance(p, dict) and a["date"] <= AS_OF and (not p.get("done") or p["done"] > AS_OF):
+                    (expected_overdue if p["due"] < AS_OF else expected_open).append(p["text"])
+    got = {state: [text(t) for t in re.findall(rf'<p data-promise="{state}">(.*?) \(', week)]
+           for state in ("overdue", "open")}
+    assert got["overdue"] == expected_overdue == ["提供预付款银行保函"]
+    assert sorted(got["open"]) == sorted(expected_open)
+    activities = sum(1 for d in own for a in d.get("activities", []) if start <= a["date"] <= AS_OF)
+    assert card(week, "Activities this week") == str(activities)
+    assert card(week, "Overdue promises") == "1"
+
+
+def test_deal_timeline_shows_promises_with_due_dates(example):
+    _, site, raw = example
+    deal = raw.deals["temp-capacity-expansion"]
+    timeline = page(site, "deals/temp-capacity-expansion/index.html").split('id="timeline"', 1)[1]
+    for activity in deal["activities"]:
+        for promise in activity.get("promises", []):
+            shown = promise["text"] if isinstance(promise, dict) else promise
+            assert esc(shown) in timeline
+            if isinstance(promise, dict):
+                item = timeline.split(esc(shown), 1)[1].split("</p>", 1)[0]
+                overdue = promise["due"] < AS_OF and not promise.get("done")
+                assert f"due {promise['due'].isoformat()}" in item
+                assert ("overdue" in item) == overdue, shown

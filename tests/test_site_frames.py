@@ -44,9 +44,20 @@ def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeyp
         counts["reused"], counts["rendered"] = self.reused, self.rendered
         return html
 
+    full_renders = []
+    original_full = compat.Frames.full
+
+    def recording(self, context):
+        full_renders.append(context["page"].file.src_uri)
+        return original_full(self, context)
+
     monkeypatch.setattr(compat.Frames, "render", counting)
+    monkeypatch.setattr(compat.Frames, "full", recording)
     build(root, tmp_path / "reused")
     assert counts["reused"] > 20, counts  # most deal, customer and rep pages come from a reused frame
+    # the forms pages (one per deal, all alike) are one group: cut once, checked once, then joined
+    assert len([uri for uri in full_renders if uri.endswith("/forms/index.md")]) == 2
+    monkeypatch.setattr(compat.Frames, "full", original_full)
     monkeypatch.setattr(compat, "reusable", lambda plugins: False)
     build(root, tmp_path / "full")
     reused, full = site_files(tmp_path / "reused"), site_files(tmp_path / "full")

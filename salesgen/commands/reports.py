@@ -19,6 +19,19 @@ import click
 
 from .common import as_of_option, fail_usage, load_with_progress, root_option, styled
 
+
+def load_past(root, as_of):
+    """The repository and the as-of date; the deals as they were then when it is in the past (--as-of)."""
+    from ..analytics.asof import repository_as_of
+
+    repo, as_of = load_with_progress(root, as_of)
+    past = repository_as_of(repo, as_of)
+    if past is not repo:
+        click.echo(f"salesgen: the deals as they were on {as_of}, reconstructed from stage_history and "
+                   "amount_history; other fields are today's", err=True)
+    return past, as_of
+
+
 FORMATS = ("table", "csv", "json")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="table for people; csv for spreadsheets; json for scripts (exact amounts).")
@@ -45,6 +58,8 @@ def _cell(value) -> str:
 def _exact(value):
     if isinstance(value, dict):
         return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact(v) for v in value]
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.date):
@@ -173,7 +188,7 @@ def forecast(by, fmt, root, as_of):
       salesgen forecast --by rep --as-of 2026-11-20
       salesgen forecast --by quarter --format csv > forecast.csv
     """
-    repo, as_of = load_with_progress(root, as_of)
+    repo, as_of = load_past(root, as_of)
     rows = forecast_rows(repo, as_of, by)
     columns = FORECAST_REP_COLUMNS if by == "rep" else FORECAST_PERIOD_COLUMNS
     if fmt == "csv":
@@ -236,7 +251,7 @@ def funnel(pipeline_id, fmt, root, as_of):
       salesgen funnel --pipeline product
       salesgen funnel --format json
     """
-    repo, as_of = load_with_progress(root, as_of)
+    repo, as_of = load_past(root, as_of)
     if pipeline_id and pipeline_id not in repo.config.pipelines:
         fail_usage(f"no pipeline '{pipeline_id}' in salesgen.yaml; use one of: {', '.join(repo.config.pipelines)}")
     rows = funnel_rows(repo, as_of, pipeline_id)
@@ -257,12 +272,20 @@ def funnel(pipeline_id, fmt, root, as_of):
 # -- review (1-15-30) ---------------------------------------------------------------------
 
 
-def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
-    """One row per open deal, grouped by owner in roster order, most urgent first."""
+def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | None = None) -> list[dict]:
+    """One row per open deal, grouped by owner in roster order, most urgent first, with its week.
+
+    ``weeks``: ``analytics.weekly.weekly_review`` of the same deals and date, if already computed.
+    """
     from ..analytics.cadence import review_list
+    from ..analytics.weekly import weekly_review
+    from .review_week import week_fields
 
     config = repo.config
     lists = review_list(repo.deals.values(), config, as_of)
+    if weeks is None:
+        weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
+    by_deal = {d.deal.id: d for week in weeks.values() for d in week.deals}
     order = list(config.reps) + sorted(set(lists) - set(config.reps))
     rows = []
     for owner in order:
@@ -276,7 +299,8 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None) -> list[dict]:
                 "days_since": item.days_since, "next_step": item.next_step, "next_date": item.next_date,
                 "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
                 "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
-                "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention})
+                "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention,
+                **week_fields(repo, by_deal.get(item.deal.id))})
     return rows
 
 
@@ -284,7 +308,10 @@ REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_a
                   ("last_type", "Type"), ("days_since", "Days"), ("next_step", "Next step"),
                   ("next_date", "Next date"), ("follow_up_due", "Follow-up due"),
                   ("follow_up_overdue", "Follow-up overdue"), ("intent", "Intent"), ("intent_due", "Intent due"),
-                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention")]
+                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention"),
+                  ("week_activities", "Activities this week"), ("week_stage_moves", "Stage moves this week"),
+                  ("week_evidence", "Evidence this week"), ("overdue_promises", "Overdue promises"),
+                  ("problems", "Problems")]
 
 
 @click.command()
@@ -293,11 +320,14 @@ REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_a
 @root_option
 @as_of_option("The review day (YYYY-MM-DD). Default: as_of in salesgen.yaml, else today.")
 def review(rep_id, fmt, root, as_of):
-    """The weekly 1-15-30 review: every open deal of every rep.
+    """The weekly review (周报, 1-15-30): every open deal of every rep.
 
     For each deal: the last activity, the next step and date, when the 15-day
     follow-up is due and when the 30-day intent judgment is due (cadence in
     salesgen.yaml). Deals that need attention come first and are marked with `!`.
+    Then the week (the seven days ending on the review day): the work done
+    (activities), the progress (stage moves, evidence), the problems (1-15-30,
+    overdue promises, buying-centre red flags) and the promises made to the customer.
 
     \b
     Examples:
@@ -305,28 +335,36 @@ def review(rep_id, fmt, root, as_of):
       salesgen review --rep zhang-jiaqiang
       salesgen review --as-of 2026-11-20 --format csv > review.csv
     """
-    repo, as_of = load_with_progress(root, as_of)
+    repo, as_of = load_past(root, as_of)
     if rep_id and rep_id not in repo.config.reps:
         fail_usage(f"'{rep_id}' is not in the roster (reps in salesgen.yaml)")
-    rows = review_rows(repo, as_of, rep_id)
+    from ..analytics.weekly import week_bounds, weekly_review
+    from .review_week import closed_lines, deal_lines, rep_line
+
+    config = repo.config
+    weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
+    rows = review_rows(repo, as_of, rep_id, weeks)
     if fmt != "table":
         emit(fmt, REVIEW_COLUMNS, rows)
         return
-    config = repo.config
+    start, end = week_bounds(as_of)
     click.echo(styled(f"1-15-30 review as of {as_of} (follow up within {config.follow_up_days} days, judge intent "
-                      f"within {config.intent_days})", bold=True))
+                      f"within {config.intent_days}); the week {start} to {end}", bold=True))
     if not rows:
         click.echo(f"{rep_id or 'Nobody'} has no open deal." if rep_id else "No open deals.")
-    for owner in dict.fromkeys(row["rep"] for row in rows):
+    closing = [rep for rep, week in weeks.items() if week.closed and (not rep_id or rep == rep_id)]
+    for owner in dict.fromkeys([row["rep"] for row in rows] + closing):  # also reps who only closed deals
         rep = config.reps.get(owner)
         mine = [row for row in rows if row["rep"] == owner]
         attention = sum(1 for row in mine if row["needs_attention"])
         click.echo()
         click.echo(styled(f"{rep.name if rep else owner} ({owner})", bold=True)
                    + f": {len(mine)} open deal{'s' * (len(mine) != 1)}, {attention} need{'s' * (attention == 1)} "
-                     "attention")
+                     f"attention; {rep_line(weeks.get(owner))}")
+        closed_lines(weeks.get(owner))
         for row in mine:
             _review_item(row)
+            deal_lines(row)
 
 
 def _review_item(row: dict) -> None:

@@ -4,5 +4,15 @@ from __future__ import annotations
 import json
 
 
-def format_json(problems, **_ignored) -> str:
-    return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2) + "\n"
+def format_json(problems, help_base: str | None = None, **_ignored) -> str:
+    """With ``help_base`` (the site's URL) each problem also has ``help_uri``, its rule's page."""
+    from .help_links import rule_url
+
+    items = []
+    for p in problems:
+        item = p.to_dict()
+        url = rule_url(help_base, p.rule)
+        if url:
+            item["help_uri"] = url
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..yamlsource import one_line
+
 ID = "account-type"
 SEVERITY = "error"
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
-INITIATION_CRITERION = "project_initiation_approved"  # criterion id
+INITIATION_CRITERION = "project_initiation_approved"  # criterion id (salesgen/method/METHOD.md)
 INTEREST_CRITERION = "interest_confirmed"  # criterion id
 
 
@@ -75,9 +77,9 @@ def _check_customer(ctx, customer, deals):
                 if (date := initiation_date(deal, ctx.as_of)) is not None]
     kind = customer.type
     if won and kind != "customer":
-        names = ", ".join(f"'{d.id}'" for d in won)
+        names = ", ".join(f"'{one_line(d.id)}'" for d in won[:3]) + (", ..." if len(won) > 3 else "")
         yield _problem(ctx, customer, f"the account has won deal{'s' * (len(won) > 1)} {names} but its type is "
-                       f"'{kind}'", "Set `type: customer`: an account becomes a customer (客户) when a deal is won.")
+                       f"'{one_line(kind)}'", "Set `type: customer`: an account becomes a customer (客户) when a deal is won.")
         return
     if kind == "customer" and not won:
         yield _problem(ctx, customer, "the type is 'customer' but none of the account's deals is won",
@@ -87,8 +89,8 @@ def _check_customer(ctx, customer, deals):
     open_approved = [(d, date) for d, stage, date in approved if stage.outcome is None]
     if open_approved and kind in ("organization", "interest"):
         deal, date = min(open_approved, key=lambda item: item[1])
-        yield _problem(ctx, customer, f"the sales project of open deal '{deal.id}' was approved on {date}, "
-                       f"but the account type is '{kind}'",
+        yield _problem(ctx, customer, f"the sales project of open deal '{one_line(deal.id)}' was approved on {date}, "
+                       f"but the account type is '{one_line(kind)}'",
                        "Set `type: intent`: an account becomes an intent customer (意向客户) when a sales project "
                        "for it is approved.")
     elif kind == "intent" and not approved:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..yamlsource import one_line
+
 ID = "approval-four-eyes"
 SEVERITY = "error"
 READS = ("approvals",)
@@ -51,15 +53,15 @@ def check(ctx):
             path = ("approvals", index, "approver")
             if approver == deal.owner and not any(h >= date for h in handovers):
                 yield ctx.at_deal(ID, deal, path,
-                                  f"the {kind} of {date} is approved by the deal's owner '{approver}' "
-                                  f"({rep.name})",
+                                  f"the {kind} of {date} is approved by the deal's owner '{one_line(approver)}' "
+                                  f"({one_line(rep.name)})",
                                   "Nobody approves their own deal: have a manager approve it and put their rep "
                                   "id in `approver`.")
             elif not rep.active and (rep.left is None or date > rep.left):
                 when = f"had left on {rep.left}" if rep.left else "is not an active rep"
                 hint = ("Have an active manager approve it again." if rep.left else
-                        f"If the approval was given before {approver} left, record their `left:` date in the "
+                        f"If the approval was given before {one_line(approver)} left, record their `left:` date in the "
                         f"roster in salesgen.yaml; otherwise have an active manager approve it again.")
                 yield ctx.at_deal(ID, deal, path,
-                                  f"the {kind} of {date} is approved by '{approver}' ({rep.name}), who {when}",
+                                  f"the {kind} of {date} is approved by '{one_line(approver)}' ({one_line(rep.name)}), who {when}",
                                   hint)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..problem import Problem, Severity
 from ..repository import Repository
+from ..yamlsource import one_line
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Context:
 
     def at_deal(self, rule: str, deal, path: tuple, message: str, hint: str, **kwargs) -> Problem:
         return self.problem(rule, deal.file, path, message, hint, **kwargs)
+
+    def label(self, label: dict | None) -> str:
+        """A configured label as quoted in a message: one line, at most 60 characters."""
+        return one_line(self.config.label(label))
 
     def rep_is_active(self, rep_id: str | None) -> bool:
         rep = self.config.reps.get(rep_id) if rep_id else None

@@ -30,6 +30,8 @@ activities:
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "cadence-follow-up"
 SEVERITY = "warning"
 READS = ("activities", "created", "stage_history")
@@ -61,7 +63,7 @@ def check(ctx):
         hint = ("Follow the deal up with the customer and log it under `activities:` (date, type, who, "
                 "contacts, summary, next_step, next_date).")
         if last.next_date is not None and last.next_date < as_of:
-            planned = f" '{last.next_step}'" if last.next_step else ""
+            planned = f" '{one_line(last.next_step)}'" if last.next_step else ""
             hint += f" The next contact{planned} was planned for {last.next_date}."
         yield ctx.at_deal(ID, deal, ("activities", last.index, "date"),
                           f"no activity for {days} days (last: {last.type} on {last.date}); a follow-up is due "

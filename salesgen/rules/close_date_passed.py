@@ -22,18 +22,20 @@ expected_close: 2026-10-31   # close-date-passed: 20 days ago
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "close-date-passed"
 SEVERITY = "warning"
 
 
 def check(ctx):
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.open_deals():
         if deal.expected_close >= ctx.as_of:
             continue
         days = (ctx.as_of - deal.expected_close).days
         yield ctx.at_deal(ID, deal, ("expected_close",),
                           f"the expected close date {deal.expected_close} passed {days} day{'s' * (days != 1)} "
-                          f"ago and the deal is still open in stage '{label(stage.label)}' ({stage.id})",
+                          f"ago and the deal is still open in stage '{label(stage.label)}' ({one_line(stage.id)})",
                           "Set `expected_close` to the date the customer now plans to sign, or close the deal "
                           "(won with its contract, or lost with a lost_reason).")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import difflib
 
+from ..yamlsource import one_line
+
 ID = "closing-lost"
 SEVERITY = "error"
 READS = ("lost_reason",)
@@ -29,7 +31,7 @@ READS = ("lost_reason",)
 
 def check(ctx):
     reasons = ctx.config.lost_reasons
-    codes = ", ".join(sorted(reasons))
+    codes = ", ".join(one_line(code) for code in sorted(reasons))
     for deal, stage in ctx.known_deals():
         if stage.outcome != "lost":
             continue
@@ -43,7 +45,7 @@ def check(ctx):
         code = lost["code"]
         if reasons and code not in reasons:
             guess = difflib.get_close_matches(code, list(reasons), n=1)
-            also = f" Did you mean '{guess[0]}'?" if guess else ""
+            also = f" Did you mean '{one_line(guess[0])}'?" if guess else ""
             yield ctx.at_deal(ID, deal, ("lost_reason", "code"),
-                              f"'{code}' is not a lost reason configured in salesgen.yaml",
+                              f"'{one_line(code)}' is not a lost reason configured in salesgen.yaml",
                               f"Use one of: {codes}.{also} New codes go under `lost_reasons:` in salesgen.yaml.")

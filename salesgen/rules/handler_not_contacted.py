@@ -26,6 +26,7 @@ activities:
 from __future__ import annotations
 
 from .no_decision_maker import contact_name
+from ..yamlsource import one_line
 
 ID = "handler-not-contacted"
 SEVERITY = "warning"
@@ -43,8 +44,8 @@ def check(ctx):
             if contact in reached:
                 continue
             closeness = deal.stakeholders[index].get("closeness")
-            note = f" although closeness is '{closeness}'" if closeness and closeness != "none" else ""
+            note = f" although closeness is '{one_line(closeness)}'" if closeness and closeness != "none" else ""
             yield ctx.at_deal(ID, deal, ("stakeholders", index, "contact"),
                               f"handler {contact_name(ctx, deal, contact)} has never been contacted: no activity "
                               f"lists them{note}",
-                              f"Reach the handler and log it under `activities:` with `contacts: [{contact}]`.")
+                              f"Reach the handler and log it under `activities:` with `contacts: [{one_line(contact)}]`.")

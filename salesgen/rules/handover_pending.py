@@ -18,6 +18,8 @@ owner: liu-yang   # handover-pending: liu-yang left on 2026-10-31
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "handover-pending"
 SEVERITY = "warning"
 
@@ -28,7 +30,7 @@ def check(ctx):
         rep = reps.get(customer.owner)
         if rep is not None and not rep.active:
             yield ctx.problem(ID, customer.file, ("owner",),
-                              f"account owner '{rep.id}' has left; the account awaits handover",
+                              f"account owner '{one_line(rep.id)}' has left; the account awaits handover",
                               f"Run `salesgen handover --from {rep.id} --to <successor>`.")
     for deal, _stage in ctx.open_deals():
         roles = [("owner", deal.owner)] + [(role, rep) for role, rep in deal.team.items()]
@@ -36,5 +38,5 @@ def check(ctx):
             rep = reps.get(rep_id)
             if rep is not None and not rep.active:
                 path = ("owner",) if role == "owner" else ("team", role)
-                yield ctx.at_deal(ID, deal, path, f"{role} '{rep.id}' has left; this open deal awaits handover",
+                yield ctx.at_deal(ID, deal, path, f"{role} '{one_line(rep.id)}' has left; this open deal awaits handover",
                                   f"Run `salesgen handover --from {rep.id} --to <successor>`.")

@@ -25,7 +25,7 @@ contacts:
 from __future__ import annotations
 
 from ..problem import Problem
-from ..yamlsource import locate
+from ..yamlsource import locate, one_line
 
 ID = "id-duplicate"
 SEVERITY = "error"
@@ -41,7 +41,7 @@ def check(ctx):
         if isinstance(ident, str):
             key = (document.kind, ident)
             if key in seen:
-                yield _problem(document, ("id",), f"{document.kind} id '{ident}' is already used by {seen[key]}",
+                yield _problem(document, ("id",), f"{document.kind} id '{one_line(ident)}' is already used by {seen[key]}",
                                f"Give this {document.kind} another id (and rename the file to match).")
             else:
                 seen[key] = document.file
@@ -54,7 +54,7 @@ def check(ctx):
             key = ("contact", cid)
             if key in seen:
                 yield _problem(document, ("contacts", index, "id"),
-                               f"contact id '{cid}' is already used in {seen[key]}",
+                               f"contact id '{one_line(cid)}' is already used in {seen[key]}",
                                "Contact ids are unique across the repository: prefix them with the customer id.")
             else:
                 seen[key] = document.file

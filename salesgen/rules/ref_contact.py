@@ -20,6 +20,8 @@ stakeholders:
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "ref-contact"
 SEVERITY = "error"
 
@@ -46,7 +48,8 @@ def _check(ctx, deal, customer, contact_id, path):
     other = ctx.repo.contacts.get(contact_id)
     if other is not None:
         return ctx.at_deal(ID, deal, path,
-                           f"contact '{contact_id}' belongs to customer '{other.customer}', not '{customer.id}'",
+                           f"contact '{one_line(contact_id)}' belongs to customer '{one_line(other.customer)}', "
+                           f"not '{one_line(customer.id)}'",
                            f"Use a contact of {customer.id} (listed in {customer.file}).")
-    return ctx.at_deal(ID, deal, path, f"unknown contact '{contact_id}' for customer '{customer.id}'",
+    return ctx.at_deal(ID, deal, path, f"unknown contact '{one_line(contact_id)}' for customer '{one_line(customer.id)}'",
                        f"Add the person to `contacts:` in {customer.file}, or fix the id.")

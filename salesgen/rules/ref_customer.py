@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import difflib
 
+from ..yamlsource import one_line
+
 ID = "ref-customer"
 SEVERITY = "error"
 
@@ -26,5 +28,5 @@ def check(ctx):
     for deal in ctx.repo.deals.values():
         if deal.customer not in ctx.repo.customers and ("customer", deal.customer) not in ctx.repo.unbuilt:
             guess = difflib.get_close_matches(deal.customer, known, n=1)
-            hint = f"Did you mean '{guess[0]}'?" if guess else "Create customers/<id>.yaml with `salesgen new customer`."
-            yield ctx.at_deal(ID, deal, ("customer",), f"unknown customer '{deal.customer}'", hint)
+            hint = f"Did you mean '{one_line(guess[0])}'?" if guess else "Create customers/<id>.yaml with `salesgen new customer`."
+            yield ctx.at_deal(ID, deal, ("customer",), f"unknown customer '{one_line(deal.customer)}'", hint)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import difflib
 
+from ..yamlsource import one_line
+
 ID = "ref-rep"
 SEVERITY = "error"
 
@@ -47,5 +49,5 @@ def check(ctx):
             for path, rep in rep_references(item.raw):
                 if rep not in reps:
                     guess = difflib.get_close_matches(rep, known, n=1)
-                    hint = f"Did you mean '{guess[0]}'?" if guess else "Add the rep to `reps:` in salesgen.yaml."
-                    yield ctx.problem(ID, item.file, path, f"unknown rep '{rep}'", hint)
+                    hint = f"Did you mean '{one_line(guess[0])}'?" if guess else "Add the rep to `reps:` in salesgen.yaml."
+                    yield ctx.problem(ID, item.file, path, f"unknown rep '{one_line(rep)}'", hint)

@@ -18,6 +18,8 @@ contacts:
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "ref-reports-to"
 SEVERITY = "error"
 
@@ -31,13 +33,14 @@ def check(ctx):
             if boss is None or ("contact", boss) in ctx.repo.unbuilt:
                 continue  # a manager left out for their own problems is reported where they are
             if boss == contact.id:
-                yield ctx.problem(ID, customer.file, path, f"contact '{contact.id}' reports to itself",
+                yield ctx.problem(ID, customer.file, path, f"contact '{one_line(contact.id)}' reports to itself",
                                   "Name the person's manager, or remove reports_to for the top of the org chart.")
             elif boss not in contacts:
                 where = ctx.repo.contacts.get(boss)
-                detail = f" (a contact of '{where.customer}')" if where else ""
+                detail = f" (a contact of '{one_line(where.customer)}')" if where else ""
                 yield ctx.problem(ID, customer.file, path,
-                                  f"'{contact.id}' reports to '{boss}', who is not a contact of this customer{detail}",
+                                  f"'{one_line(contact.id)}' reports to '{one_line(boss)}', "
+                                  f"who is not a contact of this customer{detail}",
                                   "reports_to must name a contact in this file's `contacts:`.")
         yield from _cycles(ctx, customer)
 
@@ -55,5 +58,5 @@ def _cycles(ctx, customer):
         if len(cycle) > 1:  # a one-person loop is reported as "reports to itself"
             first = min(cycle, key=lambda c: contacts[c].index)
             yield ctx.problem(ID, customer.file, ("contacts", contacts[first].index, "reports_to"),
-                              f"reports_to forms a cycle: {' -> '.join(cycle + [cycle[0]])}",
+                              f"reports_to forms a cycle: {' -> '.join(one_line(c) for c in cycle + [cycle[0]])}",
                               "Someone in this chain must report to a person outside it (or to no one).")

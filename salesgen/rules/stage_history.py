@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import functools
 
+from ..yamlsource import one_line
+
 ID = "stage-history"
 SEVERITY = "error"
 READS = ("stage_history", "created")
@@ -140,4 +142,4 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
 
 def _name(ctx, pipeline, stage_id: str) -> str:
     stage = pipeline.stage(stage_id)
-    return f"'{ctx.config.label(stage.label)}' ({stage_id})" if stage else f"'{stage_id}'"
+    return f"'{ctx.label(stage.label)}' ({one_line(stage_id)})" if stage else f"'{one_line(stage_id)}'"

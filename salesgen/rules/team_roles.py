@@ -25,6 +25,8 @@ team: {presales: zeng-xueming, executive: zhao-wei}   # team-roles: no consultan
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
+
 ID = "team-roles"
 SEVERITY = "error"
 READS = ("team",)
@@ -45,7 +47,7 @@ def roles_by_stage(pipeline) -> dict:
 
 def check(ctx):
     tables: dict = {}  # pipeline id -> roles_by_stage; once per pipeline
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.known_deals():
         pipeline = ctx.pipeline_of(deal)
         table = tables.get(pipeline.id)
@@ -57,6 +59,6 @@ def check(ctx):
             path = ("team",) if "team" in deal.raw else ("stage",)
             yield ctx.at_deal(ID, deal, path,
                               f"the deal team has no {role}, needed from stage '{label(since.label)}' "
-                              f"({since.id}) on; the deal is in '{label(stage.label)}' ({stage.id})",
+                              f"({one_line(since.id)}) on; the deal is in '{label(stage.label)}' ({one_line(stage.id)})",
                               f"Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
                               key="team" in deal.raw)

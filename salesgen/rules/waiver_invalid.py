@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..yamlsource import one_line
+
 ID = "waiver-invalid"
 SEVERITY = "error"
 
@@ -44,10 +46,10 @@ def _faults(ctx, deal, waiver):
     from . import REGISTRY
 
     if waiver["rule"] not in REGISTRY:
-        yield "rule", f"waiver names unknown rule '{waiver['rule']}'", "See `salesgen rules` for rule ids."
+        yield "rule", f"waiver names unknown rule '{one_line(waiver['rule'])}'", "See `salesgen rules` for rule ids."
     approver = waiver["approved_by"]
     if not ctx.rep_is_active(approver):
-        yield "approved_by", f"waiver approver '{approver}' is not an active rep", \
+        yield "approved_by", f"waiver approver '{one_line(approver)}' is not an active rep", \
             "A waiver is approved by an active manager from the roster."
     elif approver == deal.owner:
         yield "approved_by", "the deal's owner cannot approve their own waiver (four eyes)", \

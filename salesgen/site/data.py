@@ -6,13 +6,14 @@ select and format from it. Figures that every index page needs are computed eage
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
 
 from markupsafe import Markup
 
-from ..analytics import attention, cadence, forecast, funnel, kpi, periods
+from ..analytics import asof, attention, cadence, forecast, funnel, kpi, periods, weekly
 from ..analytics.money import Converted, convert
 from ..analytics.probability import stage_of
 from ..config import Config
@@ -37,14 +38,21 @@ def rep_url(rep_id: str) -> str:
 
 
 class SiteData:
-    def __init__(self, result: LintResult, *, include_sensitive: bool = False):
+    def __init__(self, result: LintResult, *, include_sensitive: bool = False, language: str | None = None):
         self.result = result
         self.repo = result.repo
         self.config: Config = result.repo.config
+        if language and language != self.config.language:  # a second build of the site in the other language
+            self.config = dataclasses.replace(self.config, language=language)
         self.as_of: dt.date = result.as_of
         self.include_sensitive = include_sensitive
         self.t = Strings(self.config.language)
-        self.deals: list[Deal] = sorted(self.repo.deals.values(), key=lambda d: d.id)
+        # --as-of a day before the latest recorded change: the deals as they were then (analytics.asof)
+        self.reconstructed = asof.is_past(self.repo.deals.values(), self.as_of)
+        deals = self.repo.deals.values()
+        if self.reconstructed:
+            deals = asof.deals_as_of(deals, self.as_of)
+        self.deals: list[Deal] = sorted(deals, key=lambda d: d.id)
         self.customers: list[Customer] = sorted(self.repo.customers.values(), key=lambda c: c.id)
         self.stages = {d.id: stage_of(d, self.config) for d in self.deals}
         self.problems = result.problems
@@ -150,6 +158,11 @@ class SiteData:
     @functools.cached_property
     def review(self) -> dict:
         return cadence.review_list(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def weekly(self) -> dict:
+        """rep id -> RepWeek: the week's work, progress, problems and promises (周报)."""
+        return weekly.weekly_review(self.deals, self.repo.customers, self.config, self.as_of)
 
     @functools.cached_property
     def needing_follow_up(self) -> list:

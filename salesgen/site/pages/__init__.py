@@ -31,11 +31,13 @@ class PageSpec:
 
 
 def pages(data: SiteData) -> list[PageSpec]:
-    from . import customers, deals, overview, rules, team
+    from . import customers, deals, forms, overview, rules, team, winloss
 
     specs: list[PageSpec] = []
     specs += overview.pages(data)
+    specs += winloss.pages(data)
     specs += deals.pages(data)
+    specs += forms.pages(data)
     specs += customers.pages(data)
     specs += team.pages(data)
     specs += rules.pages(data)
@@ -46,6 +48,7 @@ def nav(data: SiteData) -> list[dict]:
     """The navigation: the index pages only, never one entry per deal (Material repeats it on every page)."""
     t = data.t
     return [{t("nav.dashboard"): "index.md"}, {t("nav.funnel"): "funnel/index.md"},
-            {t("nav.forecast"): "forecast/index.md"}, {t("nav.deals"): "deals/index.md"},
+            {t("nav.forecast"): "forecast/index.md"}, {t("nav.winloss"): "winloss/index.md"},
+            {t("nav.deals"): "deals/index.md"},
             {t("nav.customers"): "customers/index.md"}, {t("nav.team"): "team/index.md"},
             {t("nav.rules"): "rules/index.md"}]

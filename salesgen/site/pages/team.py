@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from ...analytics import funnel, kpi
+from ...analytics import funnel, kpi, weekly
 from ...config import Rep
 from .. import svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import number, render
 from . import PageSpec
+from .overview import stage_key
 
 
 def pages(data: SiteData) -> list[PageSpec]:
@@ -23,7 +24,8 @@ def pages(data: SiteData) -> list[PageSpec]:
 
 def rep_page(data: SiteData, rep: Rep) -> PageSpec:
     t = data.t
-    toc = [("review", t("team.review_list")), ("funnel", t("team.funnel")), ("kpi", t("team.kpi"))]
+    toc = [("review", t("team.review_list")), ("week", t("team.week")), ("funnel", t("team.funnel")),
+           ("kpi", t("team.kpi"))]
     spec = PageSpec(f"{rep_url(rep.id)}index.md", rep.name, lambda: "", lambda: "", toc)
     spec.render = lambda: render_rep(data, rep, spec.root)
     spec.summary = lambda: f"<h1>{escape(rep.name)}</h1><p>{escape(rep.title)}</p>"
@@ -71,6 +73,40 @@ def kpi_table(data: SiteData, rep_id: str) -> list[dict]:
     return rows
 
 
+def week_rows(data: SiteData, week) -> list[dict]:
+    """The rep's open deals in the week (周报): work, progress, problems and promises, as page text."""
+    t = data.t
+    rows = []
+    for item in (week.deals if week else ()):
+        deal, review = item.deal, item.review
+        pipeline = data.config.pipelines[deal.pipeline]
+        criteria = pipeline.criteria()
+        progress = [t("week.entered", stage=_stage_label(data, pipeline, e.stage), date=e.date.isoformat())
+                    for e in item.moves]
+        progress += [t("week.evidenced", criterion=data.label(criteria[c].label) if c in criteria else c,
+                       date=date.isoformat()) for date, c, _ in item.evidence]
+        problems = []
+        if review.follow_up_overdue:
+            problems.append(t("week.follow_up_overdue", date=review.follow_up_due.isoformat()))
+        if review.intent_overdue:
+            problems.append(t("week.intent_overdue", date=review.intent_due.isoformat()))
+        if review.next_date_passed:
+            problems.append(t("week.next_date_passed", date=review.next_date.isoformat()))
+        problems += [t("week.promise_overdue", text=p.promise.text, due=p.promise.due.isoformat())
+                     for p in item.overdue_promises]
+        customer = data.repo.customers.get(deal.customer)
+        for code, cid in item.flags:
+            contact = customer.contacts.get(cid) if customer and cid else None
+            problems.append(t(f"flag.{code}", name=contact.name if contact else cid))
+        rows.append({"item": item, "progress": progress, "problems": problems})
+    return rows
+
+
+def _stage_label(data: SiteData, pipeline, stage_id: str) -> str:
+    stage = pipeline.stage(stage_id)
+    return data.label(stage.label) if stage else stage_id
+
+
 def render_rep(data: SiteData, rep: Rep, root: str) -> str:
     t = data.t
     deals = data.deals_by_owner.get(rep.id, [])
@@ -81,15 +117,17 @@ def render_rep(data: SiteData, rep: Rep, root: str) -> str:
             continue
         pipeline = data.config.pipelines[pid]
         bars = [svg.HBar(data.label(r.stage.label), float(data.convert(r.bucket.weighted).total),
-                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)} {data.config.currency}",
                          color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
                          secondary=float(data.convert(r.bucket.amount).total))
                 for r in rows if r.stage.outcome is None]
         charts.append({"pipeline": pipeline, "rows": rows, "svg": svg.hbars(bars, data.label(pipeline.label),
-                                                                             label_w=230)})
+                                                                             label_w=230, key=stage_key(data))})
     forecast = next((f for f in data.forecast_reps if f.rep.id == rep.id), None)
     held = [row for row in data.handover if row[3] == rep.id]
+    week = data.weekly.get(rep.id)
     return render("rep.html", t=t, root=root, d=data, rep=rep, review=data.review.get(rep.id, []), charts=charts,
+                  week=week, week_rows=week_rows(data, week), week_bounds=weekly.week_bounds(data.as_of),
                   open=funnel.open_totals(deals, data.config), forecast=forecast,
                   kpi_periods=[label for label, _ in data.kpis], kpis=kpi_table(data, rep.id), held=held,
                   deal_url=deal_url, customer_url=customer_url, rep_url=rep_url)
