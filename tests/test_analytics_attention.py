@@ -135,7 +135,7 @@ def test_a_promise_is_overdue_from_the_day_after_it_was_due(config):  # noqa: F8
                                     {"text": "done in time", "due": "2026-11-10", "done": "2026-11-10"},
                                     {"text": "done today", "due": "2026-11-10", "done": "2026-11-20"},
                                     {"text": "done after as-of", "due": "2026-11-10", "done": "2026-11-21"},
-                                    {"what": "no done key", "due": "2026-11-01"},
+                                    {"text": "no done key", "due": "2026-11-01"},
                                     "plain text, never overdue"]),
              promised("lost", "lost", [{"text": "on a lost deal", "due": "2026-11-01", "done": False}],
                       stage_history=[{"stage": "lost", "date": "2026-11-05"}]),

@@ -2,7 +2,8 @@
 
 The example is copied and three open deals get a close date around the as-of day
 (2026-11-19: slipped by one day; 2026-11-20: closing this month, not slipped;
-2026-11-30: closing this month). It is built once in English and once in Chinese; every
+2026-11-30: closing this month); one plain-text promise becomes two with due dates
+(2026-11-20: not overdue yet; 2026-11-19: one day overdue). It is built once in English and once in Chinese; every
 expected figure is computed here from the raw YAML (PyYAML, own date arithmetic), never
 from ``salesgen.analytics``.
 """
@@ -29,6 +30,13 @@ def set_close_dates(root: Path) -> None:
         changed = re.sub(r"^expected_close: .*$", f"expected_close: {date}", source, count=1, flags=re.M)
         assert changed != source, deal_id
         path.write_text(changed, encoding="utf-8")
+    path = next((root / "deals").rglob("lutai-paint-shop-mes.yaml"))
+    source = path.read_text(encoding="utf-8")
+    changed = source.replace("promises: [提供同类企业能耗节约数据]",
+                             "promises: [{text: 今天到期, due: 2026-11-20, done: false}, "
+                             "{text: 昨天到期, due: 2026-11-19, done: false}]")
+    assert changed != source
+    path.write_text(changed, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -154,10 +162,11 @@ def test_overdue_follow_ups_and_promises_count_their_lists(sites):
                       if isinstance(p, dict) and p["due"] < AS_OF
                       and not (isinstance(p.get("done"), dt.date) and p["done"] <= AS_OF)})
     block = section(en, "promises")
+    assert "lutai-paint-shop-mes" in overdue
     assert sorted(set(listed(block))) == overdue
     assert tile(en, "promises")[2] == str(len(listed(block)))
-    if not overdue:
-        assert "No promise to a customer is overdue." in text(block)
+    assert "昨天到期" in block and "今天到期" not in block  # due on the as-of day: not overdue yet
+    assert "days overdue: 1" in text(block)
 
 
 def test_chinese_labels_use_the_method_s_terms(sites):

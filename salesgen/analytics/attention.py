@@ -13,16 +13,16 @@
   entry up to ``as_of`` (without a history, from ``created``), longest first.
 - **Overdue follow-ups** (逾期跟进): the 1-15-30 review's deals needing attention
   (``cadence.needing_follow_up``).
-- **Overdue promises** (逾期承诺): promises made at an activity up to ``as_of`` with a ``due``
-  date before ``as_of`` that are not done by ``as_of`` (``done`` missing, false or later).
-  A plain-text promise has no due date and is never overdue; lost deals are left out.
+- **Overdue promises** (逾期承诺): promises made at an activity up to ``as_of`` that are
+  overdue by ``Promise.overdue`` (``due`` before ``as_of``, not done by then), as the
+  ``promise-overdue`` rule reports them; a plain-text promise never is; lost deals are left out.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Iterable
 
 from ..config import Config, Rep, Stage
 from ..model import Activity, Deal
@@ -145,30 +145,6 @@ class OverduePromise:
     days_overdue: int
 
 
-def _as_date(raw: Any) -> dt.date | None:
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            return None
-    return None
-
-
-def promise_fields(entry: Any) -> tuple[str, dt.date | None, dt.date | bool]:
-    """(text, due, done) of one ``promises:`` entry: plain text, or a mapping with text/what, due and done.
-
-    ``done`` is the day it was done, True when done on an unknown day, False while open.
-    """
-    if not hasattr(entry, "get"):
-        return str(entry), None, False
-    done = entry.get("done")
-    done_on = _as_date(done)
-    return (str(entry.get("text") or entry.get("what") or ""), _as_date(entry.get("due")),
-            done_on if done_on is not None else done is True)
-
-
 def overdue_promises(deals: Iterable[Deal], config: Config, as_of: dt.date) -> list[OverduePromise]:
     """Promises due before ``as_of`` and not done by then, on deals that are not lost; most overdue first."""
     rows = []
@@ -178,11 +154,7 @@ def overdue_promises(deals: Iterable[Deal], config: Config, as_of: dt.date) -> l
         for activity in deal.activities:
             if activity.date > as_of:
                 continue
-            for entry in activity.promises:
-                text, due, done = promise_fields(entry)
-                if due is None or due >= as_of:
-                    continue
-                if done is True or (isinstance(done, dt.date) and done <= as_of):
-                    continue
-                rows.append(OverduePromise(deal, activity, text, due, (as_of - due).days))
+            for promise in activity.promise_items():
+                if promise.overdue(as_of):
+                    rows.append(OverduePromise(deal, activity, promise.text, promise.due, (as_of - promise.due).days))
     return sorted(rows, key=lambda r: (-r.days_overdue, r.deal.id, r.activity.index))
