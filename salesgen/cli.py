@@ -10,6 +10,8 @@ from .commands.build import build
 from .commands.completion import completion
 from .commands.evidence import evidence
 from .commands.fix import fix
+from .commands.changes import calibration, changes, forecast_trend
+from .commands.demo_history import demo_history
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
@@ -64,6 +66,10 @@ cli.add_command(team)
 cli.add_command(approve)
 cli.add_command(set_value)
 cli.add_command(fix)
+cli.add_command(changes)
+cli.add_command(calibration)
+cli.add_command(forecast_trend)
+cli.add_command(demo_history)
 
 
 def main() -> None:

@@ -286,6 +286,9 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | N
     if weeks is None:
         weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
     by_deal = {d.deal.id: d for week in weeks.values() for d in week.deals}
+    from ..history.calibration import rotting_of
+
+    rotting = rotting_of(repo.root, config, as_of)  # from the git history; {} without one
     order = list(config.reps) + sorted(set(lists) - set(config.reps))
     rows = []
     for owner in order:
@@ -300,8 +303,13 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | N
                 "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
                 "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
                 "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention,
-                **week_fields(repo, by_deal.get(item.deal.id))})
+                **week_fields(repo, by_deal.get(item.deal.id)),
+                "rotting": _rotting_text(rotting.get(item.deal.id))})
     return rows
+
+
+def _rotting_text(found) -> str | None:
+    return f"{found.days} days in {found.stage} (90 % of past stays: {found.p90} or fewer)" if found else None
 
 
 REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_activity", "Last activity"),
@@ -311,7 +319,7 @@ REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_a
                   ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention"),
                   ("week_activities", "Activities this week"), ("week_stage_moves", "Stage moves this week"),
                   ("week_evidence", "Evidence this week"), ("overdue_promises", "Overdue promises"),
-                  ("problems", "Problems")]
+                  ("problems", "Problems"), ("rotting", "Rotting")]
 
 
 @click.command()
@@ -386,3 +394,5 @@ def _review_item(row: dict) -> None:
     intent = f"intent {row['intent'] or 'not judged yet'}, next judgment due {row['intent_due']}"
     intent = styled(intent + " (overdue)", fg="red") if row["intent_overdue"] else intent
     click.echo(f"      {follow}; {intent}")
+    if row.get("rotting"):
+        click.echo("      " + styled(f"rotting: {row['rotting']}", fg="red"))

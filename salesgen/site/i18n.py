@@ -48,7 +48,7 @@ EN = {
     "days_ago": "{days} days ago",
     "today": "today",
     "more_rows": "… and {n} more",
-    "sensitive_hidden": "Personal notes and motives are not published (build with --include-sensitive to show them).",
+    "sensitive_hidden": "Contacts' personal data (phone, mobile, e-mail, WeChat, notes, motives) is not published unless salesgen.yaml lists it under publish: contact_fields (or the site is built with --include-sensitive).",
     # funnel states and forecast categories
     "state.prospecting": "Prospecting",
     "state.in_funnel": "In funnel",
@@ -175,6 +175,16 @@ EN = {
                           "competition, customer).",
     "deals.won": "Won",
     "deals.lost": "Lost",
+    "deals.closed": "Closed deals by year",
+    "deals.closed_intro": "Won and lost deals, on one page per year in which they closed.",
+    "deals.closed_year": "Deals closed in {year}",
+    "deals.closed_counts": "{won} won, {lost} lost",
+    "deals.back": "All deals",
+    "deals.open_page": "Open deals, page {n}",
+    "deals.outcome": "Outcome",
+    "deals.pages": "Pages",
+    "filter.all": "All",
+    "filter.period": "Quarter",
     "deal.path": "Stage path",
     "deal.seller": "Our stage",
     "deal.buyer": "Customer's buying stage",
@@ -534,7 +544,7 @@ ZH = {
     "days_ago": "{days}天前",
     "today": "今天",
     "more_rows": "……另有{n}项",
-    "sensitive_hidden": "联系人的个人备注与动机不予发布（构建时加 --include-sensitive 才显示）。",
+    "sensitive_hidden": "联系人的个人信息（电话、手机、邮箱、微信、备注、动机）默认不发布；在 salesgen.yaml 的 publish: contact_fields 中列出的字段才显示（或构建时加 --include-sensitive）。",
     "state.prospecting": "客户搜寻",
     "state.in_funnel": "进入漏斗",
     "state.best": "最佳状态",
@@ -647,6 +657,16 @@ ZH = {
                           "对可行性（资源投入、资源能力、竞争态势、客户内部因素）。",
     "deals.won": "成交",
     "deals.lost": "丢单",
+    "deals.closed": "按年份浏览已结项目",
+    "deals.closed_intro": "成交和丢单的项目，按结项年份每年一页。",
+    "deals.closed_year": "{year}年结项的项目",
+    "deals.closed_counts": "成交{won}个，丢单{lost}个",
+    "deals.back": "全部项目",
+    "deals.open_page": "在途项目（第{n}页）",
+    "deals.outcome": "结果",
+    "deals.pages": "分页",
+    "filter.all": "全部",
+    "filter.period": "季度",
     "deal.path": "阶段路径",
     "deal.seller": "我方阶段",
     "deal.buyer": "客户内部采购阶段",
@@ -959,6 +979,10 @@ ZH = {
     "footer": "由salesgen根据仓库中的YAML文件生成，数据日期{date}。",
 }
 
+from .history_strings import EN as _HISTORY_EN, ZH as _HISTORY_ZH  # noqa: E402 (the Changes page's strings)
+
+EN.update(_HISTORY_EN)
+ZH.update(_HISTORY_ZH)
 STRINGS = {"en": EN, "zh": ZH}
 
 
