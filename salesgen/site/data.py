@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from ..analytics import asof, cadence, forecast, funnel, kpi, periods, weekly
+from ..analytics import asof, attention, cadence, forecast, funnel, kpi, periods, weekly
 from ..analytics.money import Converted, convert
 from ..analytics.probability import stage_of
 from ..config import Config
@@ -173,6 +173,26 @@ class SiteData:
     def needing_follow_up(self) -> list:
         items = [item for items in self.review.values() for item in items if item.needs_attention]
         return sorted(items, key=cadence.urgency)
+
+    @functools.cached_property
+    def quota_attainment(self) -> list:
+        return attention.quota_attainment(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def closing_this_month(self) -> list:
+        return attention.closing_this_month(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def slipped(self) -> list:
+        return attention.slipped(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def days_in_stage(self) -> list:
+        return attention.days_in_stage(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def overdue_promises(self) -> list:
+        return attention.overdue_promises(self.deals, self.config, self.as_of)
 
     @functools.cached_property
     def gate_violations(self) -> list:
