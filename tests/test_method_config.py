@@ -116,5 +116,7 @@ def test_lixiang_names_an_approval_never_the_day_a_deal_was_opened():
 
     assert "立项" not in ZH["created"] and "立项" not in EN["created"]
     # 立项 appears only where an approval is meant: our sales-project approval (销售项目立项审批)
-    assert {key for key, value in ZH.items() if "立项" in value} == {"approval.project_initiation"}
+    # and the printable request form that asks for it (销售项目立项申请表)
+    assert {key for key, value in ZH.items() if "立项" in value} == {"approval.project_initiation", "forms.initiation"}
+    assert ZH["forms.initiation"].endswith("立项申请表")
     assert "审批" in ZH["approval.project_initiation"]
