@@ -28,7 +28,7 @@ def test_what_is_not_a_code_is_unknown(code):
 @pytest.mark.parametrize("written, meant", [
     ("RMB", "CNY"), ("rmb", "CNY"), ("人民币", "CNY"), ("元", "CNY"), ("cny", "CNY"), (" CNY ", "CNY"),
     ("US$", "USD"), ("$", "USD"), ("€", "EUR"), ("HK$", "HKD"), ("NT$", "TWD"), ("NTD", "TWD"),
-    ("USX", "USD"), ("CNX", "CNY"), ("usd", "USD"), ("12", None), ("", None),
+    ("USX", "USD"), ("CNZ", "CNY"), ("usd", "USD"), ("12", None), ("", None),
 ])
 def test_the_code_that_was_meant(written, meant):
     assert currencies.suggest(written) == meant
