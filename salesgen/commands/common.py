@@ -33,6 +33,27 @@ root_option = click.option(
     callback=recover_interrupted_edit, help="The pipeline repository (the folder with salesgen.yaml).")
 
 
+def _remember_lang(ctx, param, value):
+    if value:
+        ctx.find_root().meta["salesgen.lang"] = value
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False, callback=_remember_lang,
+    is_eager=True, help="Language of messages and reports. Default: SALESGEN_LANG, else language: in salesgen.yaml, "
+                        "else en.")
+
+
+def language(config=None) -> str:
+    """--lang (here or before the command), else SALESGEN_LANG, else ``language:`` of salesgen.yaml, else en."""
+    from ..i18n import resolve_language
+
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("salesgen.lang") if ctx is not None else None
+    return resolve_language(chosen, getattr(config, "language", None))
+
+
 def as_of_option(help_text: str = "Evaluate dates as of this day (YYYY-MM-DD). "
                  "Default: as_of in salesgen.yaml, else today."):
     return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
@@ -62,12 +83,16 @@ def fail_usage(message: str) -> None:
     sys.exit(2)
 
 
-def report_configuration(problems: list[Problem]) -> None:
+def report_configuration(problems: list[Problem], lang: str | None = None) -> None:
     """A configuration error: the problems with positions, then exit code 2."""
+    from ..i18n import T, translate
+
+    lang = lang or language()
     for p in problems:
-        click.echo(f"{p.file}:{p.line}:{p.column}: error [{p.rule}] {p.message}", err=True)
+        click.echo(f"{p.file}:{p.line}:{p.column}: {translate(T('error'), lang)} [{p.rule}] "
+                   f"{translate(p.message, lang)}", err=True)
         if p.hint:
-            click.echo(f"    hint: {p.hint}", err=True)
+            click.echo(f"    {translate(T('hint:'), lang)} {translate(p.hint, lang)}", err=True)
     sys.exit(2)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import as_of_option, fail_usage, report_configuration, resolve_as_of, root_option, use_color
+from .common import (as_of_option, fail_usage, lang_option, language, report_configuration, resolve_as_of,
+                     root_option, use_color)
 
 
 @click.command()
@@ -25,6 +26,7 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
                    "pull-request job, else HEAD.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Do not read or write the lint cache (.salesgen-cache/).")
+@lang_option
 def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
 
@@ -39,6 +41,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
       salesgen lint --format github --strict
       salesgen lint --as-of 2026-12-31 --format json > problems.json
       salesgen lint --changed --base origin/main --format github
+      salesgen lint --lang zh
     """
     import gc
 
@@ -66,17 +69,18 @@ def lint(paths, root, fmt, strict, as_of, changed, base, no_cache):
     try:
         result = run_lint(root, resolve_as_of(as_of, config), paths, reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
-        report_configuration(error.problems)
+        report_configuration(error.problems, language(config))
     if cache is not None:
         cache.save()
     problems = result.problems
     if only is not None:
         problems = result.problems = [p for p in problems if p.file in only]
-    click.echo(FORMATTERS[fmt](problems, color=use_color()), nl=False)
+    lang = language(config)
+    click.echo(FORMATTERS[fmt](problems, color=use_color(), lang=lang), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(github_summary(problems))
+            handle.write(github_summary(problems, lang=lang))
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
 

@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from .. import __version__, rules
+from ..i18n import T, translate
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -15,13 +16,13 @@ def _fingerprint(p) -> str:
     return hashlib.sha256(f"{p.file}\0{p.rule}\0{where}\0{p.message}".encode()).hexdigest()
 
 
-def format_sarif(problems, **_ignored) -> str:
+def format_sarif(problems, *, lang: str = "en", **_ignored) -> str:
     used = sorted({p.rule for p in problems} | set(rules.REGISTRY))
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = []
     for rule_id in used:
         rule = rules.REGISTRY.get(rule_id)
-        doc = (rule.__doc__ or "").strip() if rule else rule_id
+        doc = rules.doc(rule, lang) if rule else rule_id
         level = "warning" if rule is not None and rule.SEVERITY == "warning" else "error"
         descriptors.append({
             "id": rule_id,
@@ -37,7 +38,8 @@ def format_sarif(problems, **_ignored) -> str:
             "ruleId": p.rule,
             "ruleIndex": index[p.rule],
             "level": "error" if p.severity.value == "error" else "warning",
-            "message": {"text": p.message + (f" Hint: {p.hint}" if p.hint else "")},
+            "message": {"text": translate(p.message, lang)
+                        + (" " + translate(T("Hint: {hint}", hint=p.hint), lang) if p.hint else "")},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": p.file, "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},

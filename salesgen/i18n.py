@@ -1,0 +1,117 @@
+"""Messages in the user's language: one gettext catalogue per language, read with Babel.
+
+Rules, loaders and commands write their messages in English through ``T``::
+
+    T("unknown rep '{rep}'", rep=rep)
+
+which is a ``str`` (the English text, so Problems compare, sort, pickle and test as
+before) that remembers its template and values. Renderers call ``translate(text, lang)``
+to get the same message from ``locale/<lang>/LC_MESSAGES/salesgen.po`` with the same
+values. English needs no catalogue; another language's catalogue is read once, lazily.
+A msgid without a translation falls back to English, never to a blank.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "salesgen"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+class Message(str):
+    """The English rendering of ``template`` with ``args``; ``translate`` renders it in another language."""
+
+    template: str
+    args: tuple
+
+    def __new__(cls, template: str, args: tuple = ()) -> "Message":
+        text = template.format(**dict(args)) if args else template
+        self = super().__new__(cls, text)
+        self.template = template
+        self.args = args
+        return self
+
+    def __reduce__(self):  # pickled as (template, args): the lint cache keeps Problems' messages
+        return (Message, (self.template, self.args))
+
+
+def _arg(value):
+    """A value a message may carry: text and numbers as they are, anything else as its text."""
+    if isinstance(value, (Message, int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def T(template: str, **args) -> Message:  # noqa: N802 - the extraction keyword
+    """A message in English, translatable later; ``template`` uses ``str.format`` names."""
+    return Message(template, tuple((name, _arg(value)) for name, value in args.items()))
+
+
+def N_(template: str) -> str:  # noqa: N802
+    """Mark a constant for extraction (an enum label, a table heading) without translating it now."""
+    return template
+
+
+@functools.lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict:
+    """msgid -> msgstr (or msgid -> tuple of plural forms) of a language's catalogue."""
+    if lang == "en" or lang not in LANGUAGES:
+        return {}
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    table = {}
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            if all(message.string):
+                table[message.id[0]] = tuple(message.string)
+        else:
+            table[message.id] = message.string
+    return table
+
+
+def gettext(msgid: str, lang: str) -> str:
+    """``msgid`` in ``lang`` (English when the catalogue has no translation)."""
+    return catalogue(lang).get(msgid, msgid) if lang != "en" else msgid
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
+    """The form for ``n`` (already formatted with ``n``); Chinese has one form."""
+    forms = catalogue(lang).get(singular) if lang != "en" else None
+    if isinstance(forms, tuple):
+        template = forms[0] if len(forms) == 1 else forms[0 if n == 1 else 1]
+    else:
+        template = singular if n == 1 else plural
+    return template.format(n=n)
+
+
+def translate(text, lang: str) -> str:
+    """A Message (or a plain catalogue msgid) in ``lang``; any other text as it is."""
+    if lang == "en" or not text:
+        return str(text) if text is not None else ""
+    if isinstance(text, Message):
+        args = {name: translate(value, lang) if isinstance(value, Message) else value
+                for name, value in text.args}
+        template = gettext(text.template, lang)
+        try:
+            return template.format(**args) if args else template
+        except (KeyError, IndexError, ValueError):  # a broken translation: English rather than nothing
+            return str(text)
+    return gettext(str(text), lang)
+
+
+def resolve_language(option: str | None = None, configured: str | None = None) -> str:
+    """``--lang`` first, then SALESGEN_LANG, then ``language:`` of salesgen.yaml, then English."""
+    for candidate in (option, os.environ.get("SALESGEN_LANG"), configured):
+        if candidate:
+            candidate = candidate.strip().lower().split("_")[0].split("-")[0]
+            if candidate in LANGUAGES:
+                return candidate
+    return "en"
