@@ -50,6 +50,13 @@ def T(template: str, **args) -> Message:  # noqa: N802 - the extraction keyword
     return Message(template, tuple((name, _arg(value)) for name, value in args.items()))
 
 
+def join(items, separator: str = ", ") -> Message:
+    """Messages (or text) joined, each translated when the whole is: the template itself is not a msgid."""
+    items = list(items)
+    template = separator.replace("{", "{{").replace("}", "}}").join(f"{{p{i}}}" for i in range(len(items)))
+    return Message(template, tuple((f"p{i}", _arg(item)) for i, item in enumerate(items)))
+
+
 def N_(template: str) -> str:  # noqa: N802
     """Mark a constant for extraction (an enum label, a table heading) without translating it now."""
     return template

@@ -35,6 +35,11 @@ def build_template() -> Catalog:
         for is_code, text in rules.doc_blocks(rule):
             if not is_code:
                 catalog.add(text, None, auto_comments=[f"rule {rule_id}, documentation"])
+    from .criteria import NAMED_CHECKS
+    from .rules.stage_gate import needed_data
+
+    for check in sorted(NAMED_CHECKS):
+        catalog.add(needed_data(check), None, auto_comments=[f"stage-gate hint: what the check {check} needs"])
     return catalog
 
 

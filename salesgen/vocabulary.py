@@ -22,3 +22,7 @@ EVIDENCE_KINDS = {
 
 def activity_type(value: str):
     return ACTIVITY_TYPES.get(value, value)
+
+
+ATTITUDES = {"supporter": T("supporter"), "neutral": T("neutral"), "opponent": T("opponent"),
+             "unknown": T("unknown")}

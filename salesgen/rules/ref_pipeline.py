@@ -18,6 +18,7 @@ stage: demonstration   # ref-pipeline: no such stage in pipeline 'project'
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 ID = "ref-pipeline"
 SEVERITY = "error"
@@ -28,27 +29,31 @@ def check(ctx):
     for deal in ctx.repo.deals.values():
         pipeline = pipelines.get(deal.pipeline)
         if pipeline is None:
-            yield ctx.at_deal(ID, deal, ("pipeline",), f"unknown pipeline '{deal.pipeline}'",
-                              f"Use one of: {', '.join(sorted(pipelines))}.")
+            yield ctx.at_deal(ID, deal, ("pipeline",), T("unknown pipeline '{pipeline}'", pipeline=deal.pipeline),
+                              T("Use one of: {choices}.", choices=", ".join(sorted(pipelines))))
             continue
         stage_ids = [s.id for s in pipeline.stages]
         if deal.stage not in stage_ids:
-            yield ctx.at_deal(ID, deal, ("stage",), f"unknown stage '{deal.stage}' in pipeline '{pipeline.id}'",
-                              f"Use one of: {', '.join(stage_ids)}.")
+            yield ctx.at_deal(ID, deal, ("stage",), T("unknown stage '{stage}' in pipeline '{pipeline}'",
+                                                      stage=deal.stage, pipeline=pipeline.id),
+                              T("Use one of: {choices}.", choices=", ".join(stage_ids)))
         for entry in deal.stage_history:
             if entry.stage not in stage_ids:
                 yield ctx.at_deal(ID, deal, ("stage_history", entry.index, "stage"),
-                                  f"unknown stage '{entry.stage}' in pipeline '{pipeline.id}'",
-                                  f"Use one of: {', '.join(stage_ids)}.")
+                                  T("unknown stage '{stage}' in pipeline '{pipeline}'", stage=entry.stage,
+                                    pipeline=pipeline.id),
+                                  T("Use one of: {choices}.", choices=", ".join(stage_ids)))
         if deal.buyer_stage is not None and pipeline.buyer_index(deal.buyer_stage) is None:
-            names = ", ".join(b for b, _ in pipeline.buyer_stages) or "(none defined)"
+            names = ", ".join(b for b, _ in pipeline.buyer_stages) or T("(none defined)")
             yield ctx.at_deal(ID, deal, ("buyer_stage",),
-                              f"unknown buyer stage '{deal.buyer_stage}' in pipeline '{pipeline.id}'",
-                              f"Use one of: {names}.")
+                              T("unknown buyer stage '{stage}' in pipeline '{pipeline}'", stage=deal.buyer_stage,
+                                pipeline=pipeline.id),
+                              T("Use one of: {choices}.", choices=names))
         criteria = pipeline.criteria()
         for criterion, indexes in deal.evidence.items():
             if criterion not in criteria:
                 for index in indexes:
                     yield ctx.at_deal(ID, deal, ("evidence", index, "criterion"),
-                                      f"unknown criterion '{criterion}' in pipeline '{pipeline.id}'",
-                                      "See `salesgen rules` or the pipeline in salesgen.yaml for criterion ids.")
+                                      T("unknown criterion '{criterion}' in pipeline '{pipeline}'",
+                                        criterion=criterion, pipeline=pipeline.id),
+                                      T("See `salesgen rules` or the pipeline in salesgen.yaml for criterion ids."))

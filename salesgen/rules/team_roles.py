@@ -25,6 +25,9 @@ team: {presales: zeng-xueming, executive: zhao-wei}   # team-roles: no consultan
 """
 from __future__ import annotations
 
+from ..i18n import T
+from .handover_pending import ROLES  # the role words, shared
+
 ID = "team-roles"
 SEVERITY = "error"
 READS = ("team",)
@@ -43,6 +46,8 @@ def roles_by_stage(pipeline) -> dict:
     return table
 
 
+
+
 def check(ctx):
     tables: dict = {}  # pipeline id -> roles_by_stage; once per pipeline
     label = ctx.config.label
@@ -56,7 +61,10 @@ def check(ctx):
                 continue
             path = ("team",) if "team" in deal.raw else ("stage",)
             yield ctx.at_deal(ID, deal, path,
-                              f"the deal team has no {role}, needed from stage '{label(since.label)}' "
-                              f"({since.id}) on; the deal is in '{label(stage.label)}' ({stage.id})",
-                              f"Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
+                              T("the deal team has no {role}, needed from stage '{since}' ({since_id}) on; "
+                                "the deal is in '{stage}' ({stage_id})", role=ROLES.get(role, role),
+                                since=label(since.label), since_id=since.id, stage=label(stage.label),
+                                stage_id=stage.id),
+                              T("Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
+                                role=role),
                               key="team" in deal.raw)
