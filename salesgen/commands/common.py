@@ -92,7 +92,7 @@ def report_configuration(problems: list[Problem], lang: str | None = None) -> No
         click.echo(f"{p.file}:{p.line}:{p.column}: {translate(T('error'), lang)} [{p.rule}] "
                    f"{translate(p.message, lang)}", err=True)
         if p.hint:
-            click.echo(f"    {translate(T('hint:'), lang)} {translate(p.hint, lang)}", err=True)
+            click.echo("    " + translate(T("hint: {hint}", hint=p.hint), lang), err=True)
     sys.exit(2)
 
 

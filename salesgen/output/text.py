@@ -17,7 +17,6 @@ SEVERITY = {"error": T("error"), "warning": T("warning")}
 def format_text(problems, *, color: bool = False, lang: str = "en", **_ignored) -> str:
     """In ``lang``, only the words change: file:line:col and the rule id read as in English."""
     lines = []
-    hint_label = translate(T("hint:"), lang)
     for p in problems:
         severity = translate(SEVERITY[p.severity.value], lang)
         if color:
@@ -27,7 +26,7 @@ def format_text(problems, *, color: bool = False, lang: str = "en", **_ignored) 
             where = f"{_one_line(p.file)}:{p.line}:{p.column}:"
         lines.append(f"{where} {severity} [{p.rule}] {_one_line(translate(p.message, lang))}")
         if p.hint:
-            lines.append(f"    {hint_label} {_one_line(translate(p.hint, lang))}")
+            lines.append("    " + _one_line(translate(T("hint: {hint}", hint=p.hint), lang)))
     errors = sum(1 for p in problems if p.severity.value == "error")
     warnings = len(problems) - errors
     lines.append(ngettext("{n} error", "{n} errors", errors, lang) + translate(T(", "), lang)
