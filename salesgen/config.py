@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fullwidth, schemas
+from .i18n import Localized
 from .problem import Problem
 from .yamlsource import Mapping, decode, locate, parse
 
@@ -116,7 +117,9 @@ class Config:
     def label(self, label: dict | None) -> str:
         if not label:
             return ""
-        return label.get(self.language) or label.get("en") or next(iter(label.values()), "")
+        text = label.get(self.language) or label.get("en") or next(iter(label.values()), "")
+        # The other languages ride along, so that `lint --lang zh` shows the Chinese label of an English config
+        return Localized(text, tuple(sorted((k, v) for k, v in label.items() if isinstance(v, str) and v)))
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:

@@ -38,9 +38,27 @@ class Message(str):
         return (Message, (self.template, self.args))
 
 
+class Localized(str):
+    """A text the data gives in several languages (a stage label ``{en: ..., zh: ...}`` in salesgen.yaml):
+    the configured language's text, with the others at hand for ``translate``."""
+
+    variants: tuple
+
+    def __new__(cls, text: str, variants: tuple = ()) -> "Localized":
+        self = super().__new__(cls, text)
+        self.variants = variants
+        return self
+
+    def __reduce__(self):
+        return (Localized, (str(self), self.variants))
+
+    def in_language(self, lang: str) -> str:
+        return dict(self.variants).get(lang) or str(self)
+
+
 def _arg(value):
     """A value a message may carry: text and numbers as they are, anything else as its text."""
-    if isinstance(value, (Message, int, float)) and not isinstance(value, bool):
+    if isinstance(value, (Message, Localized, int, float)) and not isinstance(value, bool):
         return value
     return str(value)
 
@@ -103,8 +121,10 @@ def translate(text, lang: str) -> str:
     """A Message (or a plain catalogue msgid) in ``lang``; any other text as it is."""
     if lang == "en" or not text:
         return str(text) if text is not None else ""
+    if isinstance(text, Localized):
+        return text.in_language(lang)
     if isinstance(text, Message):
-        args = {name: translate(value, lang) if isinstance(value, Message) else value
+        args = {name: translate(value, lang) if isinstance(value, (Message, Localized)) else value
                 for name, value in text.args}
         template = gettext(text.template, lang)
         try:

@@ -105,7 +105,8 @@ def _hint(ctx, deal, customer, criterion) -> str:
     if criterion.kind == "approval":
         return approval_hint(ctx, deal, criterion)
     if criterion.kind == "evidence":
-        description = ctx.config.label(criterion.description).strip().rstrip(".")
+        description = ctx.config.label({lang: text.strip().rstrip(".。") for lang, text
+                                        in (criterion.description or {}).items() if isinstance(text, str)})
         hint = (T("Once it is done ({description}), {record}.", description=description, record=record)
                 if description else
                 T("Add under `evidence:` in {file}: `- {{criterion: {criterion}, date: YYYY-MM-DD, "

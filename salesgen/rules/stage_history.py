@@ -31,7 +31,7 @@ stage_history:
 from __future__ import annotations
 
 import functools
-from ..i18n import T
+from ..i18n import T, join
 
 ID = "stage-history"
 SEVERITY = "error"
@@ -112,7 +112,7 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
     reason_hint = T("Add `reason:` to this stage_history entry saying why, or record the stages in between.")
     if previous is None:
         if rank > 0:
-            skipped = ", ".join(label(s.id) for s in open_stages[:rank])
+            skipped = join(label(s.id) for s in open_stages[:rank])
             return ctx.at_deal(ID, deal, where,
                                T("the history starts at {stage} on {date}, skipping {skipped}, without a reason",
                                  stage=label(entry.stage), date=entry.date, skipped=skipped), reason_hint)
@@ -134,7 +134,7 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
                              previous=label(previous.stage), stage=label(entry.stage), date=entry.date),
                            T("Add `reason:` to this stage_history entry saying why the deal moved back."))
     if rank > before + 1:
-        skipped = ", ".join(label(s.id) for s in open_stages[before + 1:rank])
+        skipped = join(label(s.id) for s in open_stages[before + 1:rank])
         return ctx.at_deal(ID, deal, where,
                            T("moved from {previous} to {stage} on {date}, skipping {skipped}, without a reason",
                              previous=label(previous.stage), stage=label(entry.stage), date=entry.date,
@@ -144,4 +144,4 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
 
 def _name(ctx, pipeline, stage_id: str) -> str:
     stage = pipeline.stage(stage_id)
-    return f"'{ctx.config.label(stage.label)}' ({stage_id})" if stage else f"'{stage_id}'"
+    return T("'{label}' ({id})", label=ctx.config.label(stage.label), id=stage_id) if stage else f"'{stage_id}'"
