@@ -26,3 +26,19 @@ def activity_type(value: str):
 
 ATTITUDES = {"supporter": T("supporter"), "neutral": T("neutral"), "opponent": T("opponent"),
              "unknown": T("unknown")}
+CONCERNS = {
+    "technology": T("technology"), "performance": T("performance"), "quality": T("quality"), "price": T("price"),
+    "safety": T("safety"), "service": T("service"),
+}
+PERSONAL_NEEDS = {
+    "achievement": T("achievement"), "time": T("time"), "responsibility": T("responsibility"),
+    "visibility": T("visibility"), "belonging": T("belonging"), "emotion": T("emotion"), "novelty": T("novelty"),
+    "status": T("status"), "planning": T("planning"),
+}
+WORDS = {"activity": ACTIVITY_TYPES, "intent": INTENT, "evidence": EVIDENCE_KINDS, "attitude": ATTITUDES,
+         "concern": CONCERNS, "need": PERSONAL_NEEDS}
+
+
+def word(kind: str, value):
+    """The word for an enum value of kind ``kind`` (a Message, English until translated); unknown values as written."""
+    return WORDS.get(kind, {}).get(value, value) if isinstance(value, str) else value

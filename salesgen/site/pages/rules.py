@@ -20,16 +20,18 @@ def pages(data: SiteData) -> list[PageSpec]:
 
 
 @functools.lru_cache(maxsize=None)
-def rule_html(rule_id: str) -> Markup:
-    """A rule's documentation, rendered from its docstring (text of this package, not user data)."""
-    doc = (rules.REGISTRY[rule_id].__doc__ or "").strip()
-    body = doc.split("\n", 1)[1] if "\n" in doc else ""
+def rule_html(rule_id: str, language: str = "en") -> Markup:
+    """A rule's documentation in ``language``, from its docstring and the catalogue (text of this package, not user
+    data); the summary line is shown apart, so the body starts after it."""
+    doc = rules.doc(rules.REGISTRY[rule_id], language)
+    body = doc.split("\n\n", 1)[1] if "\n\n" in doc else ""
     return Markup(markdown.markdown(body, extensions=["fenced_code"], output_format="html"))
 
 
 def render_rules(data: SiteData) -> str:
     levels = data.config.rule_levels
     catalogue = [{"id": r.ID, "default": r.SEVERITY, "level": levels.get(r.ID, r.SEVERITY),
-                  "summary": rules.summary(r), "doc": rule_html(r.ID)} for r in rules.REGISTRY.values()]
+                  "summary": rules.summary(r, data.t.language), "doc": rule_html(r.ID, data.t.language)}
+                 for r in rules.REGISTRY.values()]
     problems = sorted(data.problems, key=lambda p: (p.severity.value != "error", p.file, p.line, p.rule))
     return render("rules.html", t=data.t, root="../", d=data, catalogue=catalogue, problems=problems)
