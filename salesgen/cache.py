@@ -135,9 +135,11 @@ def shard_of(rel: str) -> int:
 class LintCache:
     """Plug ``cache.reader`` into ``load_repository``/``engine.lint``, then call ``save()``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, store: Path | None = None) -> None:
+        """``root``: the files checked; ``store``: whose .salesgen-cache/ holds the entries (default ``root``;
+        `lint --staged` checks a scratch copy of the index with the working tree's cache)."""
         self.root = Path(root)
-        self.folder = self.root / CACHE_DIR
+        self.folder = Path(store if store is not None else root) / CACHE_DIR
         # a cache folder that is a link (say, committed by someone) could point anywhere: not used
         self.enabled = not self.folder.is_symlink()
         self.salt = salt(self.root)

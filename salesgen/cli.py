@@ -8,16 +8,22 @@ import click
 from . import __version__
 from .commands.build import build
 from .commands.common import lang_option
+from .commands.completion import completion
+from .commands.evidence import evidence
+from .commands.fix import fix
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
 from .commands.lint import lint
+from .commands.log import log
 from .commands.move import move
 from .commands.new import new
+from .commands.records import approve, set_value, stakeholder, team
 from .commands.reports import forecast, funnel, review
 from .commands.rules_cmd import rules_command
 from .commands.serve import serve
 from .commands.winloss import winloss
+from .commands.show import show
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +38,8 @@ def cli():
       salesgen rules                # what is checked, and why
       salesgen init our-pipeline    # start a new pipeline repository
       salesgen move acme-line visit # move a deal once the stage gate is met
+      salesgen show acme-line       # where a deal stands and what its next gate needs
+      salesgen log acme-line        # record a call or a visit (asks for what is missing)
       salesgen review               # the weekly 1-15-30 review, per rep
     """
 
@@ -49,6 +57,15 @@ cli.add_command(funnel)
 cli.add_command(review)
 cli.add_command(winloss)
 cli.add_command(generate)
+cli.add_command(log)
+cli.add_command(evidence)
+cli.add_command(completion)
+cli.add_command(show)
+cli.add_command(stakeholder)
+cli.add_command(team)
+cli.add_command(approve)
+cli.add_command(set_value)
+cli.add_command(fix)
 
 
 def main() -> None:

@@ -15,12 +15,26 @@ from typing import Any
 from . import fullwidth, schemas
 from .i18n import Localized
 from .problem import Problem
-from .yamlsource import Mapping, decode, locate, parse
+from .yamlsource import Mapping, decode, locate, one_line, parse
 
 CONFIG_NAME = "salesgen.yaml"
 
-DEFAULT_WEIGHTS = {"scale_position": 10, "profitability": 10, "investment": 10, "credit": 20,
-                   "project_scale": 20, "project_value": 10, "priority": 20}
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "data" / "default-config.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _default_weights() -> tuple:
+    """The scorecard weights of the default configuration: the one place the defaults are written."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(yaml.load(DEFAULT_CONFIG.read_text(encoding="utf-8"), Loader=loader)["scorecard"].items())
+
+
+def default_weights() -> dict:
+    """Factor -> weight in percent, for a salesgen.yaml without (all of) `scorecard`."""
+    return dict(_default_weights())
+
 # The weighted scorecard score a target customer reaches (target_fit). The text gives no
 # number; 6.0 is the text's own customer A, the lower of its two worked examples.
 DEFAULT_THRESHOLD = Decimal("6.0")
@@ -110,7 +124,7 @@ class Config:
     intent_days: int = 30
     alignment_gap: int = 1
     lost_reasons: dict = field(default_factory=dict)
-    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: dict = field(default_factory=default_weights)
     scorecard_threshold: Decimal = DEFAULT_THRESHOLD
     rule_levels: dict = field(default_factory=dict)
 
@@ -160,7 +174,7 @@ def _build(data: Mapping) -> Config:
                                tuple(item.get("roles") or ()))
     pipelines = {p["id"]: _pipeline(p) for p in data["pipelines"]}
     cadence = data.get("cadence") or {}
-    weights = dict(DEFAULT_WEIGHTS)
+    weights = default_weights()
     weights.update(data.get("scorecard") or {})
     return Config(
         path=CONFIG_NAME, raw=data, reps=reps, pipelines=pipelines,
@@ -223,7 +237,7 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         problems.append(Problem(CONFIG_NAME, line, column, rule, message, hint, path=path))
 
     problems.extend(_currency_problems(data))
-    weights = dict(DEFAULT_WEIGHTS)
+    weights = default_weights()
     weights.update(data.get("scorecard") or {})
     total = sum(weights.values())
     if total != 100:
@@ -234,13 +248,13 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:
-            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{rep['id']}' appears twice",
+            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{one_line(rep['id'])}' appears twice",
                     "Give every rep a unique id.")
         seen.add(rep["id"])
     pipeline_ids = set()
     for p_index, pipe in enumerate(data["pipelines"]):
         if pipe["id"] in pipeline_ids:
-            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{pipe['id']}' appears twice",
+            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{one_line(pipe['id'])}' appears twice",
                     "Give every pipeline a unique id.")
         pipeline_ids.add(pipe["id"])
         buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
@@ -254,31 +268,31 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)
             if stage["id"] in stage_ids:
-                problem(base + ("id",), "config-duplicate-id", f"stage id '{stage['id']}' appears twice",
+                problem(base + ("id",), "config-duplicate-id", f"stage id '{one_line(stage['id'])}' appears twice",
                         "Give every stage of a pipeline a unique id.")
             stage_ids.add(stage["id"])
             if stage.get("buyer_stage") and stage["buyer_stage"] not in buyer_ids:
                 problem(base + ("buyer_stage",), "config-reference",
-                        f"buyer stage '{stage['buyer_stage']}' is not in this pipeline's buyer_stages",
-                        f"Use one of: {', '.join(sorted(buyer_ids)) or '(none defined)'}.")
+                        f"buyer stage '{one_line(stage['buyer_stage'])}' is not in this pipeline's buyer_stages",
+                        f"Use one of: {', '.join(one_line(b) for b in sorted(buyer_ids)) or '(none defined)'}.")
             for c_index, crit in enumerate(stage.get("exit") or ()):
                 if crit["id"] in criterion_ids:
                     problem(base + ("exit", c_index, "id"), "config-duplicate-id",
-                            f"criterion id '{crit['id']}' appears twice in pipeline '{pipe['id']}'",
+                            f"criterion id '{one_line(crit['id'])}' appears twice in pipeline '{one_line(pipe['id'])}'",
                             "Give every criterion of a pipeline a unique id.")
                 criterion_ids.add(crit["id"])
                 if crit.get("check") and crit["check"] not in NAMED_CHECKS:
                     problem(base + ("exit", c_index, "check"), "config-reference",
-                            f"unknown named check '{crit['check']}'",
+                            f"unknown named check '{one_line(crit['check'])}'",
                             f"Use one of: {', '.join(sorted(NAMED_CHECKS))}, or a `schema:` fragment.")
                 if crit.get("schema") is not None:
                     why = schemas.fragment_schema_error(crit["schema"])
                     if why is not None:
                         problem(base + ("exit", c_index, "schema"), "config-schema",
-                                f"criterion '{crit['id']}' has an invalid schema fragment: {why}",
+                                f"criterion '{one_line(crit['id'])}' has an invalid schema fragment: {one_line(why)}",
                                 "Write a JSON Schema (2020-12) fragment over the deal.")
         if not any(s.get("outcome") == "won" for s in pipe["stages"]):
             problem(("pipelines", p_index, "stages"), "config-schema",
-                    f"pipeline '{pipe['id']}' has no stage with `outcome: won`",
+                    f"pipeline '{one_line(pipe['id'])}' has no stage with `outcome: won`",
                     "Mark the closing stage with `outcome: won` (and the lost stage with `outcome: lost`).")
     return problems

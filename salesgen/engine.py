@@ -14,6 +14,7 @@ from .problem import Problem, Severity
 from .repository import ConfigurationError, Repository, load_repository, read_document
 from .rules.base import Context
 from .rules.waiver_invalid import waiver_is_valid
+from .yamlsource import one_line
 
 
 @dataclass
@@ -38,7 +39,7 @@ def check_rule_levels(repo: Repository) -> None:
     for rule_id in repo.config.rule_levels:
         if rule_id not in rules.REGISTRY:
             line, column = locate(repo.config.raw, ("rules", rule_id), key=True)
-            bad.append(Problem(repo.config.path, line, column, "config-reference", f"unknown rule id '{rule_id}'",
+            bad.append(Problem(repo.config.path, line, column, "config-reference", f"unknown rule id '{one_line(rule_id)}'",
                                "See `salesgen rules` for the rule ids."))
     if bad:
         raise ConfigurationError(bad)
@@ -53,7 +54,7 @@ def run_rules(repo: Repository, as_of: dt.date) -> list[Problem]:
             found.extend(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
         except Exception as error:  # a bug in a rule must not hide every other problem
             found.append(Problem(repo.config.path, 0, 0, "internal-error",
-                                 f"rule {rule.ID} failed: {type(error).__name__}: {error}",
+                                 f"rule {rule.ID} failed: {type(error).__name__}: {one_line(error)}",
                                  "This is a bug in salesgen; please report it with the file that triggers it."))
     return found
 
@@ -89,7 +90,7 @@ def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) 
         waiver = _matching_waiver(waivers.get(problem.file, ()), problem)
         if waiver is not None:  # errors become warnings; warnings say they are accepted
             problem = Problem(problem.file, problem.line, problem.column, problem.rule,
-                              f"{problem.message} (waived until {waiver['until']}: {waiver['reason']})",
+                              f"{problem.message} (waived until {waiver['until']}: {one_line(waiver['reason'])})",
                               problem.hint, Severity.WARNING, problem.path, problem.subject)
         result.append(problem)
     return result

@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# What would start a new line (or rewrite one) in a terminal or a CI log: shown escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match) -> str:
+    return repr(match.group())[1:-1]
 
 
 class Severity(str, enum.Enum):
@@ -32,6 +40,14 @@ class Problem:
     severity: Severity = Severity.ERROR
     path: tuple = field(default=(), compare=False)
     subject: str = field(default="", compare=False)  # e.g. the criterion id for stage-gate
+
+    def __post_init__(self) -> None:
+        # The last line of defence of "one problem, one line": a rule that quotes a value
+        # without yamlsource.one_line() still cannot put a line break into the output.
+        if self.message.isprintable() and self.hint.isprintable():  # the usual case, checked in C
+            return
+        for name in ("message", "hint"):
+            object.__setattr__(self, name, _CONTROL.sub(_escaped, getattr(self, name)))
 
     def with_severity(self, severity: Severity) -> "Problem":
         return Problem(self.file, self.line, self.column, self.rule, self.message,

@@ -18,7 +18,7 @@ from . import fullwidth, salvage, schemas
 from .config import Config, load_config
 from .model import Customer, Deal
 from .problem import Problem
-from .yamlsource import MAX_FILE_BYTES, decode, locate, parse, too_large
+from .yamlsource import MAX_FILE_BYTES, decode, locate, one_line, parse, too_large
 
 FOLDERS = {"deals": "deal", "customers": "customer"}
 SUFFIXES = (".yaml", ".yml")
@@ -183,8 +183,10 @@ def _name_matches_id(value: Any, rel: str) -> list[Problem]:
     if not isinstance(ident, str) or ident == stem:
         return []
     line, column = locate(value, ("id",))
-    return [Problem(rel, line, column, "file-name-id", f"file name '{stem}' differs from the id '{ident}'",
-                    f"Rename the file to {ident}.yaml, or change the id to '{stem}'.", path=("id",))]
+    return [Problem(rel, line, column, "file-name-id",
+                    f"file name '{one_line(stem)}' differs from the id '{one_line(ident)}'",
+                    f"Rename the file to {one_line(ident)}.yaml, or change the id to '{one_line(stem)}'.",
+                    path=("id",))]
 
 
 # (root, rel, kind, absolute path) -> Document. A reader refuses a file that is itself a link

@@ -354,7 +354,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                   f"at least {error.validator_value} are needed"
     elif validator == "maxLength" and isinstance(error.instance, str):
         message = f"{where} is {len(error.instance)} characters long; the limit is {error.validator_value}"
-    elif len(error.message) > 200:  # jsonschema quotes the whole value, however long
+    elif len(repr(error.instance)) > 60 and repr(error.instance) in error.message:  # quoted whole, however long
         message = f"{where}: '{_short(error.instance)}' does not meet {validator}: {error.validator_value}"
     else:
         message = f"{where}: {error.message}"
@@ -394,7 +394,7 @@ def _describe(path: tuple, kind: str) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return f"'{text}'"
+    return f"'{one_line(text)}'"
 
 
 def _property_title(schema: dict, key: str) -> str:

@@ -200,3 +200,102 @@ def test_every_page_of_the_hostile_repository_is_inert(served_hostile_site):
     assert seen["console"] == [], "console errors"
     for path in pages:
         assert seen["pages"][path]["pwned"], f"an injected handler ran on {path}"
+
+
+# --------------------------------------------------------------------------- every page kind, phone and desktop
+
+PAGE_KINDS = {  # one page of each kind of the example
+    "dashboard": "/", "funnel": "/funnel/", "forecast": "/forecast/", "deals": "/deals/",
+    "deal": "/deals/temp-capacity-expansion/", "deal-early": "/deals/xibu-cable-mes/",
+    "deal-won": "/deals/temp-tooling-fixtures/", "customers": "/customers/", "customer": "/customers/temp/",
+    "team": "/team/", "rep": "/team/zhang-jiaqiang/", "rules": "/rules/", "not-found": "/404.html",
+}
+WIDTHS = (1440, 390)
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def served_example(request, tmp_path_factory):
+    """The example repository built in ``language``, with the hostile deal of the first test added."""
+    import re
+
+    work = tmp_path_factory.mktemp(f"pages-{request.param}")
+    root = work / "repo"
+    root.mkdir()
+    text = (REPO / "salesgen.yaml").read_text(encoding="utf-8")
+    (root / "salesgen.yaml").write_text(re.sub(r"(?m)^language: \w+", f"language: {request.param}", text),
+                                        encoding="utf-8")
+    shutil.copytree(REPO / "customers", root / "customers")
+    shutil.copytree(REPO / "deals", root / "deals")
+    source = next(p for p in sorted((root / "deals").rglob("*.yaml")) if "temp-capacity-expansion" in p.name)
+    deal_id = hostile_deal(source, source.parent / "injected-deal.yaml")
+    site = work / "site"
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(site), "--as-of", "2026-11-20",
+                                      "--allow-errors", "--no-cache"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with serving(site) as base:
+        yield request.param, base, {**PAGE_KINDS, "injected": f"/deals/{deal_id}/"}
+
+
+def measure(sync_playwright, base: str, paths: dict, width: int) -> dict:
+    """Load each page at ``width`` CSS pixels (a phone is 390); what the browser saw, and how wide each page is."""
+    seen = {"foreign": [], "console": [], "dialogs": [], "pages": {}}
+    host = urlsplit(base).netloc
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
+
+            def route(r):
+                if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
+                    seen["foreign"].append(r.request.url)
+                    return r.abort()
+                return r.continue_()
+
+            page.route("**/*", route)
+            page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen["console"].append(str(e)))
+            page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+            for kind, path in paths.items():
+                response = page.goto(base + path, wait_until="networkidle")
+                assert response is not None and response.status in (200, 404), path
+                seen["pages"][kind] = page.evaluate(
+                    """() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                      pwned: window.__pwned, wide: [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                                && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+                        .slice(0, 3).map(e => e.tagName + '.' + (e.getAttribute('class') || '')),
+                      squeezed: [...document.querySelectorAll('table.sg-table td:first-child')]
+                        .filter(td => td.innerText.trim().length >= 2 && td.getBoundingClientRect().width < 40)
+                        .map(td => td.innerText.slice(0, 20))})""")
+        finally:
+            browser.close()
+    return seen
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_kind_scrolls_sideways(served_example, width):
+    """Issue 3: at 390 px (a phone) and 1440 px, in Chinese and English, no page is wider than the
+    screen (wide tables and org charts scroll in their own box), names do not stand one character
+    per line, no console error, nothing fetched from another host, no injected script runs."""
+    sync_playwright = require_browser()
+    language, base, paths = served_example
+    seen = measure(sync_playwright, base, paths, width)
+    assert seen["foreign"] == [], "requests to another host"
+    assert seen["console"] == [], "console errors"
+    assert seen["dialogs"] == [], "an injected script ran"
+    assert set(seen["pages"]) == set(paths)
+    for kind, result in seen["pages"].items():
+        assert result["pwned"] is None, f"an injected handler ran on {kind}"
+        assert result["scroll"] <= result["inner"] == width, (language, width, kind, result["scroll"], result["wide"])
+        assert result["squeezed"] == [], (language, width, kind)
+
+
+def test_every_page_of_the_hostile_repository_fits_a_phone(served_hostile_site):
+    """Payloads and very long values (names, titles, notes) stay inert and inside a 390 px screen."""
+    sync_playwright = require_browser()
+    base, pages = served_hostile_site
+    seen = measure(sync_playwright, base, {p: p for p in pages}, 390)
+    assert seen["dialogs"] == [] and seen["foreign"] == [] and seen["console"] == []
+    for path, result in seen["pages"].items():
+        assert result["pwned"] is None, path
+        assert result["scroll"] <= result["inner"] == 390, (path, result["scroll"], result["wide"])

@@ -93,9 +93,13 @@ def test_the_workflow_lints_pull_requests_with_annotations_and_builds_on_main(ne
 
 
 def hook_runs_lint(hook: dict, root: Path, monkeypatch) -> None:
-    """The hook's entry, run in ``root`` as pre-commit would (no file names), is `salesgen lint`."""
+    """The hook's entry, run in ``root`` as pre-commit would (no file names), is `salesgen lint --staged`."""
+    import subprocess
+
     program, *args = shlex.split(hook["entry"])
-    assert program == "salesgen" and args[:1] == ["lint"]
+    assert program == "salesgen" and args == ["lint", "--staged"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)  # the hook checks what is staged
     monkeypatch.chdir(root)
     result = CliRunner().invoke(cli, [*args, "--as-of", AS_OF], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -103,13 +107,17 @@ def hook_runs_lint(hook: dict, root: Path, monkeypatch) -> None:
 
 
 def test_the_new_repositorys_pre_commit_hook(new_repo, monkeypatch):
+    import subprocess
+
     config = yaml.safe_load((new_repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (hook,) = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "salesgen-lint"]
     hook_runs_lint(hook, new_repo, monkeypatch)
     # A broken file makes the hook fail.
     deal = new_repo / "deals" / "sample-machinery-welding-line.yaml"
     deal.write_text(deal.read_text(encoding="utf-8").replace("owner: li-lei", "owner: nobody"), encoding="utf-8")
-    assert CliRunner().invoke(cli, ["lint", "--as-of", AS_OF]).exit_code == 1
+    assert CliRunner().invoke(cli, ["lint", "--staged", "--as-of", AS_OF]).exit_code == 0  # not staged
+    subprocess.run(["git", "add", "-A"], cwd=new_repo, check=True)
+    assert CliRunner().invoke(cli, ["lint", "--staged", "--as-of", AS_OF]).exit_code == 1
 
 
 def test_this_repositorys_pre_commit_hook_manifest(new_repo, monkeypatch):

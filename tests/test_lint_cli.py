@@ -65,15 +65,15 @@ def test_github_format_escapes_and_writes_a_summary(tiny_repo, tmp_path):
     assert "%0A" in line  # the hint goes on a second line, escaped
     assert "\n" not in line
     text = summary.read_text(encoding="utf-8")
-    assert "| `deals/acme-line.yaml:3` | error | `schema-unknown-key` |" in text
+    assert "| <code>deals/acme-line.yaml:3</code> | error | `schema-unknown-key` |" in text
 
 
 def test_github_escaping_of_properties():
     from salesgen.output.github import format_github
     from salesgen.problem import Problem
 
-    out = format_github([Problem("a,b:c%.yaml", 1, 2, "r", "50% done\nnext", "")])
-    assert out == "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=r::50%25 done%0Anext\n"
+    out = format_github([Problem("a,b:c%\r\n.yaml", 1, 2, "r", "50% done", "next")])
+    assert out == "::error file=a%2Cb%3Ac%25%0D%0A.yaml,line=1,col=2,title=r::50%25 done%0Anext\n"
 
 
 def test_sarif_is_well_formed_with_stable_fingerprints(tiny_repo):
@@ -163,3 +163,70 @@ def test_text_output_cannot_be_split_by_control_characters():
     out = format_text([Problem("deals/a\n::error::x.yaml", 1, 1, "r", "bad\rvalue", "fix\nit")])
     assert not any(line.startswith("::error") for line in out.splitlines())
     assert "deals/a\\n::error::x.yaml:1:1: error [r] bad\\rvalue" in out
+
+
+def break_config(root):
+    """A duplicate key and an unknown key in salesgen.yaml; returns their 1-based lines."""
+    config = root / "salesgen.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[title + 1:title + 1] = ["title: again", "colour_scheme: blue"]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return title + 2, title + 3
+
+
+def test_a_bad_configuration_is_a_sarif_log(tiny_repo):
+    from sarif_subset import assert_valid_sarif
+
+    duplicate, unknown = break_config(tiny_repo)
+    result = lint(tiny_repo, "--format", "sarif")
+    assert result.exit_code == 2
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])
+             for r in log["runs"][0]["results"]}
+    assert ("yaml-duplicate-key", "salesgen.yaml", duplicate, "error") in found
+
+
+def test_a_bad_configuration_is_a_github_annotation(tiny_repo, tmp_path):
+    duplicate, unknown = break_config(tiny_repo)
+    summary = tmp_path / "summary.md"
+    result = lint(tiny_repo, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 2
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert any(line.startswith(f"::error file=salesgen.yaml,line={duplicate},col=1,title=yaml-duplicate-key::")
+               for line in annotations), result.stdout
+    assert f"| <code>salesgen.yaml:{duplicate}</code> | error | `yaml-duplicate-key` |" in summary.read_text(encoding="utf-8")
+
+
+def test_an_unknown_configuration_key_in_json_and_sarif(tiny_repo):
+    config = tiny_repo / "salesgen.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "colour_scheme: blue\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    result = lint(tiny_repo, "--format", "json")
+    assert result.exit_code == 2
+    problems = json.loads(result.stdout)
+    assert [(p["file"], p["line"], p["rule"], p["severity"]) for p in problems] == \
+        [("salesgen.yaml", line, "schema-unknown-key", "error")]
+    assert "colour_scheme" in problems[0]["message"] and problems[0]["hint"]
+    sarif = json.loads(lint(tiny_repo, "--format", "sarif").stdout)
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["schema-unknown-key"]
+
+
+def test_a_bad_configuration_in_text_goes_to_stderr(tiny_repo):
+    duplicate, _ = break_config(tiny_repo)
+    result = lint(tiny_repo)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"salesgen.yaml:{duplicate}:1: error [yaml-duplicate-key]" in result.stderr
+
+
+def test_a_missing_configuration_is_a_sarif_log(tmp_path):
+    from sarif_subset import assert_valid_sarif
+
+    result = lint(tmp_path, "--format", "sarif")
+    assert result.exit_code == 2
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["config-missing"]

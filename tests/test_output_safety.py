@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis import given
 
 from salesgen.cli import cli
 
@@ -136,8 +139,7 @@ def build(root: Path, site: Path, *extra: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    if "build" not in cli.commands:  # pragma: no cover - until `salesgen build` exists
-        pytest.skip("no `salesgen build` yet")
+    assert "build" in cli.commands, "`salesgen build` is documented: it must exist"
     base = tmp_path_factory.mktemp("hostile")
     root = base / "repo"
     shutil.copytree(HOSTILE, root)
@@ -246,8 +248,7 @@ def test_markdown_in_data_stays_text(pages: dict):
 
 def test_problem_messages_on_the_rules_page_are_inert(tmp_path: Path):
     """Built with --allow-errors, problems quote file names, keys and values: all as text."""
-    if "build" not in cli.commands:  # pragma: no cover
-        pytest.skip("no `salesgen build` yet")
+    assert "build" in cli.commands, "`salesgen build` is documented: it must exist"
     root = tmp_path / "repo"
     shutil.copytree(HOSTILE, root)
     (root / "deals" / "<img src=x onerror=alert(9)>.yaml").write_text(
@@ -263,3 +264,190 @@ def test_problem_messages_on_the_rules_page_are_inert(tmp_path: Path):
     runs = all_runs(pages)
     assert any("deals/<img src=x onerror=alert(9)>.yaml" in run for run in runs)
     assert any("unknown key '<svg onload=alert('key')>'" in run for run in runs)
+
+
+# --- Lint output formats hold their contracts with hostile file names and values ---------
+
+def test_sarif_uris_are_percent_encoded(tmp_path: Path):
+    from sarif_subset import assert_valid_sarif
+
+    root = tmp_path / "repo"
+    shutil.copytree(HOSTILE, root)
+    source = (root / "deals" / "evil-corp-spares.yaml").read_text(encoding="utf-8")
+    (root / "deals" / "中文 #1.yaml").write_text(source, encoding="utf-8")  # also an id clash: fine
+    (root / "deals" / "50% off?.yaml").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", AS_OF, "--format", "sarif",
+                                      "--no-cache"])
+    assert result.exit_code == 1, result.output
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    # UTF-8 of 中 is E4 B8 AD, of 文 E6 96 87; ' ' is %20, '#' %23, '%' %25, '?' %3F
+    assert "deals/%E4%B8%AD%E6%96%87%20%231.yaml" in uris
+    assert "deals/50%25%20off%3F.yaml" in uris
+
+
+def test_the_sarif_check_rejects_a_raw_uri():
+    """The control: the subset schema does catch an unencoded uri."""
+    import jsonschema
+    from sarif_subset import assert_valid_sarif
+
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+        {"message": {"text": "m"}, "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "deals/中文 #1.yaml"}, "region": {"startLine": 1}}}]}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        assert_valid_sarif(log)
+
+
+def test_the_step_summary_keeps_one_row_per_problem():
+    from salesgen.output.github import github_summary
+    from salesgen.problem import Problem
+
+    problems = [
+        Problem("deals/a\rb|c`d.yaml", 3, 1, "file-name-id", "x\r| y", "hint\r\nnext | cell"),
+        Problem("deals/ok.yaml", 4, 1, "ref-rep", "unknown rep 'z'", "Did you mean 'y'?"),
+    ]
+    summary = github_summary(problems)
+    assert "\r" not in summary
+    lines = summary.split("\n")
+    rows = [line for line in lines if line.startswith("| ")]
+    assert len(rows) == 1 + len(problems)  # header, then one row each
+    # every row has exactly 5 cells: 6 unescaped '|'
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows), rows
+    assert rows[1].startswith("| <code>deals/a b\\|c`d.yaml:3</code> |")
+
+
+# --- Every message and hint: one line, no quoted value past 60 characters -----------------
+#
+# Each line of a repository that holds a value or a key gets, one at a time, a 400-character
+# value with a line break and a carriage return in the middle, a 64-character id (the longest
+# a slug may be, so it passes the schema and reaches the cross-file rules), and a long key
+# with a line break. The repository is linted after each change and every problem's
+# message and hint must be one line holding no more than 60 characters of the payload.
+
+VALUE_LINE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*)(:\s*)(.*)$")
+ITEM_LINE = re.compile(r"^(\s*- )([^:#\[{]+)$")
+LONG_TEXT = '"' + "长" * 200 + "\\n::error::forged\\r" + "长" * 200 + '"'
+LONG_ID = "a" * 64
+LONG_KEY = '"' + "键" * 100 + "\\n::warning::forged" + '"'
+OVERLONG = re.compile(r"长{61,}|a{61,}|键{61,}")
+
+
+def line_variants(line: str) -> list[str]:
+    variants = []
+    match = VALUE_LINE.match(line)
+    if match:
+        indent, key, colon, value = match.groups()
+        if value and not value.startswith(("|", ">")):
+            variants += [indent + key + colon + payload for payload in (LONG_TEXT, LONG_ID)]
+        variants.append(indent + LONG_KEY + colon + value)
+    item = ITEM_LINE.match(line)
+    if item:
+        variants += [item.group(1) + payload for payload in (LONG_TEXT, LONG_ID)]
+    return variants
+
+
+def unsafe_texts(root: Path, cache) -> tuple[list, set]:
+    import datetime as dt
+
+    from salesgen.engine import lint
+    from salesgen.repository import ConfigurationError
+
+    try:
+        problems = lint(root, dt.date(2026, 11, 20), reader=cache.reader).problems
+    except ConfigurationError as error:
+        problems = error.problems
+    bad = [(p.rule, text) for p in problems for text in (p.message, p.hint)
+           if "\n" in text or "\r" in text or OVERLONG.search(text)]
+    return bad, {p.rule for p in problems}
+
+
+def mutations(root: Path):
+    """(file, line number, changed line) for every data line of the repository at ``root``.
+
+    Criterion descriptions in salesgen.yaml are left alone: they are the team's own
+    guidance, written to be shown whole in stage-gate hints, not values being reported.
+    """
+    files = sorted([root / "salesgen.yaml", *(root / "deals").rglob("*.yaml"), *(root / "customers").rglob("*.yaml")])
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        in_description = None  # the indentation of a `description:` key whose block we are in
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            indent = len(line) - len(line.lstrip())
+            if in_description is not None and line.strip() and indent <= in_description:
+                in_description = None
+            if line.strip() == "description:":
+                in_description = indent
+            if in_description is None:
+                for variant in line_variants(line):
+                    yield rel, number, variant
+
+
+def sweep(root: Path, cases) -> tuple[dict, set]:
+    from salesgen.cache import LintCache
+
+    cache = LintCache(root)  # unchanged files are not parsed again
+    originals: dict = {}
+    offenders: dict = {}
+    seen: set = set()
+    for rel, number, variant in cases:
+        path = root / rel
+        original = originals.setdefault(rel, path.read_text(encoding="utf-8"))
+        lines = original.splitlines()
+        lines[number] = variant
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            bad, rules = unsafe_texts(root, cache)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        seen |= rules
+        for rule, text in bad:
+            offenders.setdefault(rule, f"{rel}:{number + 1} -> {text[:120]!r}")
+    return offenders, seen
+
+
+def test_the_sweep_catches_what_it_must():
+    """The control: a message quoting a value whole, or a raw line break, is caught."""
+    assert OVERLONG.search(f"unknown rep '{LONG_ID}'")
+    assert not OVERLONG.search(f"unknown rep '{LONG_ID[:57]}...'")
+    assert line_variants("owner: li-lei") == ["owner: " + LONG_TEXT, "owner: " + LONG_ID, LONG_KEY + ": li-lei"]
+    assert line_variants("  - quality") == ["  - " + LONG_TEXT, "  - " + LONG_ID]
+
+
+def test_no_message_breaks_a_line_or_quotes_a_long_value_hostile_repo(tmp_path: Path):
+    root = tmp_path / "repo"
+    shutil.copytree(HOSTILE, root)
+    offenders, seen = sweep(root, list(mutations(root)))
+    assert offenders == {}
+    assert {"schema-unknown-key", "schema-pattern", "file-name-id", "ref-customer"} <= seen  # the sweep reached them
+
+
+@pytest.fixture(scope="module")
+def example_cases(tmp_path_factory) -> tuple:
+    """A copy of the example pipeline (every rule has a case in it) and its mutations."""
+    root = tmp_path_factory.mktemp("sweep") / "example"
+    root.mkdir()
+    repo = HERE.parent
+    shutil.copy(repo / "salesgen.yaml", root / "salesgen.yaml")
+    for name in ("customers", "deals"):
+        shutil.copytree(repo / name, root / name)
+    return root, list(mutations(root))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_no_message_breaks_a_line_or_quotes_a_long_value_example_repo(example_cases, data):
+    root, cases = example_cases
+    case = data.draw(st.sampled_from(cases), label="mutation")
+    offenders, _ = sweep(root, [case])
+    assert offenders == {}
+
+
+def test_a_problem_never_holds_a_line_break():
+    """The last line of defence: whatever a rule writes, a Problem's message and hint are one line."""
+    from salesgen.problem import Problem
+
+    problem = Problem("deals/a.yaml", 1, 1, "r", "unknown 'a\nb\rc\u2028d'", "fix\x1b[31m it\x85")
+    assert problem.message == "unknown 'a\\nb\\rc\\u2028d'"
+    assert problem.hint == "fix\\x1b[31m it\\x85"
+    assert Problem("f", 1, 1, "r", "长 'ok' | fine", "").message == "长 'ok' | fine"

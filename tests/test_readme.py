@@ -35,4 +35,8 @@ def test_quickstart_has_the_two_commands_and_ci_runs_the_test_command():
     test_command = commands[1].split("&&")[-1].strip()
     assert test_command == "python3 -m pytest"
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert ci.rstrip().splitlines()[-1] == test_command
+    lines = ci.splitlines()
+    assert test_command in lines, "CI runs the README's test command, exactly"
+    # ... and then the same suite in a virtualenv holding the lowest declared versions.
+    assert "pip install -q -e '.[test]' -c tests/lowest-versions.txt" in ci
+    assert lines[-1] == '"$lowest/bin/python" -m pytest' and lines.index(test_command) < len(lines) - 1

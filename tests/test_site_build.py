@@ -179,3 +179,26 @@ def test_serve_rebuilds_when_a_deal_changes(tiny_repo):
         except subprocess.TimeoutExpired:  # pragma: no cover
             server.kill()
             server.wait()
+
+
+def test_a_second_configuration_builds_the_other_language_with_a_language_menu(tmp_path):
+    """README: mkdocs.yml lists both languages under extra.alternate; mkdocs.zh.yml inherits it and
+    sets the salesgen plugin's `language: zh` and site/zh. The example's salesgen.yaml says en."""
+    root = copy_example(tmp_path / "repo", site_config=True)
+    assert "language: en" in (root / "salesgen.yaml").read_text(encoding="utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nextra:\n  alternate:\n    - {name: English, link: /, lang: en}\n"
+                     "    - {name: 中文, link: /zh/, lang: zh}\n")
+    (root / "mkdocs.zh.yml").write_text("INHERIT: mkdocs.yml\nsite_dir: site/zh\nplugins:\n  - search\n"
+                                        "  - salesgen: {language: zh}\n", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SALESGEN_AS_OF="2026-11-20")
+    for args in ([], ["-f", "mkdocs.zh.yml"]):
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    english = (root / "site" / "deals" / "index.html").read_text(encoding="utf-8")
+    chinese = (root / "site" / "zh" / "deals" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english and '<html lang="zh"' in chinese
+    assert ">Open deals<" in english and ">在途项目<" in chinese
+    for page in (english, chinese):
+        assert 'href="/zh/" hreflang="zh"' in page and 'href="/" hreflang="en"' in page

@@ -24,7 +24,6 @@ from salesgen.problem import Severity
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO / "salesgen" / "data" / "default-config.yaml"
-DOMAIN = REPO.parent / "shared" / "DOMAIN.md"
 AS_OF = dt.date(2026, 11, 20)
 
 STAGE_RULES = ("stage-gate", "stage-history", "buyer-alignment", "cadence-follow-up", "cadence-intent",
@@ -111,6 +110,7 @@ evidence:
   - {criterion: requirements_researched, date: 2026-08-10, ref: 需求调研报告}
   - {criterion: proposal_meets_criteria, date: 2026-08-20, ref: 正式方案评审}
   - {criterion: shortlisted, date: 2026-08-30, ref: 入围通知}
+  - {criterion: quote_approved, date: 2026-08-28, ref: 报价审批表}
   - {criterion: preferred_supplier, date: 2026-10-10, ref: 评估结果通知}
 """
 
@@ -853,27 +853,6 @@ def test_rules_text_lists_every_rule_with_its_severity():
     assert result.exit_code == 0
     for rule in rules.REGISTRY.values():
         assert f"{rule.ID} ({rule.SEVERITY})" in result.output
-
-
-# --- the method's vocabulary is in the configurations ------------------------------------------------------
-
-def domain_criterion_ids() -> set:
-    assert DOMAIN.is_file(), f"{DOMAIN} (the method's vocabulary) is missing"
-    text = DOMAIN.read_text(encoding="utf-8")
-    match = re.search(r"^## Exit criteria per stage.*?$(.*?)(?=^## )", text, re.S | re.M)
-    assert match, "DOMAIN.md has no '## Exit criteria per stage' section"
-    ids = set(re.findall(r"`([a-z][a-z0-9_]*)`", match.group(1)))
-    assert len(ids) >= 25, f"only {len(ids)} criterion ids found in DOMAIN.md: {sorted(ids)}"
-    return ids
-
-
-@pytest.mark.parametrize("config", [DEFAULT_CONFIG, REPO / "salesgen.yaml"], ids=["default-config", "example"])
-def test_every_domain_criterion_is_in_the_default_pipeline(config):
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    pipeline = data["pipelines"][0]
-    defined = {c["id"] for s in pipeline["stages"] for c in s.get("exit") or ()}
-    missing = domain_criterion_ids() - defined
-    assert not missing, f"{config.name}: pipeline '{pipeline['id']}' lacks criteria {sorted(missing)}"
 
 
 # --- the example repository --------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import sys
 import click
 
 from .common import as_of_option, fail_usage, lint_files, load_with_progress, root_option, styled
+from .completion import complete_reps
 
 
 @click.command()
-@click.option("--from", "from_id", required=True, metavar="REP", help="The rep who hands over (usually one who left).")
-@click.option("--to", "to_id", required=True, metavar="REP", help="The successor: an active rep of the roster.")
+@click.option("--from", "from_id", required=True, metavar="REP", shell_complete=complete_reps, help="The rep who hands over (usually one who left).")
+@click.option("--to", "to_id", required=True, metavar="REP", shell_complete=complete_reps, help="The successor: an active rep of the roster.")
 @click.option("--dry-run", is_flag=True, help="Print what would move; change nothing.")
 @root_option
 @as_of_option("Date of the handover, recorded on each deal's handover activity (YYYY-MM-DD). "

@@ -19,6 +19,8 @@ FILES = (
     ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
     ("requirements.txt.j2", "requirements.txt"),
     ("workflow.yml", ".github/workflows/salesgen.yml"),
+    ("gitlab-ci.yml", ".gitlab-ci.yml"),
+    ("vscode-snippets.json", ".vscode/salesgen.code-snippets"),
     ("vscode-settings.json", ".vscode/settings.json"),
     ("vscode-extensions.json", ".vscode/extensions.json"),
 )
@@ -67,8 +69,10 @@ def init(directory, force, as_of):
 
     Writes salesgen.yaml (the default pipelines and a sample roster), an example
     customer and deal, mkdocs.yml, .gitignore, a pre-commit hook, a GitHub Actions
-    workflow (lint on pull requests, site build on main), VS Code settings that map
-    deals/ and customers/ to the JSON Schemas, and the schemas themselves. The new
+    workflow and a GitLab CI file (lint of the changed files on pull/merge requests,
+    SARIF; on main the site built and published), VS Code settings that map deals/
+    and customers/ to the JSON Schemas, VS Code snippets for a new activity and a new
+    evidence record, and the schemas themselves. The new
     repository lints clean and builds at once. A folder that is not empty is refused
     unless --force is given.
 

@@ -7,11 +7,12 @@ import click
 
 from .common import (as_of_option, fail_usage, lint_files, load_with_progress, report_configuration, root_option,
                      styled, use_color)
+from .completion import complete_deals, complete_stages
 
 
 @click.command()
-@click.argument("deal_ref", metavar="DEAL")
-@click.argument("stage_id", metavar="STAGE")
+@click.argument("deal_ref", metavar="DEAL", shell_complete=complete_deals)
+@click.argument("stage_id", metavar="STAGE", shell_complete=complete_stages)
 @root_option
 @as_of_option("Date of the move, recorded in stage_history (YYYY-MM-DD); the gate is checked as of it. "
               "Default: as_of in salesgen.yaml, else today.")

@@ -42,6 +42,11 @@ def _slug(value: str, what: str) -> str:
 
 def _active_rep(config, rep_id: str, option: str) -> str:
     rep = config.reps.get(rep_id)
+    if (rep is None or not rep.active) and _interactive():  # a typo at the prompt: say so and ask again
+        from .prompting import choose
+
+        active = [r.id for r in config.reps.values() if r.active]
+        return choose(rep_id, active, option, "Account manager (rep id)", what="active rep")
     if rep is None:
         fail_usage(f"{option} '{rep_id}' is not in the roster (reps in salesgen.yaml: {', '.join(config.reps)})")
     if not rep.active:
@@ -187,6 +192,11 @@ def new_deal(ident, customer, name, owner, pipeline, stage, buyer_stage, amount,
                    "salesgen new never overwrites a file")
     customer_id = _ask(customer, "--customer", "Customer id")
     account = repo.customers.get(customer_id)
+    if account is None and repo.customers and _interactive():
+        from .prompting import choose
+
+        customer_id = choose(customer_id, list(repo.customers), "--customer", "Customer id", what="customer")
+        account = repo.customers[customer_id]
     if account is None:
         fail_usage(f"no customer '{customer_id}' in customers/; create it first with "
                    f"`salesgen new customer {customer_id}`")

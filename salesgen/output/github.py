@@ -5,6 +5,8 @@ the CLI also writes every problem as a table to the job summary.
 """
 from __future__ import annotations
 
+import re
+
 from ..i18n import translate
 
 
@@ -16,7 +18,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems, *, lang: str = "en", **_ignored) -> str:
+def format_github(problems, lang: str = "en", **_ignored) -> str:
     lines = []
     for p in problems:
         command = "error" if p.severity.value == "error" else "warning"
@@ -30,17 +32,34 @@ def format_github(problems, *, lang: str = "en", **_ignored) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+def format_notice(title: str, text: str) -> str:
+    """A `::notice` workflow command (a note on the run's page, not tied to a file)."""
+    return f"::notice title={_escape_property(title)}::{_escape_data(text)}"
+
+
 def _cell(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|").replace("\n", " "))
+    """Text for one Markdown table cell: HTML escaped, '|' escaped, never a line break (\\r, \\n...)."""
+    text = _LINE_BREAKS.sub(" ", text)
+    text = "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
-def github_summary(problems, lang: str = "en") -> str:
+def _code(text: str) -> str:
+    """A file name in a cell: <code> rather than backticks, which a '`' in the name would close."""
+    return f"<code>{_cell(text)}</code>"
+
+
+def github_summary(problems, note: str = "", lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity.value == "error")
     warnings = len(problems) - errors
     out = [f"## salesgen lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", ""]
+    if note:
+        out += [_cell(note), ""]
     if problems:
         out += ["| Location | Severity | Rule | Message | Hint |", "|---|---|---|---|---|"]
         for p in problems:
-            out.append(f"| `{_cell(p.file)}:{p.line}` | {p.severity.value} | `{p.rule}` | {_cell(translate(p.message, lang))} | {_cell(translate(p.hint, lang))} |")
+            out.append(f"| {_code(f'{p.file}:{p.line}')} | {p.severity.value} | `{p.rule}` | {_cell(translate(p.message, lang))} | {_cell(translate(p.hint, lang))} |")
     return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 
 from .. import __version__, rules
 from ..i18n import T, translate
@@ -16,7 +17,14 @@ def _fingerprint(p) -> str:
     return hashlib.sha256(f"{p.file}\0{p.rule}\0{where}\0{p.message}".encode()).hexdigest()
 
 
-def format_sarif(problems, *, lang: str = "en", **_ignored) -> str:
+def artifact_uri(file: str) -> str:
+    """A relative URI reference (RFC 3986): spaces, '#', '%' and non-ASCII names percent-encoded as UTF-8."""
+    return quote(file, safe="/", encoding="utf-8", errors="surrogateescape")
+
+
+def format_sarif(problems, *, note: str = "", help_base: str | None = None, lang: str = "en", **_ignored) -> str:
+    from .help_links import rule_url
+
     used = sorted({p.rule for p in problems} | set(rules.REGISTRY))
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = []
@@ -24,14 +32,18 @@ def format_sarif(problems, *, lang: str = "en", **_ignored) -> str:
         rule = rules.REGISTRY.get(rule_id)
         doc = rules.doc(rule, lang) if rule else rule_id
         level = "warning" if rule is not None and rule.SEVERITY == "warning" else "error"
-        descriptors.append({
+        descriptor = {
             "id": rule_id,
             "name": "".join(part.capitalize() for part in rule_id.split("-")),
             "shortDescription": {"text": doc.splitlines()[0] if doc else rule_id},
             "fullDescription": {"text": doc or rule_id},
             "help": {"text": doc or rule_id, "markdown": doc or rule_id},
             "defaultConfiguration": {"level": level},
-        })
+        }
+        url = rule_url(help_base, rule_id)
+        if url:
+            descriptor["helpUri"] = url
+        descriptors.append(descriptor)
     results = []
     for p in problems:
         results.append({
@@ -41,7 +53,7 @@ def format_sarif(problems, *, lang: str = "en", **_ignored) -> str:
             "message": {"text": translate(p.message, lang)
                         + (" " + translate(T("Hint: {hint}", hint=p.hint), lang) if p.hint else "")},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": p.file, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": artifact_uri(p.file), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},
             }}],
             "partialFingerprints": {"salesgenProblem/v1": _fingerprint(p)},
@@ -53,6 +65,7 @@ def format_sarif(problems, *, lang: str = "en", **_ignored) -> str:
             "tool": {"driver": {"name": "salesgen", "version": __version__,
                                 "informationUri": "https://github.com/salesgen/salesgen", "rules": descriptors}},
             "results": results,
+            **({"properties": {"salesgenScope": note}} if note else {}),
         }],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

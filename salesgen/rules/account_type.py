@@ -39,11 +39,13 @@ from __future__ import annotations
 import datetime as dt
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "account-type"
 SEVERITY = "error"
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
-INITIATION_CRITERION = "project_initiation_approved"  # criterion id
+INITIATION_CRITERION = "project_initiation_approved"  # criterion id (salesgen/method/METHOD.md)
 INTEREST_CRITERION = "interest_confirmed"  # criterion id
 
 
@@ -76,10 +78,10 @@ def _check_customer(ctx, customer, deals):
                 if (date := initiation_date(deal, ctx.as_of)) is not None]
     kind = customer.type
     if won and kind != "customer":
-        names = ", ".join(f"'{d.id}'" for d in won)
+        names = ", ".join(f"'{one_line(d.id)}'" for d in won[:3]) + (", ..." if len(won) > 3 else "")
         yield _problem(ctx, customer, T("the account has won deals {names} but its type is '{kind}'",
-                                        names=names, kind=kind) if len(won) > 1 else
-                       T("the account has won deal {names} but its type is '{kind}'", names=names, kind=kind),
+                                        names=names, kind=one_line(kind)) if len(won) > 1 else
+                       T("the account has won deal {names} but its type is '{kind}'", names=names, kind=one_line(kind)),
                        T("Set `type: customer`: an account becomes a customer (客户) when a deal is won."))
         return
     if kind == "customer" and not won:
@@ -91,7 +93,7 @@ def _check_customer(ctx, customer, deals):
     if open_approved and kind in ("organization", "interest"):
         deal, date = min(open_approved, key=lambda item: item[1])
         yield _problem(ctx, customer, T("the sales project of open deal '{deal}' was approved on {date}, "
-                                        "but the account type is '{kind}'", deal=deal.id, date=date, kind=kind),
+                                        "but the account type is '{kind}'", deal=one_line(deal.id), date=date, kind=one_line(kind)),
                        T("Set `type: intent`: an account becomes an intent customer (意向客户) when a sales project "
                          "for it is approved."))
     elif kind == "intent" and not approved:
@@ -105,7 +107,7 @@ def _check_customer(ctx, customer, deals):
         if live:
             deal, date = min(live, key=lambda item: item[1])
             yield _problem(ctx, customer, T("the customer's interest was confirmed on deal '{deal}' on {date}, "
-                                            "but the account type is 'organization'", deal=deal.id, date=date),
+                                            "but the account type is 'organization'", deal=one_line(deal.id), date=date),
                            T("Set `type: interest`: an organization whose interest is confirmed is an interest "
                              "customer (兴趣客户)."))
 

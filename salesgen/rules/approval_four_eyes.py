@@ -28,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "approval-four-eyes"
 SEVERITY = "error"
 READS = ("approvals",)
@@ -54,7 +56,7 @@ def check(ctx):
             if approver == deal.owner and not any(h >= date for h in handovers):
                 yield ctx.at_deal(ID, deal, path,
                                   T("the {kind} of {date} is approved by the deal's owner '{approver}' ({name})",
-                                    kind=kind, date=date, approver=approver, name=rep.name),
+                                    kind=kind, date=date, approver=one_line(approver), name=one_line(rep.name)),
                                   T("Nobody approves their own deal: have a manager approve it and put their rep "
                                     "id in `approver`."))
             elif not rep.active and (rep.left is None or date > rep.left):
@@ -62,8 +64,8 @@ def check(ctx):
                 hint = (T("Have an active manager approve it again.") if rep.left else
                         T("If the approval was given before {approver} left, record their `left:` date in the "
                           "roster in salesgen.yaml; otherwise have an active manager approve it again.",
-                          approver=approver))
+                          approver=one_line(approver)))
                 yield ctx.at_deal(ID, deal, path,
                                   T("the {kind} of {date} is approved by '{approver}' ({name}), who {when}",
-                                    kind=kind, date=date, approver=approver, name=rep.name, when=when),
+                                    kind=kind, date=date, approver=one_line(approver), name=one_line(rep.name), when=when),
                                   hint)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from ..config import Config
 from ..problem import Problem, Severity
 from ..repository import Repository
+from ..i18n import Localized
+from ..yamlsource import one_line
 
 
 @dataclass
@@ -27,6 +29,11 @@ class Context:
 
     def at_deal(self, rule: str, deal, path: tuple, message: str, hint: str, **kwargs) -> Problem:
         return self.problem(rule, deal.file, path, message, hint, **kwargs)
+
+    def label(self, label: dict | None) -> str:
+        """A configured label as quoted in a message: one line, at most 60 characters."""
+        text = self.config.label(label)  # a Localized: keep its other languages, each on one line too
+        return Localized(one_line(text), tuple((lang, one_line(v)) for lang, v in getattr(text, "variants", ())))
 
     def rep_is_active(self, rep_id: str | None) -> bool:
         rep = self.config.reps.get(rep_id) if rep_id else None

@@ -45,7 +45,7 @@ def check(ctx):
         if lag <= gap:
             continue
         total = len(pipeline.buyer_stages)
-        label = ctx.config.label
+        label = ctx.label
         buyer_labels = dict(pipeline.buyer_stages)
         yield ctx.at_deal(
             ID, deal, ("buyer_stage",),

@@ -32,6 +32,8 @@ from __future__ import annotations
 from ..i18n import T
 from ..vocabulary import activity_type
 
+from ..yamlsource import one_line
+
 ID = "cadence-follow-up"
 SEVERITY = "warning"
 READS = ("activities", "created", "stage_history")
@@ -66,7 +68,7 @@ def check(ctx):
             continue
         hint = _HINT
         if last.next_date is not None and last.next_date < as_of:
-            hint = (T("{hint} The next contact '{step}' was planned for {date}.", hint=_HINT, step=last.next_step,
+            hint = (T("{hint} The next contact '{step}' was planned for {date}.", hint=_HINT, step=one_line(last.next_step),
                       date=last.next_date) if last.next_step else
                     T("{hint} The next contact was planned for {date}.", hint=_HINT, date=last.next_date))
         yield ctx.at_deal(ID, deal, ("activities", last.index, "date"),

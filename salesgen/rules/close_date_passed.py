@@ -23,17 +23,19 @@ expected_close: 2026-10-31   # close-date-passed: 20 days ago
 from __future__ import annotations
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "close-date-passed"
 SEVERITY = "warning"
 
 
 def check(ctx):
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.open_deals():
         if deal.expected_close >= ctx.as_of:
             continue
         days = (ctx.as_of - deal.expected_close).days
-        values = {"date": deal.expected_close, "days": days, "stage": label(stage.label), "stage_id": stage.id}
+        values = {"date": deal.expected_close, "days": days, "stage": label(stage.label), "stage_id": one_line(stage.id)}
         yield ctx.at_deal(ID, deal, ("expected_close",),
                           T("the expected close date {date} passed {days} days ago and the deal is still open "
                             "in stage '{stage}' ({stage_id})", **values) if days != 1 else

@@ -23,6 +23,8 @@ from __future__ import annotations
 import difflib
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "closing-lost"
 SEVERITY = "error"
 READS = ("lost_reason",)
@@ -30,7 +32,7 @@ READS = ("lost_reason",)
 
 def check(ctx):
     reasons = ctx.config.lost_reasons
-    codes = ", ".join(sorted(reasons))
+    codes = ", ".join(one_line(code) for code in sorted(reasons))
     for deal, stage in ctx.known_deals():
         if stage.outcome != "lost":
             continue
@@ -45,8 +47,8 @@ def check(ctx):
         if reasons and code not in reasons:
             guess = difflib.get_close_matches(code, list(reasons), n=1)
             yield ctx.at_deal(ID, deal, ("lost_reason", "code"),
-                              T("'{code}' is not a lost reason configured in salesgen.yaml", code=code),
+                              T("'{code}' is not a lost reason configured in salesgen.yaml", code=one_line(code)),
                               T("Did you mean '{guess}'? Or use one of: {codes}. New codes go under `lost_reasons:` "
-                                "in salesgen.yaml.", guess=guess[0], codes=codes) if guess else
+                                "in salesgen.yaml.", guess=one_line(guess[0]), codes=codes) if guess else
                               T("Use one of: {codes}. New codes go under `lost_reasons:` in salesgen.yaml.",
                                 codes=codes))

@@ -68,4 +68,18 @@ FILE_RULES = [
           "id: temp-press-line\ncurrency: CNY", "id: Temp Press Line\ncurrency: rmb"),
     _rule("schema-format", "Quoted dates are real dates too.", "date: \"2026-03-01\"", "date: \"2026-02-30\""),
     _rule("schema", "Any other schema constraint (ranges, lengths, minimum counts).", "value: 60", "value: 160"),
+    _rule("config-missing", "The repository has a salesgen.yaml at its root (`salesgen init` writes one).",
+          "# salesgen.yaml\ncurrency: CNY", "# (no salesgen.yaml in the folder given to --root)"),
+    _rule("config-schema", "salesgen.yaml has the shape its schema describes: known keys, right types, "
+                           "a pipeline with stages, a criterion's `schema:` a valid JSON Schema.",
+          "currency: CNY\ncadence: {follow_up_days: 15}", "currency: CNY\ncadence: {follow_up: 15}"),
+    _rule("config-reference", "Names in salesgen.yaml point at something that exists: a stage's buyer_stage, "
+                              "a criterion's named `check:`, a rule id under `rules:`.",
+          "rules:\n  cadence-follow-up: error", "rules:\n  cadence-folow-up: error   # no such rule"),
+    _rule("config-duplicate-id", "Rep, pipeline, stage and criterion ids are unique where they are defined.",
+          "reps:\n  - {id: li-lei, name: 李雷}\n  - {id: han-mei, name: 韩梅}",
+          "reps:\n  - {id: li-lei, name: 李雷}\n  - {id: li-lei, name: 李磊}"),
+    _rule("internal-error", "A rule failed on unexpected data: a bug in salesgen, never a mistake in the files. "
+                            "The other rules still ran; please report it with the file that triggers it.",
+          "# any valid repository: no internal-error", "# a rule that raised an exception (report it)"),
 ]

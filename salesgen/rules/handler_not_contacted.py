@@ -26,6 +26,7 @@ activities:
 from __future__ import annotations
 
 from .no_decision_maker import contact_name
+from ..yamlsource import one_line
 from ..i18n import T
 
 ID = "handler-not-contacted"
@@ -47,8 +48,8 @@ def check(ctx):
             name = contact_name(ctx, deal, contact)
             yield ctx.at_deal(ID, deal, ("stakeholders", index, "contact"),
                               T("handler {name} has never been contacted: no activity lists them although "
-                                "closeness is '{closeness}'", name=name, closeness=closeness)
+                                "closeness is '{closeness}'", name=name, closeness=one_line(closeness))
                               if closeness and closeness != "none" else
                               T("handler {name} has never been contacted: no activity lists them", name=name),
                               T("Reach the handler and log it under `activities:` with `contacts: [{contact}]`.",
-                                contact=contact))
+                                contact=one_line(contact)))

@@ -19,6 +19,8 @@ owner: liu-yang   # handover-pending: liu-yang left on 2026-10-31
 from __future__ import annotations
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "handover-pending"
 SEVERITY = "warning"
 
@@ -34,7 +36,7 @@ def check(ctx):
         rep = reps.get(customer.owner)
         if rep is not None and not rep.active:
             yield ctx.problem(ID, customer.file, ("owner",),
-                              T("account owner '{rep}' has left; the account awaits handover", rep=rep.id),
+                              T("account owner '{rep}' has left; the account awaits handover", rep=one_line(rep.id)),
                               T("Run `salesgen handover --from {rep} --to <successor>`.", rep=rep.id))
     for deal, _stage in ctx.open_deals():
         roles = [("owner", deal.owner)] + [(role, rep) for role, rep in deal.team.items()]
@@ -43,5 +45,5 @@ def check(ctx):
             if rep is not None and not rep.active:
                 path = ("owner",) if role == "owner" else ("team", role)
                 yield ctx.at_deal(ID, deal, path, T("{role} '{rep}' has left; this open deal awaits handover",
-                                                    role=ROLES.get(role, role), rep=rep.id),
+                                                    role=ROLES.get(role, role), rep=one_line(rep.id)),
                                   T("Run `salesgen handover --from {rep} --to <successor>`.", rep=rep.id))

@@ -25,7 +25,7 @@ contacts:
 from __future__ import annotations
 
 from ..problem import Problem
-from ..yamlsource import locate
+from ..yamlsource import locate, one_line
 from ..i18n import T
 
 ID = "id-duplicate"
@@ -47,7 +47,7 @@ def check(ctx):
             if key in seen:
                 kind = KINDS.get(document.kind, document.kind)
                 yield _problem(document, ("id",), T("{kind} id '{id}' is already used by {file}", kind=kind,
-                                                    id=ident, file=seen[key]),
+                                                    id=one_line(ident), file=seen[key]),
                                T("Give this {kind} another id (and rename the file to match).", kind=kind))
             else:
                 seen[key] = document.file
@@ -60,7 +60,7 @@ def check(ctx):
             key = ("contact", cid)
             if key in seen:
                 yield _problem(document, ("contacts", index, "id"),
-                               T("contact id '{id}' is already used in {file}", id=cid, file=seen[key]),
+                               T("contact id '{id}' is already used in {file}", id=one_line(cid), file=seen[key]),
                                T("Contact ids are unique across the repository: prefix them with the customer id."))
             else:
                 seen[key] = document.file

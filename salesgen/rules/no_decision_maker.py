@@ -26,11 +26,13 @@ stakeholders:   # no-decision-maker: nobody has role decision_maker
 from __future__ import annotations
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "no-decision-maker"
 SEVERITY = "warning"
 READS = ("stakeholders",)
 
-CRITERION = "decision_makers_known"  # a named check in salesgen.criteria and the criterion id of DOMAIN.md
+CRITERION = "decision_makers_known"  # a named check in salesgen.criteria; the criterion id (METHOD.md)
 
 
 def first_stage_index(pipeline) -> int | None:
@@ -45,12 +47,12 @@ def contact_name(ctx, deal, contact_id: str) -> str:
     """'王磊 (temp-wang-lei)', or the id alone for an unknown contact."""
     customer = ctx.customer_of(deal)
     contact = customer.contacts.get(contact_id) if customer else None
-    return f"{contact.name} ({contact_id})" if contact else contact_id
+    return f"{one_line(contact.name)} ({one_line(contact_id)})" if contact else one_line(contact_id)
 
 
 def check(ctx):
     starts: dict = {}  # pipeline id -> first stage index; once per pipeline
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.open_deals():
         pipeline = ctx.pipeline_of(deal)
         if pipeline.id not in starts:

@@ -30,7 +30,7 @@ READS = ("stakeholders",)
 
 
 def check(ctx):
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.open_deals():
         if stage.index == 0:
             continue

@@ -21,6 +21,8 @@ stakeholders:
 from __future__ import annotations
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "ref-contact"
 SEVERITY = "error"
 
@@ -48,9 +50,9 @@ def _check(ctx, deal, customer, contact_id, path):
     if other is not None:
         return ctx.at_deal(ID, deal, path,
                            T("contact '{contact}' belongs to customer '{other}', not '{customer}'",
-                             contact=contact_id, other=other.customer, customer=customer.id),
+                             contact=one_line(contact_id), other=one_line(other.customer), customer=one_line(customer.id)),
                            T("Use a contact of {customer} (listed in {file}).", customer=customer.id,
                              file=customer.file))
     return ctx.at_deal(ID, deal, path, T("unknown contact '{contact}' for customer '{customer}'",
-                                         contact=contact_id, customer=customer.id),
+                                         contact=one_line(contact_id), customer=one_line(customer.id)),
                        T("Add the person to `contacts:` in {file}, or fix the id.", file=customer.file))

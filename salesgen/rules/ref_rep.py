@@ -21,6 +21,8 @@ from __future__ import annotations
 import difflib
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "ref-rep"
 SEVERITY = "error"
 
@@ -48,6 +50,6 @@ def check(ctx):
             for path, rep in rep_references(item.raw):
                 if rep not in reps:
                     guess = difflib.get_close_matches(rep, known, n=1)
-                    hint = T("Did you mean '{guess}'?", guess=guess[0]) if guess else \
+                    hint = T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else \
                         T("Add the rep to `reps:` in salesgen.yaml.")
-                    yield ctx.problem(ID, item.file, path, T("unknown rep '{rep}'", rep=rep), hint)
+                    yield ctx.problem(ID, item.file, path, T("unknown rep '{rep}'", rep=one_line(rep)), hint)

@@ -42,6 +42,7 @@ evidence: []
 from __future__ import annotations
 
 from ..criteria import NAMED_CHECKS, Env, evaluate, reads, required_before
+from ..yamlsource import one_line
 from ..i18n import Message, T, join
 
 ID = "stage-gate"
@@ -88,17 +89,17 @@ def _depends_on(criterion, damaged: set) -> bool:
 
 
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
-    label = ctx.config.label
+    label = ctx.label
     owner_stage = pipeline.stage(criterion.stage)
     message = T("exit criterion '{criterion}' ({criterion_id}) of stage '{owner}' ({owner_id}) is not met, "
                 "but the deal is in stage '{stage}' ({stage_id})", criterion=label(criterion.label),
-                criterion_id=criterion.id, owner=label(owner_stage.label), owner_id=owner_stage.id,
-                stage=label(stage.label), stage_id=stage.id)
+                criterion_id=one_line(criterion.id), owner=label(owner_stage.label), owner_id=one_line(owner_stage.id),
+                stage=label(stage.label), stage_id=one_line(stage.id))
     return ctx.at_deal(ID, deal, ("stage",), message, _hint(ctx, deal, customer, criterion), subject=criterion.id)
 
 
 def _hint(ctx, deal, customer, criterion) -> str:
-    values = {"file": deal.file, "criterion": criterion.id, "as_of": ctx.as_of}
+    values = {"file": deal.file, "criterion": one_line(criterion.id), "as_of": ctx.as_of}
     record = T("add under `evidence:` in {file}: `- {{criterion: {criterion}, date: YYYY-MM-DD, "
                "kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
                "{as_of}", **values)
@@ -172,5 +173,9 @@ def _first_schema_error(fragment: dict, document) -> str:
     error = next(iter(validator_for_fragment(fragment).iter_errors(document)), None)
     if error is None:  # pragma: no cover - only called for a deal the fragment rejected
         return "the deal does not match the criterion's schema"
-    where = ".".join(str(part) for part in error.absolute_path)
-    return f"{where}: {error.message}" if where else error.message
+    where = one_line(".".join(str(part) for part in error.absolute_path))
+    # jsonschema's message quotes the whole value, however long: then say it in our words
+    quoted = repr(error.instance)
+    what = error.message if len(quoted) <= 60 or quoted not in error.message else \
+        f"'{one_line(error.instance)}' does not meet {error.validator}"
+    return f"{where}: {what}" if where else what

@@ -33,6 +33,8 @@ from __future__ import annotations
 import functools
 from ..i18n import T, join
 
+from ..yamlsource import one_line
+
 ID = "stage-history"
 SEVERITY = "error"
 READS = ("stage_history", "created")
@@ -144,4 +146,4 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
 
 def _name(ctx, pipeline, stage_id: str) -> str:
     stage = pipeline.stage(stage_id)
-    return T("'{label}' ({id})", label=ctx.config.label(stage.label), id=stage_id) if stage else f"'{stage_id}'"
+    return T("'{label}' ({id})", label=ctx.config.label(stage.label), id=one_line(stage_id)) if stage else f"'{one_line(stage_id)}'"

@@ -25,6 +25,7 @@ team: {presales: zeng-xueming, executive: zhao-wei}   # team-roles: no consultan
 """
 from __future__ import annotations
 
+from ..yamlsource import one_line
 from ..i18n import T
 from .handover_pending import ROLES  # the role words, shared
 
@@ -50,7 +51,7 @@ def roles_by_stage(pipeline) -> dict:
 
 def check(ctx):
     tables: dict = {}  # pipeline id -> roles_by_stage; once per pipeline
-    label = ctx.config.label
+    label = ctx.label
     for deal, stage in ctx.known_deals():
         pipeline = ctx.pipeline_of(deal)
         table = tables.get(pipeline.id)
@@ -63,8 +64,8 @@ def check(ctx):
             yield ctx.at_deal(ID, deal, path,
                               T("the deal team has no {role}, needed from stage '{since}' ({since_id}) on; "
                                 "the deal is in '{stage}' ({stage_id})", role=ROLES.get(role, role),
-                                since=label(since.label), since_id=since.id, stage=label(stage.label),
-                                stage_id=stage.id),
+                                since=label(since.label), since_id=one_line(since.id), stage=label(stage.label),
+                                stage_id=one_line(stage.id)),
                               T("Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
                                 role=role),
                               key="team" in deal.raw)

@@ -33,6 +33,8 @@ from __future__ import annotations
 import datetime as dt
 from ..i18n import T
 
+from ..yamlsource import one_line
+
 ID = "waiver-invalid"
 SEVERITY = "error"
 
@@ -45,11 +47,11 @@ def _faults(ctx, deal, waiver):
     from . import REGISTRY
 
     if waiver["rule"] not in REGISTRY:
-        yield "rule", T("waiver names unknown rule '{rule}'", rule=waiver["rule"]), \
+        yield "rule", T("waiver names unknown rule '{rule}'", rule=one_line(waiver["rule"])), \
             T("See `salesgen rules` for rule ids.")
     approver = waiver["approved_by"]
     if not ctx.rep_is_active(approver):
-        yield "approved_by", T("waiver approver '{approver}' is not an active rep", approver=approver), \
+        yield "approved_by", T("waiver approver '{approver}' is not an active rep", approver=one_line(approver)), \
             T("A waiver is approved by an active manager from the roster.")
     elif approver == deal.owner:
         yield "approved_by", T("the deal's owner cannot approve their own waiver (four eyes)"), \

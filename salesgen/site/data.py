@@ -6,6 +6,7 @@ select and format from it. Figures that every index page needs are computed eage
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -37,10 +38,12 @@ def rep_url(rep_id: str) -> str:
 
 
 class SiteData:
-    def __init__(self, result: LintResult, *, include_sensitive: bool = False):
+    def __init__(self, result: LintResult, *, include_sensitive: bool = False, language: str | None = None):
         self.result = result
         self.repo = result.repo
         self.config: Config = result.repo.config
+        if language and language != self.config.language:  # a second build of the site in the other language
+            self.config = dataclasses.replace(self.config, language=language)
         self.as_of: dt.date = result.as_of
         self.include_sensitive = include_sensitive
         self.t = Strings(self.config.language)

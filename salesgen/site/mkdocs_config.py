@@ -23,6 +23,15 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
+# Material's light/dark switch: the first scheme follows the device's setting, the toggle changes it.
+PALETTE = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "blue",
+     "toggle": {"icon": "material/brightness-7", "name": "Dark mode / 深色模式"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "blue",
+     "toggle": {"icon": "material/brightness-4", "name": "Light mode / 浅色模式"}},
+]
+
+
 def default_config(root: Path, title: str) -> dict:
     return {
         "site_name": str(escape(title)),  # Material writes site_name into the page unescaped
@@ -32,7 +41,7 @@ def default_config(root: Path, title: str) -> dict:
         "use_directory_urls": True,
         "theme": {"name": "material", "font": False,
                   "features": ["navigation.tabs", "navigation.top", "toc.follow"],
-                  "palette": {"primary": "indigo", "accent": "blue"}},
+                  "palette": PALETTE},
         "plugins": ["search", {"salesgen": {"root": str(root)}}],
     }
 

@@ -24,7 +24,8 @@ Options (mkdocs.yml), each overridden by an environment variable that ``salesgen
 serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_of``
 (SALESGEN_AS_OF; default: ``as_of`` in salesgen.yaml, else today), ``include_sensitive``
 (SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal notes and motives
-stay out of the site).
+stay out of the site), ``language`` (``en`` or ``zh``; default: ``language`` of
+salesgen.yaml; lets a second configuration build the site in the other language).
 
 Whatever relies on MkDocs', Material's or Jinja's internals is in ``compat.py``, which
 uses it only on the versions it was written for (or not at all with SALESGEN_COMPAT=stock).
@@ -60,6 +61,7 @@ class SalesgenConfig(base.Config):
     root = c.Optional(c.Type(str))
     as_of = c.Optional(c.Type(str))
     include_sensitive = c.Type(bool, default=False)
+    language = c.Optional(c.Choice(("en", "zh")))  # default: language of salesgen.yaml
 
 
 class SalesgenPlugin(BasePlugin[SalesgenConfig]):
@@ -118,7 +120,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         with collector_paused():  # the analytics and the page list live to the end of the build
-            self.data = SiteData(result, include_sensitive=self.include_sensitive())
+            self.data = SiteData(result, include_sensitive=self.include_sensitive(), language=self.config.language)
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.reuse_frames = compat.frame_reuse_supported(config)
         if config.nav is None:

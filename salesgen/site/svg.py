@@ -10,7 +10,7 @@ import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -56,6 +56,8 @@ def _num(value: float) -> str:
 
 
 def _open(width: float, height: float, title: str, css: str = "") -> str:
+    if width > 400:  # wider than a phone: scrolls in its box, with a hint to swipe
+        css += " sg-wide"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart {css}" viewBox="0 0 {_num(width)} {_num(height)}" '
             f'width="{_num(width)}" height="{_num(height)}" role="img" aria-label="{escape(title)}" {FONT} '
             f'font-size="12" fill="{INK}"><title>{escape(title)}</title>')
@@ -79,6 +81,77 @@ def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "sta
     return f"<text {attrs}{extra}>{escape(text)}</text>"
 
 
+# --------------------------------------------------------------------------- keys (legends inside the charts)
+
+@dataclass
+class KeyItem:
+    label: str
+    swatch: Callable[[float, float], str]  # draws a 12 x 12 swatch with its top-left corner at (x, y)
+
+
+def tick_swatch(color: str = "#c62828") -> Callable[[float, float], str]:
+    return lambda x, y: f'<line x1="{_num(x + 6)}" y1="{_num(y)}" x2="{_num(x + 6)}" y2="{_num(y + 12)}" stroke="{color}" stroke-width="2.5"/>'
+
+
+def amount_key(dark: str, light: str, color: str, tick: str = "") -> list[KeyItem]:
+    """The key of ``hbars``: what the dark bar, the light bar behind it and the red tick stand for."""
+    items = [KeyItem(dark, box_swatch(color)), KeyItem(light, box_swatch(color + "4d"))]
+    return items + [KeyItem(tick, tick_swatch())] if tick else items
+
+
+def box_swatch(fill: str, stroke: str = "none", stroke_width: str = "1", dash: str = "") -> Callable[[float, float], str]:
+    extra = f' stroke-dasharray="{dash}"' if dash else ""
+    return lambda x, y: (f'<rect x="{_num(x + 0.5)}" y="{_num(y + 0.5)}" width="11" height="11" rx="2" fill="{fill}" '
+                         f'stroke="{stroke}" stroke-width="{stroke_width}"{extra}/>')
+
+
+def text_swatch(text: str, fill: str = INK, background: str = "none") -> Callable[[float, float], str]:
+    def draw(x: float, y: float) -> str:
+        back = f'<circle cx="{_num(x + 6)}" cy="{_num(y + 6)}" r="7" fill="{background}"/>' if background != "none" else ""
+        return back + _text(x + 6, y + 10.5, text, size=11, anchor="middle", weight="700", fill=fill)
+    return draw
+
+
+def key_rows(items: Sequence[KeyItem], width: float, size: float = 11) -> list[list[tuple[KeyItem, float]]]:
+    """The key's entries flowed left to right into rows no wider than ``width``: (item, x offset) per row."""
+    rows: list[list[tuple[KeyItem, float]]] = [[]]
+    x = 0.0
+    for item in items:
+        w = 16 + text_width(item.label, size) + 14
+        if rows[-1] and x + w - 14 > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((item, x))
+        x += w
+    return rows
+
+
+KEY_ROW = 18
+
+
+def draw_key(items: Sequence[KeyItem], x: float, y: float, width: float) -> tuple[list[str], float]:
+    """SVG parts of a key starting at (x, y) and flowing within ``width``; returns them and the height used."""
+    parts = ['<g class="sg-key">']
+    rows = key_rows(items, width)
+    for r, row in enumerate(rows):
+        ty = y + r * KEY_ROW
+        for item, dx in row:
+            parts.append(item.swatch(x + dx, ty))
+            parts.append(_text(x + dx + 16, ty + 10.5, item.label, size=11))
+    parts.append("</g>")
+    return parts, len(rows) * KEY_ROW
+
+
+def nice_ticks(peak: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least ``peak``."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    raw = peak / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [step * i for i in range(int(math.ceil(peak / step - 1e-9)) + 1)]
+
+
 # --------------------------------------------------------------------------- funnel
 
 @dataclass
@@ -86,21 +159,27 @@ class FunnelStep:
     key: str
     label: str
     detail: str  # e.g. "5 deals · 12,300,000 CNY"
-    size: float  # the amount the width is drawn from
+    size: float  # the amount in this state
 
 
-def funnel(steps: Sequence[FunnelStep], title: str, width: float = 640) -> Markup:
-    """Centred bands, one per state, width proportional to ``size``, joined as a funnel."""
+def funnel(steps: Sequence[FunnelStep], title: str, width: float = 640, note: str = "") -> Markup:
+    """One centred band per state, first state on top. A band's width is drawn from the amount in its
+    state or a later one (every deal further down passed through it), so the funnel narrows downwards;
+    ``note`` (inside the chart, under it) says so."""
     band, gap = 46, 14
     label_w = min(250.0, width * 0.42)
-    height = len(steps) * (band + gap) - gap + 8
-    biggest = max((s.size for s in steps), default=0) or 1
     draw_w = width - label_w - 10
+    reached = [sum(s.size for s in steps[i:]) for i in range(len(steps))]
+    biggest = max(reached, default=0) or 1
     centre = draw_w / 2 + 4
+    body = len(steps) * (band + gap) - gap + 8
+    note_lines = wrap(note, 11, width - 8) if note else []
+    height = body + len(note_lines) * 15 + (6 if note_lines else 0)
     parts = [_open(width, height, title, "sg-funnel")]
     previous = None
     for i, step in enumerate(steps):
-        w = max(draw_w * 0.12, draw_w * math.sqrt(step.size / biggest)) if step.size else draw_w * 0.12
+        size = reached[i]
+        w = max(draw_w * 0.12, draw_w * math.sqrt(size / biggest)) if size else draw_w * 0.12
         y = 4 + i * (band + gap)
         color = STATE_COLORS.get(step.key, "#90a4ae")
         if previous is not None:
@@ -108,13 +187,34 @@ def funnel(steps: Sequence[FunnelStep], title: str, width: float = 640) -> Marku
             parts.append(f'<polygon points="{_num(centre - pw / 2)},{_num(py + band)} {_num(centre + pw / 2)},'
                          f'{_num(py + band)} {_num(centre + w / 2)},{_num(y)} {_num(centre - w / 2)},{_num(y)}" '
                          f'fill="{color}" opacity="0.25"/>')
-        parts.append(f'<rect x="{_num(centre - w / 2)}" y="{_num(y)}" width="{_num(w)}" height="{band}" rx="4" '
-                     f'fill="{color}"/>')
+        parts.append(f'<rect class="sg-mark" data-step="{escape(step.key)}" x="{_num(centre - w / 2)}" y="{_num(y)}" '
+                     f'width="{_num(w)}" height="{band}" rx="4" fill="{color}">'
+                     f'<title>{escape(step.label)}: {escape(step.detail)}</title></rect>')
         parts.append(_text(draw_w + 18, y + 19, step.label, size=14, weight="600"))
         parts.append(_text(draw_w + 18, y + 37, step.detail, size=12, fill="#546e7a"))
         previous = (w, y)
+    for n, line in enumerate(note_lines):
+        parts.append(_text(4, body + 12 + n * 15, line, size=11, fill="#546e7a"))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (at spaces, or anywhere in CJK text)."""
+    lines, line = [], ""
+    for ch in text:
+        if text_width(line + ch, size) > width and line:
+            cut = line.rfind(" ")
+            if cut > len(line) // 2 and not unicodedata.east_asian_width(ch) in "WF":
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            else:
+                lines.append(line)
+                line = ""
+        line += ch
+    if line.strip():
+        lines.append(line)
+    return [ln.strip() for ln in lines]
 
 
 # --------------------------------------------------------------------------- bars
@@ -128,18 +228,41 @@ class Stack:
 
 
 def stacked_bars(stacks: Sequence[Stack], order: Sequence[str], legend: dict, title: str,
-                 marker_label: str = "", height: float = 260) -> Markup:
-    """Vertical stacked bars (one per period), categories stacked in ``order``; a diamond marks ``marker``."""
+                 marker_label: str = "", height: float = 260, unit: str = "",
+                 fmt: Callable[[float], str] | None = None, note_label: str = "") -> Markup:
+    """Vertical stacked bars, one per period in the order given (the caller passes every period, empty
+    ones too, so that the x axis is proportional to time); categories stacked in ``order``; a diamond
+    marks ``marker``. A y axis with round ticks in ``unit``, the key inside the chart, and every bar and
+    diamond has a ``<title>`` with its value."""
     if not stacks:
         return Markup("")
-    bar_w, gap, left, top, bottom = 44, 26, 8, 26, 54
-    width = max(300, left + len(stacks) * (bar_w + gap) + 20)
-    plot_h = height - top - bottom
+    fmt = fmt or _num
+    bar_w, gap, top = 44, 26, 30
     peak = max((sum(s.parts.values()) for s in stacks), default=0)
-    peak = max(peak, max((s.marker or 0 for s in stacks), default=0)) or 1
-    parts = [_open(width, height, title, "sg-bars")]
+    peak = max(peak, max((s.marker or 0 for s in stacks), default=0))
+    ticks = nice_ticks(peak)
+    scale = ticks[-1] or 1
+    left = 10 + max(text_width(fmt(v), 10) for v in ticks)
+    width = max(320.0, left + len(stacks) * (bar_w + gap) + 16)
+    items = [KeyItem(legend.get(c, c), box_swatch(CATEGORY_COLORS.get(c, "#90a4ae"))) for c in order]
+    if marker_label:
+        items.append(KeyItem(marker_label, lambda x, y: (f'<polygon points="{_num(x)},{_num(y + 6)} {_num(x + 6)},'
+                                                         f'{_num(y)} {_num(x + 12)},{_num(y + 6)} {_num(x + 6)},'
+                                                         f'{_num(y + 12)}" fill="#ff8f00"/>')))
+    if note_label:
+        items.append(KeyItem(note_label, text_swatch("#", "#37474f")))
+    key_w = min(width - 16, 360.0)  # on a wide chart the key stays where a phone shows it, left of any scrolling
+    key_h = len(key_rows(items, key_w)) * KEY_ROW
+    plot_h = height - top - 30 - key_h
     base_y = top + plot_h
-    parts.append(f'<line x1="{left}" y1="{_num(base_y)}" x2="{_num(width - 8)}" y2="{_num(base_y)}" stroke="#90a4ae"/>')
+    parts = [_open(width, height, title, "sg-bars")]
+    if unit:
+        parts.append(_text(4, 12, unit, size=10, fill="#546e7a", weight="600"))
+    for v in ticks:
+        ty = base_y - plot_h * v / scale
+        parts.append(f'<line x1="{_num(left)}" y1="{_num(ty)}" x2="{_num(width - 8)}" y2="{_num(ty)}" '
+                     f'stroke="{"#90a4ae" if v == 0 else "#eceff1"}"/>')
+        parts.append(_text(left - 4, ty + 3.5, fmt(v), size=10, anchor="end", fill="#78909c"))
     for i, stack in enumerate(stacks):
         x = left + 10 + i * (bar_w + gap)
         y = base_y
@@ -147,29 +270,23 @@ def stacked_bars(stacks: Sequence[Stack], order: Sequence[str], legend: dict, ti
             value = stack.parts.get(cat, 0)
             if value <= 0:
                 continue
-            h = plot_h * value / peak
+            h = plot_h * value / scale
             y -= h
-            parts.append(f'<rect x="{_num(x)}" y="{_num(y)}" width="{bar_w}" height="{_num(h)}" '
-                         f'fill="{CATEGORY_COLORS.get(cat, "#90a4ae")}"><title>{escape(legend.get(cat, cat))}</title></rect>')
+            tip = f"{stack.label} · {legend.get(cat, cat)}: {fmt(value)} {unit}".strip()
+            parts.append(f'<rect class="sg-mark" x="{_num(x)}" y="{_num(y)}" width="{bar_w}" height="{_num(h)}" '
+                         f'fill="{CATEGORY_COLORS.get(cat, "#90a4ae")}"><title>{escape(tip)}</title></rect>')
         if stack.note:
             parts.append(_text(x + bar_w / 2, y - 6, stack.note, size=10, anchor="middle", fill="#37474f"))
         if stack.marker:
-            my = base_y - plot_h * stack.marker / peak
+            my = base_y - plot_h * stack.marker / scale
             cx = x + bar_w / 2
-            parts.append(f'<polygon points="{_num(cx - 7)},{_num(my)} {_num(cx)},{_num(my - 7)} {_num(cx + 7)},{_num(my)} '
-                         f'{_num(cx)},{_num(my + 7)}" fill="#ff8f00" stroke="#fff"/>')
+            tip = f"{stack.label} · {marker_label}: {fmt(stack.marker)} {unit}".strip()
+            parts.append(f'<polygon class="sg-mark" points="{_num(cx - 7)},{_num(my)} {_num(cx)},{_num(my - 7)} '
+                         f'{_num(cx + 7)},{_num(my)} {_num(cx)},{_num(my + 7)}" fill="#ff8f00" stroke="#fff">'
+                         f'<title>{escape(tip)}</title></polygon>')
         parts.append(_text(x + bar_w / 2, base_y + 16, stack.label, size=11, anchor="middle"))
-    # legend
-    lx, ly = left, height - 18
-    for cat in order:
-        parts.append(f'<rect x="{_num(lx)}" y="{_num(ly - 9)}" width="11" height="11" fill="{CATEGORY_COLORS.get(cat)}"/>')
-        label = legend.get(cat, cat)
-        parts.append(_text(lx + 15, ly, label, size=11))
-        lx += 28 + text_width(label, 11)
-    if marker_label:
-        parts.append(f'<polygon points="{_num(lx)},{_num(ly - 4)} {_num(lx + 6)},{_num(ly - 10)} {_num(lx + 12)},'
-                     f'{_num(ly - 4)} {_num(lx + 6)},{_num(ly + 2)}" fill="#ff8f00"/>')
-        parts.append(_text(lx + 16, ly, marker_label, size=11))
+    key_parts, _ = draw_key(items, 8, height - 8 - key_h, key_w)
+    parts.extend(key_parts)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -185,14 +302,18 @@ class HBar:
     target: float | None = None  # drawn as a vertical tick (e.g. quota)
 
 
-def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float = 170) -> Markup:
-    """Horizontal bars with a label on the left and the figure on the right."""
+def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float = 170,
+          key: Sequence[KeyItem] = ()) -> Markup:
+    """Horizontal bars with a label on the left and the figure on the right; ``key`` (what the dark bar,
+    the light bar and the tick mean) under them, inside the chart."""
     if not rows:
         return Markup("")
     row_h, top = 30, 6
     detail_w = max((text_width(r.detail, 11) for r in rows), default=0) + 12
     plot_w = max(120.0, width - label_w - detail_w - 10)
-    height = top * 2 + len(rows) * row_h
+    key_w = min(width - 16, 360.0)
+    key_h = len(key_rows(key, key_w)) * KEY_ROW + 6 if key else 0
+    height = top * 2 + len(rows) * row_h + key_h
     peak = max(max(r.value, r.secondary or 0, r.target or 0) for r in rows) or 1
     parts = [_open(width, height, title, "sg-hbars")]
     for i, row in enumerate(rows):
@@ -202,17 +323,23 @@ def hbars(rows: Sequence[HBar], title: str, width: float = 640, label_w: float =
             label = f'<a href="{escape(row.href)}">{label}</a>'
         parts.append(label)
         x0 = label_w
+        tip = f"<title>{escape(row.label)}: {escape(row.detail)}</title>"
         if row.secondary:
-            parts.append(f'<rect x="{_num(x0)}" y="{_num(y + 6)}" width="{_num(plot_w * row.secondary / peak)}" '
-                         f'height="18" fill="{row.color}" opacity="0.3" rx="2"/>')
+            parts.append(f'<rect class="sg-mark" x="{_num(x0)}" y="{_num(y + 6)}" '
+                         f'width="{_num(plot_w * row.secondary / peak)}" height="18" fill="{row.color}" opacity="0.3" '
+                         f'rx="2">{tip}</rect>')
         if row.value > 0:
-            parts.append(f'<rect x="{_num(x0)}" y="{_num(y + 6)}" width="{_num(max(1.0, plot_w * row.value / peak))}" '
-                         f'height="18" fill="{row.color}" rx="2"/>')
+            parts.append(f'<rect class="sg-mark" x="{_num(x0)}" y="{_num(y + 6)}" '
+                         f'width="{_num(max(1.0, plot_w * row.value / peak))}" height="18" fill="{row.color}" '
+                         f'rx="2">{tip}</rect>')
         if row.target:
             tx = x0 + plot_w * row.target / peak
             parts.append(f'<line x1="{_num(tx)}" y1="{_num(y + 2)}" x2="{_num(tx)}" y2="{_num(y + 28)}" '
                          f'stroke="#c62828" stroke-width="2.5"/>')
         parts.append(_text(x0 + plot_w + 8, y + 19, row.detail, size=11, fill="#37474f"))
+    if key:
+        key_parts, _ = draw_key(key, 8, height - key_h + 4, key_w)
+        parts.extend(key_parts)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -229,12 +356,45 @@ class Point:
     highlight: bool = False
 
 
+def spread(centres: Sequence[tuple[float, float, float]], bounds: tuple[float, float, float, float]
+           ) -> list[tuple[float, float]]:
+    """Dot centres moved the least needed so that no two dots (x, y, radius) overlap: each dot in turn tries
+    rings of growing distance around its place, eight directions each, inside ``bounds`` (x0, y0, x1, y1)."""
+    placed: list[tuple[float, float, float]] = []
+    out = []
+    x0, y0, x1, y1 = bounds
+    for cx, cy, r in centres:
+        best = (cx, cy)
+        for ring in range(0, 40):
+            distance = ring * r * 0.9
+            candidates = [(cx, cy)] if ring == 0 else [
+                (cx + distance * math.cos(a * math.pi / 4), cy + distance * math.sin(a * math.pi / 4)) for a in range(8)]
+            fits = [(x, y) for x, y in candidates if x0 + r <= x <= x1 - r and y0 + r <= y <= y1 - r
+                    and all(math.hypot(x - px, y - py) >= r + pr + 1 for px, py, pr in placed)]
+            if fits:
+                best = fits[0]
+                break
+        placed.append((best[0], best[1], r))
+        out.append(best)
+    return out
+
+
 def matrix(points: Sequence[Point], title: str, x_label: str, y_label: str, quadrant_labels: dict,
            size: float = 420) -> Markup:
-    """Attractiveness (y) against feasibility (x), 1-10, split into quadrants at 5.5."""
+    """Attractiveness (y) against feasibility (x), 1-10, split into quadrants at 5.5.
+
+    One point is labelled with its name. Several are numbered in the order given (dots pushed apart
+    where they would overlap) and the numbered names are listed under the plot, inside the chart: every
+    point is drawn and no label can cover another.
+    """
     pad_l, pad_b, pad_t, pad_r = 46, 40, 14, 14
     plot = size - pad_l - pad_r
-    height = plot + pad_t + pad_b
+    numbered = len(points) > 1
+    columns = 1 if size < 560 else int(size // 260)  # one column on a phone-sized chart: names stay whole
+    col_w = (size - 16) / columns
+    list_rows = math.ceil(len(points) / columns) if numbered else 0
+    list_top = plot + pad_t + pad_b + 6
+    height = list_top + list_rows * 17 + (4 if numbered else 0) if numbered else plot + pad_t + pad_b
 
     def px(v: float) -> float:
         return pad_l + (v - 1) / 9 * plot
@@ -250,42 +410,51 @@ def matrix(points: Sequence[Point], title: str, x_label: str, y_label: str, quad
     for key, (qx, qy) in quads.items():
         parts.append(f'<rect x="{_num(qx)}" y="{_num(qy)}" width="{_num(half)}" height="{_num(half)}" fill="{fills[key]}"/>')
         label = quadrant_labels.get(key, key).split(":")[0]
-        parts.append(_text(qx + 6, qy + 16, label, size=11, fill="#78909c", weight="600"))
+        parts.append(_text(qx + 6, qy + 16, fit(label, 11, half - 10), size=11, fill="#78909c", weight="600"))
     parts.append(f'<rect x="{pad_l}" y="{pad_t}" width="{_num(plot)}" height="{_num(plot)}" fill="none" stroke="#b0bec5"/>')
     for v in range(1, 11):
         parts.append(_text(px(v), pad_t + plot + 14, str(v), size=10, anchor="middle", fill="#78909c"))
         parts.append(_text(pad_l - 6, py(v) + 4, str(v), size=10, anchor="end", fill="#78909c"))
-    parts.append(_text(pad_l + plot / 2, height - 6, x_label, size=12, anchor="middle", weight="600"))
+    parts.append(_text(pad_l + plot / 2, pad_t + plot + 34, x_label, size=12, anchor="middle", weight="600"))
     parts.append(_text(12, pad_t + plot / 2, y_label, size=12, anchor="middle", weight="600",
                        extra=f' transform="rotate(-90 12 {_num(pad_t + plot / 2)})"'))
-    placed: list[tuple[float, float, float, float]] = []  # label boxes already drawn
 
-    def free(box) -> bool:
-        x0, y0, x1, y1 = box
-        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in placed)
+    def link(href: str | None, inner: str) -> str:
+        return f'<a href="{escape(href)}">{inner}</a>' if href else inner
 
+    radii = [max(point.radius, 8.5) if numbered else point.radius for point in points]
+    centres = spread([(px(p.x), py(p.y), r) for p, r in zip(points, radii)],
+                     (pad_l, pad_t, pad_l + plot, pad_t + plot))
     dots, labels = [], []
-    for point in sorted(points, key=lambda p: (p.highlight, p.radius), reverse=True):  # big dots claim labels first
-        cx, cy = px(point.x), py(point.y)
+    for n, (point, r, (cx, cy)) in enumerate(zip(points, radii, centres), start=1):
         color = "#c62828" if point.highlight else "#1565c0"
-        dot = (f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(point.radius)}" fill="{color}" fill-opacity="0.7" '
-               f'stroke="#fff"><title>{escape(point.label)}</title></circle>')
-        dots.append(f'<a href="{escape(point.href)}">{dot}</a>' if point.href else dot)
-        label = fit(point.label, 11, plot * 0.42)
-        width = text_width(label, 11)
-        gap = point.radius + 3
-        for anchor, lx, ly in (("start", cx + gap, cy + 4), ("end", cx - gap, cy + 4),
-                               ("middle", cx, cy - point.radius - 4), ("middle", cx, cy + point.radius + 12)):
-            x0 = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
-            box = (x0, ly - 10, x0 + width, ly + 2)
-            if box[0] >= pad_l and box[2] <= pad_l + plot and free(box):
-                placed.append(box)
-                text = _text(lx, ly, label, size=11, anchor=anchor)
-                labels.append(f'<a href="{escape(point.href)}">{text}</a>' if point.href else text)
-                break
+        tip = f"{n}. {point.label}" if numbered else point.label
+        tip += f" · {x_label} {_num(point.x)} · {y_label} {_num(point.y)}"
+        mark = (f'<circle class="sg-mark" cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}" fill="{color}" '
+                f'fill-opacity="0.78" stroke="#fff"><title>{escape(tip)}</title></circle>')
+        if numbered:
+            mark += _text(cx, cy + 3.5, str(n), size=10, anchor="middle", weight="700", fill="#fff",
+                          extra=' pointer-events="none"')
+        dots.append(link(point.href, mark))
+        if numbered:
+            col, row = (n - 1) % columns, (n - 1) // columns
+            lx, ly = 8 + col * col_w, list_top + row * 17 + 12
+            labels.append(link(point.href, _text(lx, ly, f"{n}", size=11, weight="700", fill=color)
+                               + _text(lx + 22, ly, fit(point.label, 11, col_w - 44), size=11)))
+        else:
+            label = fit(point.label, 11, plot * 0.42)
+            width = text_width(label, 11)
+            gap = r + 3
+            for anchor, lx, ly in (("start", cx + gap, cy + 4), ("end", cx - gap, cy + 4),
+                                   ("middle", cx, cy - r - 4), ("middle", cx, cy + r + 12)):
+                x0 = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+                if x0 >= pad_l and x0 + width <= pad_l + plot:
+                    labels.append(link(point.href, _text(lx, ly, label, size=11, anchor=anchor)))
+                    break
     parts.extend(dots)
+    parts.append('<g class="sg-labels">')
     parts.extend(labels)
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return Markup("".join(parts))
 
 
@@ -351,8 +520,27 @@ def _layout(roots: list, people: dict, x0: float = 0.0) -> tuple[dict, float, fl
     return positions, cursor[0] - x0, bottom[0], edges
 
 
-def org_chart(people: Sequence[Person], title: str) -> Markup:
-    """The org chart by ``reports_to``: colour by attitude, outline by closeness, role badge, handler star."""
+def org_key(labels: dict) -> list[KeyItem]:
+    """The org chart's key: ``labels`` maps attitude.<a>, closeness.<c>, role, handler and flag to words."""
+    items = [KeyItem(labels[f"attitude.{a}"], box_swatch(*ATTITUDE_COLORS[a]))
+             for a in ("supporter", "neutral", "opponent") if f"attitude.{a}" in labels]
+    for c in ("close", "frequent", "distant", "none"):
+        if f"closeness.{c}" in labels:
+            width, dash = CLOSENESS_STROKES[c]
+            items.append(KeyItem(labels[f"closeness.{c}"], box_swatch("#fff", "#455a64", width, dash)))
+    if "role" in labels:
+        items.append(KeyItem(labels["role"], lambda x, y: (f'<rect x="{_num(x - 3)}" y="{_num(y + 1)}" width="18" '
+                                                           f'height="11" rx="5" fill="#37474f"/>')))
+    if "handler" in labels:
+        items.append(KeyItem(labels["handler"], text_swatch("★")))
+    if "flag" in labels:
+        items.append(KeyItem(labels["flag"], text_swatch("!", "#fff", "#c62828")))
+    return items
+
+
+def org_chart(people: Sequence[Person], title: str, key: Sequence[KeyItem] = ()) -> Markup:
+    """The org chart by ``reports_to``: colour by attitude, outline by closeness, role badge, handler star,
+    red flag; ``key`` (see ``org_key``) is drawn under the chart, inside it."""
     if not people:
         return Markup("")
     by_id = {p.id: p for p in people}
@@ -373,7 +561,10 @@ def org_chart(people: Sequence[Person], title: str) -> Markup:
             height = max(height, h2)
     pad = 10
     total_w = max(width - H_GAP, NODE_W) + 2 * pad + 8
-    total_h = height + 2 * pad + 8
+    key_w = min(max(total_w, 330.0), 370.0) - 2 * pad  # the key stays on a phone's screen, left of any scrolling
+    key_h = len(key_rows(key, key_w)) * KEY_ROW + 8 if key else 0
+    total_w = max(total_w, 330.0) if key else total_w
+    total_h = height + 2 * pad + 8 + key_h
     parts = [_open(total_w, total_h, title, "sg-org")]
     for parent, child, kind in edges:  # connectors first, under the boxes
         (x1, y1), (x2, y2) = positions[parent], positions[child]
@@ -394,6 +585,7 @@ def org_chart(people: Sequence[Person], title: str) -> Markup:
         stroke_w, dash = CLOSENESS_STROKES.get(p.closeness, CLOSENESS_STROKES[None])
         opacity = ' opacity="0.55"' if p.faded else ""
         parts.append(f'<g class="sg-person" data-contact="{escape(p.id)}"{opacity}>')
+        parts.append(f"<title>{escape(p.name)} · {escape(p.title)}</title>")
         parts.append(f'<rect x="{_num(x)}" y="{_num(y)}" width="{NODE_W}" height="{NODE_H}" rx="6" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="{stroke_w}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
         name = ("★ " if p.handler else "") + p.name
@@ -409,5 +601,10 @@ def org_chart(people: Sequence[Person], title: str) -> Markup:
             parts.append(f'<circle cx="{_num(x + NODE_W - 2)}" cy="{_num(y + NODE_H - 2)}" r="9" fill="#c62828"/>')
             parts.append(_text(x + NODE_W - 2, y + NODE_H + 2, "!", size=13, anchor="middle", fill="#fff", weight="700"))
         parts.append("</g>")
+    if key:
+        parts.append(f'<line x1="{pad}" y1="{_num(total_h - key_h - 2)}" x2="{_num(total_w - pad)}" '
+                     f'y2="{_num(total_h - key_h - 2)}" stroke="#eceff1"/>')
+        key_parts, _ = draw_key(key, pad, total_h - key_h + 4, key_w)
+        parts.extend(key_parts)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -14,7 +14,7 @@ from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import render
 from ..sensitive import contact_sensitive_fields
 from . import PageSpec
-from .people import org_people
+from .people import org_key, org_people
 
 ACCOUNT_TYPES = ("organization", "interest", "intent", "customer")
 CONTACT_FIELDS = ("title", "department", "level", "function", "reports_to", "phone", "mobile", "email", "wechat",
@@ -80,6 +80,6 @@ def render_customer(data: SiteData, customer: Customer, root: str) -> str:
                           "outcome": stage.outcome if stage else None})
     return render("customer.html", t=t, root=root, d=data, customer=customer,
                   sc=scorecard(customer.evaluation, data.config.weights), types=ACCOUNT_TYPES,
-                  org_svg=svg.org_chart(people, t("cust.org_chart")), contacts=contacts, fields=fields,
+                  org_svg=svg.org_chart(people, t("cust.org_chart"), org_key(data)), contacts=contacts, fields=fields,
                   sensitive_hidden=bool(hidden), names=names, deals=deal_rows, deal_url=deal_url, rep_url=rep_url,
                   open=open_bucket(data, customer.id))

@@ -11,7 +11,7 @@ from .. import svg
 from ..data import SiteData, closed_on, customer_url, deal_url, rep_url
 from ..render import number, render
 from . import PageSpec
-from .people import org_people
+from .people import org_key, org_people
 
 DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "assessment", "timeline",
                  "approvals", "waivers", "problems")
@@ -84,10 +84,11 @@ def index_rows(data: SiteData) -> dict:
 MATRIX_DEALS = 60  # the largest assessed open deals on the portfolio chart (more would be unreadable)
 
 
-def portfolio_matrix(data: SiteData, root: str) -> str:
-    """Attractiveness x feasibility of the largest assessed open deals, dot size by amount."""
+def portfolio_matrix(data: SiteData, root: str) -> tuple[str, list[str], list[str]]:
+    """Attractiveness x feasibility of the largest assessed open deals, dot size by amount; and the names
+    of the open deals left out: without a complete opportunity analysis, and beyond the largest ``MATRIX_DEALS``."""
     t = data.t
-    points = []
+    points, unassessed = [], []
     for deal in data.deals:
         if not data.is_open(deal):
             continue
@@ -95,23 +96,28 @@ def portfolio_matrix(data: SiteData, root: str) -> str:
         if result.complete:
             size = float(data.convert({deal.currency: deal.amount}).total)
             points.append((size, deal, result))
+        else:
+            unassessed.append(deal.name)
     points.sort(key=lambda p: (-p[0], p[1].id))
+    beyond = [deal.name for _, deal, _ in points[MATRIX_DEALS:]]
     points = points[:MATRIX_DEALS]
     if not points:
-        return ""
+        return "", unassessed, beyond
     biggest = max(p[0] for p in points) or 1.0
     dots = [svg.Point(deal.name, float(result.feasibility), float(result.attractiveness),
                       href=f"{root}{deal_url(deal.id)}", radius=5 + 9 * (size / biggest) ** 0.5)
             for size, deal, result in points]
-    return svg.matrix(dots, t("deal.assessment"), t("assess.feasibility"), t("assess.attractiveness"),
-                      {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=620)
+    chart = svg.matrix(dots, t("deal.assessment"), t("assess.feasibility"), t("assess.attractiveness"),
+                       {q: t(f"quadrant.{q}") for q in ("pursue", "develop", "opportunistic", "avoid")}, size=460)
+    return chart, unassessed, beyond
 
 
 def render_index(data: SiteData) -> str:
     groups = index_rows(data)
+    matrix_svg, unassessed, beyond = portfolio_matrix(data, "../")
     return render("deals.html", t=data.t, root="../", groups=groups, d=data, deal_url=deal_url,
-                  customer_url=customer_url, rep_url=rep_url, matrix_svg=portfolio_matrix(data, "../"),
-                  matrix_limit=MATRIX_DEALS)
+                  customer_url=customer_url, rep_url=rep_url, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS,
+                  matrix_unassessed=unassessed, matrix_beyond=beyond)
 
 
 def stage_path(data: SiteData, deal: Deal) -> list[dict]:
@@ -143,6 +149,7 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
     for s, statuses in criteria.checklist(deal, customer, pipeline, data.as_of, data.config):
         if not statuses:
             continue
+        due = (stage.outcome != "lost" and s.index < stage.index) or s.id == stage.id
         items = []
         for status in statuses:
             record = evidence[status.evidence_index] if status.evidence_index is not None else None
@@ -150,13 +157,15 @@ def checklist(data: SiteData, deal: Deal) -> list[dict]:
                 approval = deal.raw["approvals"][status.approval_index]
                 record = {"date": approval["date"],
                           "ref": " ".join(filter(None, (data.rep_name(approval["approver"]), approval.get("ref"))))}
-            state = ("evidenced" if status.how in ("evidence", "approval") else "met") if status.met else "missing"
+            state = ("evidenced" if status.how in ("evidence", "approval") else "met") if status.met else (
+                "missing" if due else "notdue")
             items.append({"label": data.label(status.criterion.label), "id": status.criterion.id, "state": state,
                           "description": data.label(status.criterion.description), "evidence": record,
                           "kind": status.criterion.kind})
+        met = sum(1 for item in items if item["state"] in ("met", "evidenced"))
         rows.append({"stage": data.label(s.label), "required": stage.outcome != "lost" and s.index < stage.index,
-                     "current": s.id == stage.id, "criteria": items,
-                     "met": sum(1 for item in items if item["state"] != "missing")})
+                     "current": s.id == stage.id, "criteria": items, "met": met,
+                     "state": "met" if met == len(items) else ("missing" if due else "notdue")})
     return rows
 
 
@@ -188,11 +197,12 @@ def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     ctx["team"] = [{"role": role, "rep": rep_id, "name": data.rep_name(rep_id),
                     "left": rep_id in data.config.reps and not data.config.reps[rep_id].active} for role, rep_id in team]
     if "buying-centre" in sections:
-        flags = stakeholders.red_flags(deal, customer)
+        # a won or lost deal has nothing left to act on: its red flags are history, not alarms
+        flags = [] if stage is not None and stage.outcome else stakeholders.red_flags(deal, customer)
         ctx["flags"] = [t(f"flag.{code}", name=_contact_name(customer, cid)) for code, cid in flags]
         flagged = {cid for _, cid in flags if cid}
         people = org_people(data, customer, {s["contact"]: s for s in deal.stakeholders}, flagged, only_related=True)
-        ctx["org_svg"] = svg.org_chart(people, t("deal.buying_centre"))
+        ctx["org_svg"] = svg.org_chart(people, t("deal.buying_centre"), org_key(data))
         ctx["holders"] = [{"entry": s, "contact": customer.contacts.get(s["contact"]) if customer else None,
                            "flagged": s["contact"] in flagged} for s in deal.stakeholders]
     if "assessment" in sections:

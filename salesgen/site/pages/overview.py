@@ -47,6 +47,13 @@ def rates_note(data: SiteData) -> str:
     return data.t("rates_note", currency=data.config.currency, rates=rates or data.t("rates_none"))
 
 
+def stage_key(data: SiteData) -> list:
+    """Key of the per-stage bars: dark = weighted amount, light = amount, in the reporting currency."""
+    t = data.t
+    cur = data.config.currency
+    return svg.amount_key(f"{t('weighted')} ({cur})", f"{t('amount')} ({cur})", svg.STATE_COLORS["in_funnel"])
+
+
 def as_float(data: SiteData, totals: dict) -> float:
     """A total in the reporting currency, as a float for drawing only (unconvertible amounts are left out)."""
     return float(data.convert(totals).total)
@@ -60,7 +67,7 @@ def state_funnel(data: SiteData, states: dict, title: str, width: float = 640) -
         converted = data.convert(bucket.amount)
         detail = f"{bucket.count} · {number(converted.total)} {converted.currency}"
         steps.append(svg.FunnelStep(state, t(f"state.{state}"), detail, float(converted.total)))
-    return svg.funnel(steps, title, width)
+    return svg.funnel(steps, title, width, note=t("funnel.width_note", currency=data.config.currency))
 
 
 def period_rows(data: SiteData, table: dict) -> list[dict]:
@@ -76,13 +83,47 @@ def period_rows(data: SiteData, table: dict) -> list[dict]:
     return rows
 
 
+def every_period(keys: list[str]) -> list[str]:
+    """The period keys from the first to the last of ``keys`` with none left out (``2026-11`` months or
+    ``2026-Q4`` quarters), so that a chart's time axis is proportional to time."""
+    if not keys:
+        return []
+    quarterly = "Q" in keys[0]
+
+    def index(key: str) -> int:
+        year, part = key.split("-")
+        return int(year) * (4 if quarterly else 12) + int(part.lstrip("Q")) - 1
+
+    def key_of(i: int) -> str:
+        per_year = 4 if quarterly else 12
+        year, part = divmod(i, per_year)
+        return f"{year}-Q{part + 1}" if quarterly else f"{year}-{part + 1:02d}"
+
+    first, last = min(map(index, keys)), max(map(index, keys))
+    return [key_of(i) for i in range(first, last + 1)]
+
+
+def chart_options(data: SiteData) -> dict:
+    """Axis unit, tick format and key entries shared by the period bar charts."""
+    t = data.t
+    language = data.config.language
+    return {"unit": data.config.currency, "fmt": lambda v: compact(Decimal(str(round(v))), language),
+            "marker_label": t("fc.weighted_total"), "note_label": t("fc.note_label")}
+
+
 def period_chart(data: SiteData, rows: list[dict], title: str) -> str:
     t = data.t
-    stacks = [svg.Stack(r["period"], {c: float(r["cells"][c].total) for c in CATEGORIES},
-                        float(r["weighted"].total), compact(r["unweighted"].total, data.config.language))
-              for r in rows]
+    by_period = {r["period"]: r for r in rows}
+    stacks = []
+    for period in every_period(list(by_period)):
+        r = by_period.get(period)
+        if r is None:  # no deal closes in this period: an empty slot keeps the axis proportional to time
+            stacks.append(svg.Stack(period, {}))
+            continue
+        stacks.append(svg.Stack(period, {c: float(r["cells"][c].total) for c in CATEGORIES},
+                                float(r["weighted"].total), compact(r["unweighted"].total, data.config.language)))
     return svg.stacked_bars(stacks, STACK_ORDER, {c: t(f"cat.{c}") for c in CATEGORIES}, title,
-                            marker_label=t("fc.weighted_total"))
+                            **chart_options(data))
 
 
 def quarter_windows(data: SiteData) -> list[dict]:
@@ -113,8 +154,10 @@ def render_dashboard(data: SiteData) -> str:
         cells = {c: data.convert(w["row"][c].amount).total for c in CATEGORIES}
         stacks.append(svg.Stack(w["period"], {c: float(v) for c, v in cells.items()}, float(w["forecast"].total),
                                 compact(sum(cells.values()), data.config.language)))
+    options = chart_options(data)
+    options["marker_label"] = t("fc.forecast")  # here the diamond is the forecast: closed plus weighted open
     quarter_svg = svg.stacked_bars(stacks, STACK_ORDER, {c: t(f"cat.{c}") for c in CATEGORIES}, t("dash.quarters"),
-                                   marker_label=t("fc.weighted_total"))
+                                   **options)
     return render("dashboard.html", **common(data, ""), open_amount=data.convert(open_totals.amount),
                   open_weighted=data.convert(open_totals.weighted), open_count=open_totals.count, windows=windows,
                   funnel_svg=state_funnel(data, data.by_state, t("dash.funnel"), 440), quarter_svg=quarter_svg,
@@ -133,11 +176,11 @@ def render_funnel(data: SiteData) -> str:
                 open_bucket.amount.merge(row.bucket.amount)
                 open_bucket.weighted.merge(row.bucket.weighted)
         bars = [svg.HBar(data.label(r.stage.label), as_float(data, r.bucket.weighted),
-                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)} {data.config.currency}",
                          color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
                          secondary=as_float(data, r.bucket.amount)) for r in rows if r.stage.outcome is None]
         pipelines.append({"pipeline": pipeline, "rows": rows, "open": open_bucket,
-                          "svg": svg.hbars(bars, data.label(pipeline.label), label_w=230),
+                          "svg": svg.hbars(bars, data.label(pipeline.label), label_w=230, key=stage_key(data)),
                           "conversion": data.conversion.get(pid, [])})
     states = [{"state": s, "bucket": data.by_state.get(s) or Bucket()} for s in OPEN_STATES]
     return render("funnel.html", **common(data, "../"), pipelines=pipelines, states=states,
@@ -165,4 +208,5 @@ def render_forecast(data: SiteData) -> str:
     return render("forecast.html", **common(data, "../"), quarters=quarters, months=months, reps=reps,
                   categories=CATEGORIES, quarter_svg=period_chart(data, quarters, t("fc.by_quarter")),
                   month_svg=period_chart(data, months, t("fc.by_month")),
-                  rep_svg=svg.hbars(rep_bars, t("fc.by_rep")), per_currency=per_currency, year=data.as_of.year)
+                  rep_svg=svg.hbars(rep_bars, t("fc.by_rep"), key=svg.amount_key(
+                      t("cat.closed"), t("fc.forecast"), svg.CATEGORY_COLORS["closed"], t("fc.quota"))), per_currency=per_currency, year=data.as_of.year)

@@ -40,3 +40,12 @@ def org_people(data: SiteData, customer: Customer | None, records: dict, flagged
             handler=bool(record and record.get("handler")), flagged=cid in flagged,
             faded=record is None))
     return people
+
+
+def org_key(data: SiteData) -> list[svg.KeyItem]:
+    """The org chart's key in the site's language: attitude colours, closeness outlines, badge, star, flag."""
+    t = data.t
+    labels = {f"attitude.{a}": t(f"attitude.{a}") for a in ("supporter", "neutral", "opponent")}
+    labels.update({f"closeness.{c}": t(f"closeness.{c}") for c in ("close", "frequent", "distant", "none")})
+    labels.update(role=t("sh.role"), handler=t("sh.handler"), flag=t("sh.flag"))
+    return svg.org_key(labels)

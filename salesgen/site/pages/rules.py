@@ -28,10 +28,19 @@ def rule_html(rule_id: str, language: str = "en") -> Markup:
     return Markup(markdown.markdown(body, extensions=["fenced_code"], output_format="html"))
 
 
+@functools.lru_cache(maxsize=None)
+def rule_summary_html(rule_id: str, language: str = "en") -> Markup:
+    """The docstring's first line with its inline Markdown (`code`, *emphasis*) rendered, without a paragraph."""
+    html = markdown.markdown(rules.summary(rules.REGISTRY[rule_id], language), output_format="html").strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return Markup(html)
+
+
 def render_rules(data: SiteData) -> str:
     levels = data.config.rule_levels
     catalogue = [{"id": r.ID, "default": r.SEVERITY, "level": levels.get(r.ID, r.SEVERITY),
-                  "summary": rules.summary(r, data.t.language), "doc": rule_html(r.ID, data.t.language)}
+                  "summary": rule_summary_html(r.ID, data.t.language), "doc": rule_html(r.ID, data.t.language)}
                  for r in rules.REGISTRY.values()]
     problems = sorted(data.problems, key=lambda p: (p.severity.value != "error", p.file, p.line, p.rule))
     return render("rules.html", t=data.t, root="../", d=data, catalogue=catalogue, problems=problems)

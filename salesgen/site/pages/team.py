@@ -9,6 +9,7 @@ from .. import svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import number, render
 from . import PageSpec
+from .overview import stage_key
 
 
 def pages(data: SiteData) -> list[PageSpec]:
@@ -116,12 +117,12 @@ def render_rep(data: SiteData, rep: Rep, root: str) -> str:
             continue
         pipeline = data.config.pipelines[pid]
         bars = [svg.HBar(data.label(r.stage.label), float(data.convert(r.bucket.weighted).total),
-                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)}",
+                         f"{r.bucket.count} · {number(data.convert(r.bucket.amount).total)} {data.config.currency}",
                          color=svg.STATE_COLORS.get(r.stage.funnel, "#90a4ae"),
                          secondary=float(data.convert(r.bucket.amount).total))
                 for r in rows if r.stage.outcome is None]
         charts.append({"pipeline": pipeline, "rows": rows, "svg": svg.hbars(bars, data.label(pipeline.label),
-                                                                             label_w=230)})
+                                                                             label_w=230, key=stage_key(data))})
     forecast = next((f for f in data.forecast_reps if f.rep.id == rep.id), None)
     held = [row for row in data.handover if row[3] == rep.id]
     week = data.weekly.get(rep.id)

@@ -1,0 +1,265 @@
+"""Small editing commands for the records a deal needs on its way to won, so nobody hand-edits YAML.
+
+`stakeholder` (the buying centre), `team` (deal team roles), `approve` (internal
+approvals) and `set` (any other value: the customer's scorecard or buying process, a
+price range, competitors, the contract). Each changes only what it names, keeps every
+other byte, lints the result before writing, and refuses an edit that adds an error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .common import as_of_option, fail_usage, load_or_exit, root_option, styled
+from .completion import complete_contacts, complete_customers, complete_deals, complete_reps
+from .prompting import choose, did_you_mean
+
+ROLES = ("initiator", "designer", "decision_maker", "user", "evaluator")
+ATTITUDES = ("supporter", "neutral", "opponent")
+CLOSENESS = ("close", "frequent", "distant", "none")
+INFLUENCE = ("high", "medium", "low")
+TEAM_ROLES = ("presales", "consultant", "executive", "commercial", "finance", "legal", "implementation")
+APPROVALS = ("project_initiation", "quote", "contract_review")
+OWNED_BY_COMMANDS = {"stage": "salesgen move", "stage_history": "salesgen move", "activities": "salesgen log",
+                     "evidence": "salesgen evidence", "id": "a rename (not supported: ids are referenced)",
+                     "approvals": "salesgen approve", "stakeholders": "salesgen stakeholder",
+                     "contacts": "salesgen new contact"}
+
+
+def _choices(values):
+    return lambda ctx, param, incomplete: [v for v in values if v.startswith(incomplete)]
+
+
+def _deal(repo, ref):
+    from ..editing.moves import MoveError, find_deal
+
+    try:
+        return find_deal(repo, ref)
+    except MoveError as error:
+        fail_usage(str(error))
+
+
+def _document(root, file):
+    from ..editing import EditableDocument, EditError
+
+    try:
+        return EditableDocument.read(root / file, file)
+    except EditError as error:
+        fail_usage(str(error))
+
+
+def set_path(document, path: tuple, value) -> None:
+    """Set ``path`` to ``value``, creating the missing mappings on the way (as one new key)."""
+    from ..editing import EditError
+
+    try:
+        for depth in range(len(path) - 1):
+            if document.get(path[: depth + 1]) is None:
+                nested = value
+                for part in reversed(path[depth + 1:]):
+                    nested = {part: nested}
+                document.set(path[: depth + 1], nested)
+                return
+        document.set(path, value)
+    except EditError as error:
+        fail_usage(str(error))
+
+
+def _finish(root, as_of, document, what: str, dry_run: bool, done: str) -> None:
+    from .editflow import commit_changes, report_left
+
+    if not document.changed:
+        click.echo(f"Nothing to change: {what} is already recorded.")
+        return
+    left = commit_changes(root, as_of, {document.file: document.to_bytes()}, what, dry_run=dry_run)
+    if not dry_run:
+        click.echo(done)
+        report_left(left)
+
+
+dry_run_option = click.option("--dry-run", is_flag=True, help="Check and print the change; write nothing.")
+
+
+@click.command("stakeholder")
+@click.argument("deal_ref", metavar="DEAL", shell_complete=complete_deals)
+@click.argument("contact", metavar="CONTACT", shell_complete=complete_contacts)
+@click.option("--role", metavar="ROLE", shell_complete=_choices(ROLES), help=f"Buying role: {', '.join(ROLES)}.")
+@click.option("--attitude", metavar="ATTITUDE", shell_complete=_choices(ATTITUDES),
+              help=f"Attitude towards us: {', '.join(ATTITUDES)}.")
+@click.option("--closeness", metavar="LEVEL", shell_complete=_choices(CLOSENESS),
+              help=f"How close we are: {', '.join(CLOSENESS)}.")
+@click.option("--influence", metavar="LEVEL", shell_complete=_choices(INFLUENCE), help="high, medium or low.")
+@click.option("--handler/--not-handler", default=None, help="This person handles the purchase (经手人).")
+@click.option("--evaluation-team/--not-evaluation-team", "evaluation", default=None,
+              help="Member of the customer's evaluation team.")
+@dry_run_option
+@root_option
+@as_of_option()
+def stakeholder(deal_ref, contact, role, attitude, closeness, influence, handler, evaluation, dry_run, root, as_of):
+    """Add CONTACT to DEAL's buying centre (`stakeholders:`), or update what is known about them.
+
+    \b
+    Examples:
+      salesgen stakeholder acme-line acme-buyer --role initiator --attitude supporter --closeness frequent --handler
+      salesgen stakeholder acme-line acme-boss --role decision_maker --evaluation-team --attitude neutral
+    """
+    repo, as_of = load_or_exit(root, as_of)
+    deal = _deal(repo, deal_ref)
+    customer = repo.customers.get(deal.customer)
+    contact = choose(contact, list(customer.contacts) if customer else [], "CONTACT", "Contact",
+                     what=f"contact of {deal.customer} (add one with `salesgen new contact`)")
+    fields = {"role": choose(role, ROLES, "--role", "Role", what="buying role", required=False) if role else None,
+              "handler": handler,
+              "attitude": choose(attitude, ATTITUDES, "--attitude", "Attitude", what="attitude", required=False)
+              if attitude else None,
+              "closeness": choose(closeness, CLOSENESS, "--closeness", "Closeness", what="closeness", required=False)
+              if closeness else None,
+              "influence": choose(influence, INFLUENCE, "--influence", "Influence", what="influence", required=False)
+              if influence else None,
+              "evaluation_team": evaluation}
+    fields = {k: v for k, v in fields.items() if v is not None}
+    document = _document(root, deal.file)
+    index = next((i for i, s in enumerate(deal.stakeholders) if s.get("contact") == contact), None)
+    if index is None:
+        set_or_append = {"contact": contact, **fields}
+        try:
+            document.append(("stakeholders",), set_or_append)
+        except Exception as error:  # EditError: one line
+            fail_usage(str(error))
+        done = f"Added {contact} to the buying centre of {styled(deal.id, bold=True)}."
+    else:
+        for key, value in fields.items():
+            set_path(document, ("stakeholders", index, key), value)
+        done = f"Updated {contact} in the buying centre of {styled(deal.id, bold=True)}."
+    _finish(root, as_of, document, f"record {contact} as a stakeholder of {deal.id}", dry_run, done)
+
+
+@click.command("team")
+@click.argument("deal_ref", metavar="DEAL", shell_complete=complete_deals)
+@click.argument("role", metavar="ROLE", shell_complete=_choices(TEAM_ROLES))
+@click.argument("rep", metavar="REP", shell_complete=complete_reps)
+@dry_run_option
+@root_option
+@as_of_option()
+def team(deal_ref, role, rep, dry_run, root, as_of):
+    """Put REP on DEAL's team in ROLE (presales, consultant, executive, commercial, finance, legal, implementation).
+
+    \b
+    Examples:
+      salesgen team acme-line presales wang-xing
+      salesgen team acme-line executive zhao-wei
+    """
+    repo, as_of = load_or_exit(root, as_of)
+    deal = _deal(repo, deal_ref)
+    role = choose(role, TEAM_ROLES, "ROLE", "Role", what="team role")
+    reps = [r.id for r in repo.config.reps.values() if r.active]
+    rep = choose(rep, reps, "REP", "Rep", what="active rep")
+    document = _document(root, deal.file)
+    set_path(document, ("team", role), rep)
+    _finish(root, as_of, document, f"set the {role} of {deal.id} to {rep}", dry_run,
+            f"Set the {role} of {styled(deal.id, bold=True)} to {rep}.")
+
+
+@click.command("approve")
+@click.argument("deal_ref", metavar="DEAL", shell_complete=complete_deals)
+@click.argument("kind", metavar="KIND", shell_complete=_choices(APPROVALS))
+@click.option("--by", "approver", metavar="REP", shell_complete=complete_reps,
+              help="The rep who approved (not the deal's owner).")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="When. Default: the as-of date.")
+@click.option("--ref", help="The approval form or document.")
+@dry_run_option
+@root_option
+@as_of_option()
+def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
+    """Record an internal approval of DEAL: project_initiation, quote or contract_review.
+
+    \b
+    Examples:
+      salesgen approve acme-line project_initiation --by zhao-wei --ref "立项申请 P-2026-07"
+      salesgen approve acme-line quote --by zhao-wei --date 2026-12-01
+    """
+    from .log import parse_date
+
+    repo, as_of = load_or_exit(root, as_of)
+    deal = _deal(repo, deal_ref)
+    kind = choose(kind, APPROVALS, "KIND", "Kind", what="approval kind")
+    reps = [r.id for r in repo.config.reps.values() if r.active]
+    approver = choose(approver, reps, "--by", "Approved by (rep id)", what="active rep")
+    when = parse_date(date_, "--date") if date_ else as_of
+    if when > as_of:
+        fail_usage(f"--date {when} is after the as-of date {as_of}: record an approval once it is given")
+    record: dict = {"kind": kind, "date": when, "approver": approver}
+    if ref:
+        record["ref"] = ref
+    document = _document(root, deal.file)
+    try:
+        document.append(("approvals",), record)
+    except Exception as error:  # EditError
+        fail_usage(str(error))
+    _finish(root, as_of, document, f"record the {kind} approval of {deal.id}", dry_run,
+            f"Recorded the {kind} approval of {styled(deal.id, bold=True)} by {approver} on {when}.")
+
+
+def _parse_value(text: str):
+    import yaml
+
+    try:
+        return yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError as error:
+        fail_usage(f"VALUE {text[:60]!r} is not a YAML value ({getattr(error, 'problem', None) or error}); "
+                   "quote text, write lists as [a, b] and mappings as {k: v}")
+
+
+@click.command("set", short_help="Set one value of a deal or customer (scorecard, buying process, contract...).")
+@click.argument("kind", type=click.Choice(["deal", "customer"]))
+@click.argument("ident", metavar="ID", shell_complete=lambda c, p, i: (
+    complete_deals if c.params.get("kind") == "deal" else complete_customers)(c, p, i))
+@click.argument("key", metavar="KEY")
+@click.argument("value", metavar="VALUE")
+@click.option("--append", is_flag=True, help="Append VALUE to the list at KEY (created when missing).")
+@dry_run_option
+@root_option
+@as_of_option()
+def set_value(kind, ident, key, value, append, dry_run, root, as_of):
+    """Set KEY (dotted, e.g. evaluation.credit) of a deal or customer to VALUE (YAML: 8, text, [a, b], {k: v}).
+
+    For the records that have no command of their own: a customer's scorecard and
+    buying process, a deal's price range, competitors, contract. Stage, activities,
+    evidence, approvals, stakeholders and contacts have their own commands and are
+    refused here. Only that value changes; the result must lint.
+
+    \b
+    Examples:
+      salesgen set customer acme evaluation.credit 8
+      salesgen set customer acme buying_process --append "{step: 技术部提出需求}"
+      salesgen set deal acme-line quote "{low: 450000, high: 520000}"
+      salesgen set deal acme-line competitors --append "{name: 进口品牌, strengths: 品牌, weaknesses: 交期}"
+    """
+    repo, as_of = load_or_exit(root, as_of)
+    if kind == "deal":
+        file = _deal(repo, ident).file
+    else:
+        customer = repo.customers.get(ident)
+        if customer is None:
+            fail_usage(f"no customer '{ident}'{did_you_mean(ident, repo.customers)}")
+        file = customer.file
+    path = tuple(int(part) if part.isdigit() else part for part in key.split("."))
+    if not all(path) or path[0] in OWNED_BY_COMMANDS and not (kind == "customer" and path[0] == "stage"):
+        owner = OWNED_BY_COMMANDS.get(path[0])
+        fail_usage(f"'{key}' is not set with `salesgen set`" + (f"; use {owner}" if owner else ""))
+    parsed = _parse_value(value)
+    document = _document(root, file)
+    if append:
+        from ..editing import EditError
+
+        try:
+            if document.get(path) is None and len(path) > 1:
+                set_path(document, path, [parsed])
+            else:
+                document.append(path, parsed)
+        except EditError as error:
+            fail_usage(str(error))
+    else:
+        set_path(document, path, parsed)
+    _finish(root, as_of, document, f"set {key} of {file}", dry_run, f"Set {key} in {styled(file, bold=True)}.")
