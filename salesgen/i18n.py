@@ -26,16 +26,18 @@ class Message(str):
 
     template: str
     args: tuple
+    context: str
 
-    def __new__(cls, template: str, args: tuple = ()) -> "Message":
+    def __new__(cls, template: str, args: tuple = (), context: str = "") -> "Message":
         text = template.format(**dict(args)) if args else template
         self = super().__new__(cls, text)
         self.template = template
         self.args = args
+        self.context = context
         return self
 
     def __reduce__(self):  # pickled as (template, args): the lint cache keeps Problems' messages
-        return (Message, (self.template, self.args))
+        return (Message, (self.template, self.args, self.context))
 
 
 class Localized(str):
@@ -68,6 +70,12 @@ def T(template: str, **args) -> Message:  # noqa: N802 - the extraction keyword
     return Message(template, tuple((name, _arg(value)) for name, value in args.items()))
 
 
+def TC(context: str, template: str, **args) -> Message:  # noqa: N802 - the extraction keyword
+    """``T`` for an English word that has two meanings (msgctxt): "Pipeline" the forecast category is not
+    "Pipeline" the sales process."""
+    return Message(template, tuple((name, _arg(value)) for name, value in args.items()), context)
+
+
 def join(items, separator: str = ", ") -> Message:
     """Messages (or text) joined, each translated when the whole is: the template itself is not a msgid."""
     items = list(items)
@@ -98,7 +106,7 @@ def catalogue(lang: str) -> dict:
             if all(message.string):
                 table[message.id[0]] = tuple(message.string)
         else:
-            table[message.id] = message.string
+            table[f"{message.context}\x04{message.id}" if message.context else message.id] = message.string
     return table
 
 
@@ -126,7 +134,8 @@ def translate(text, lang: str) -> str:
     if isinstance(text, Message):
         args = {name: translate(value, lang) if isinstance(value, (Message, Localized)) else value
                 for name, value in text.args}
-        template = gettext(text.template, lang)
+        key = f"{text.context}\x04{text.template}" if text.context else text.template
+        template = catalogue(lang).get(key, text.template)
         try:
             return template.format(**args) if args else template
         except (KeyError, IndexError, ValueError):  # a broken translation: English rather than nothing

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from .i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 PACKAGE = Path(__file__).parent
-KEYWORDS = {"T": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"T": None, "N_": None, "ngettext": (1, 2), "TC": ((1, "c"), 2)}
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
 
@@ -27,8 +27,8 @@ def build_template() -> Catalog:
     catalog = Catalog(project="salesgen", domain=DOMAIN, charset="utf-8", fuzzy=False)
     found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
                              comment_tags=("TRANSLATORS:",), strip_comment_tags=True)
-    for filename, lineno, message, comments, _context in sorted(found, key=lambda f: (f[0], f[1])):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments)
+    for filename, lineno, message, comments, context in sorted(found, key=lambda f: (f[0], f[1])):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     from . import rules
 
     for rule_id, rule in sorted(rules.REGISTRY.items()):

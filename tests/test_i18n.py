@@ -37,12 +37,12 @@ def test_the_template_is_what_the_code_says():
 
 
 def test_every_msgid_has_a_chinese_translation_with_the_same_placeholders():
-    template = {m.id for m in build_template() if m.id}
-    catalogue = {m.id: m for m in zh_catalogue() if m.id}
+    template = {(m.id, m.context) for m in build_template() if m.id}
+    catalogue = {(m.id, m.context): m for m in zh_catalogue() if m.id}
     assert template - set(catalogue) == set()
     untranslated, mismatched = [], []
-    for msgid in template:
-        message = catalogue[msgid]
+    for msgid, context in template:
+        message = catalogue[msgid, context]
         strings = message.string if isinstance(msgid, tuple) else (message.string,)
         if not all(strings) or message.fuzzy:
             untranslated.append(msgid)
@@ -199,3 +199,29 @@ def test_sarif_keeps_machine_fields_and_fingerprints_across_languages(example_re
     assert [(r["ruleId"], r["level"], r["partialFingerprints"]) for r in english] == \
            [(r["ruleId"], r["level"], r["partialFingerprints"]) for r in chinese]
     assert all(CJK.search(r["message"]["text"]) for r in chinese)
+
+
+# --- terminal reports ---------------------------------------------------------------------------------
+
+def report(root, *args):
+    return CliRunner().invoke(cli, ["--lang", "zh", *args, "--root", str(root), "--as-of", "2026-11-20"], env={},
+                              catch_exceptions=False).output
+
+
+def test_reports_in_chinese_translate_headings_and_words_not_data(example_repo):
+    forecast = report(example_repo, "forecast").splitlines()
+    assert forecast[0].startswith("按季度预测（CNY，数据日期2026-11-20）")
+    assert forecast[1].split() == ["期间", "项目数", "储备", "乐观", "承诺", "已成交", "加权金额"]
+    review = report(example_repo, "review")
+    assert review.startswith("1、15、30例会，数据日期2026-11-20")
+    assert "跟进期限 " in review and "follow-up" not in review
+    csv_rows = report(example_repo, "forecast", "--format", "csv").splitlines()
+    assert csv_rows[0].startswith("period,deals,pipeline")  # machine formats keep their keys
+
+
+def test_a_forecast_category_and_a_sales_process_are_different_words():
+    from salesgen.i18n import TC
+
+    assert translate(TC("forecast category", "Pipeline"), "zh") == "储备"
+    assert translate(T("Pipeline"), "zh") == "销售流程"
+    assert TC("forecast category", "Pipeline") == "Pipeline"

@@ -51,7 +51,10 @@ def language(config=None) -> str:
 
     ctx = click.get_current_context(silent=True)
     chosen = ctx.find_root().meta.get("salesgen.lang") if ctx is not None else None
-    return resolve_language(chosen, getattr(config, "language", None))
+    configured = getattr(config, "language", None)
+    if configured is None and ctx is not None:
+        configured = ctx.find_root().meta.get("salesgen.configured_lang")
+    return resolve_language(chosen, configured)
 
 
 def as_of_option(help_text: str = "Evaluate dates as of this day (YYYY-MM-DD). "
@@ -106,6 +109,9 @@ def load_or_exit(root: Path, as_of=None, reader=None):
         repo = load_repository(root, reader or read_document)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # reports and commands speak the configured language unless --lang says otherwise
+        ctx.find_root().meta["salesgen.configured_lang"] = repo.config.language
     return repo, resolve_as_of(as_of, repo.config)
 
 

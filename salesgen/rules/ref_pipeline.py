@@ -38,13 +38,13 @@ def check(ctx):
         if deal.stage not in stage_ids:
             yield ctx.at_deal(ID, deal, ("stage",), T("unknown stage '{stage}' in pipeline '{pipeline}'",
                                                       stage=one_line(deal.stage), pipeline=one_line(pipeline.id)),
-                              T("Use one of: {choices}.", choices=", ".join(stage_ids)))
+                              T("Use one of: {choices}.", choices=", ".join(one_line(s) for s in stage_ids)))
         for entry in deal.stage_history:
             if entry.stage not in stage_ids:
                 yield ctx.at_deal(ID, deal, ("stage_history", entry.index, "stage"),
                                   T("unknown stage '{stage}' in pipeline '{pipeline}'", stage=one_line(entry.stage),
                                     pipeline=one_line(pipeline.id)),
-                                  T("Use one of: {choices}.", choices=", ".join(stage_ids)))
+                                  T("Use one of: {choices}.", choices=", ".join(one_line(s) for s in stage_ids)))
         if deal.buyer_stage is not None and pipeline.buyer_index(deal.buyer_stage) is None:
             names = ", ".join(one_line(b) for b, _ in pipeline.buyer_stages) or T("(none defined)")
             yield ctx.at_deal(ID, deal, ("buyer_stage",),
