@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,6 +47,7 @@ class VisibleText(HTMLParser):
 def data_names(root: Path) -> set[str]:
     """Words the data itself holds (company and people names, ids, free text written by the team)."""
     words: set[str] = set()
+    codes = coded_values()
     for path in [root / "salesgen.yaml", *root.rglob("customers/*.yaml"), *root.rglob("deals/**/*.yaml")]:
         def walk(value):
             if isinstance(value, dict):
@@ -54,10 +56,30 @@ def data_names(root: Path) -> set[str]:
             elif isinstance(value, list):
                 for v in value:
                     walk(v)
-            elif isinstance(value, str):
+            elif isinstance(value, str) and value not in codes:  # free text the team wrote, in any language
                 words.update(re.findall(r"[A-Za-z]+", value))
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return words
+
+
+def coded_values() -> set[str]:
+    """The enum values of the schemas (visit, supporter, decision_maker...): a value that is one of them is a code,
+    which a page must show as a word of the language, so it is never excused as data."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for value in node.get("enum") or ():
+                if isinstance(value, str):
+                    found.add(value)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    for path in (Path(__file__).parent.parent / "schemas").glob("*.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return found
 
 
 def english_words(text: str, data: set[str]) -> set[str]:
