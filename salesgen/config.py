@@ -127,6 +127,7 @@ class Config:
     weights: dict = field(default_factory=default_weights)
     scorecard_threshold: Decimal = DEFAULT_THRESHOLD
     rule_levels: dict = field(default_factory=dict)
+    published_contact_fields: tuple = ()  # `publish: contact_fields:` personal fields shown on the site
 
     def label(self, label: dict | None) -> str:
         if not label:
@@ -188,6 +189,7 @@ def _build(data: Mapping) -> Config:
         weights=weights,
         scorecard_threshold=Decimal(str(data.get("scorecard_threshold", DEFAULT_THRESHOLD))),
         rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
+        published_contact_fields=tuple((data.get("publish") or {}).get("contact_fields") or ()),
     )
 
 

@@ -1,4 +1,4 @@
-"""Sensitive personal data (contacts' personal notes and motives) never reaches the site unless asked for.
+"""Personal data of contacts (phone, mobile, e-mail, WeChat, notes, motives) never reaches the site unless asked for.
 
 The sensitive fields are read from the customer schema (``"x-sensitive": true``) by this
 test itself, and their values from the example repository's YAML; the built site is
@@ -8,7 +8,8 @@ JSON-escaped), and for each line and the opening words of a long value (a shorte
 preview counts as a leak).
 
 Built with ``--include-sensitive`` the same values are found: the control that proves
-the scan sees them.
+the scan sees them. ``publish: contact_fields:`` in salesgen.yaml publishes exactly the
+fields it lists.
 """
 from __future__ import annotations
 
@@ -164,8 +165,43 @@ def values(example: Path) -> dict:
     return found
 
 
-def test_the_schema_marks_notes_and_motives_sensitive():
-    assert {"notes", "motives"} <= sensitive_contact_fields()
+def test_the_schema_marks_personal_contact_data_sensitive():
+    assert {"phone", "mobile", "email", "wechat", "notes", "motives"} <= sensitive_contact_fields()
+    motives = schema("customer")["$defs"]["contact"]["properties"]["motives"]["properties"]
+    assert {"personality", "personal_needs"} <= set(motives)  # private with the motives they belong to
+
+
+def test_publish_accepts_exactly_the_sensitive_contact_fields():
+    publish = schema("config")["properties"]["publish"]["properties"]["contact_fields"]
+    assert set(publish["items"]["enum"]) == sensitive_contact_fields()
+
+
+def with_publish(example: Path, target: Path, fields: str) -> Path:
+    shutil.copytree(example, target)
+    config = target / "salesgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\npublish:\n  contact_fields: {fields}\n",
+                      encoding="utf-8")
+    return target
+
+
+def test_publish_shows_only_the_listed_fields(example: Path, values: dict, tmp_path: Path):
+    root = with_publish(example, tmp_path / "repo", "[phone, wechat]")
+    build(root, tmp_path / "site")
+    published = set(leaks(tmp_path / "site", values, public_strings(root)))
+    expected = {origin for origin in values.values() if origin.endswith((" phone", " wechat"))}
+    assert any(origin.endswith(" phone") for origin in expected)
+    assert published == expected
+    assert leaks(tmp_path / "site" / "search", values, public_strings(root)) == {}  # published, not searchable
+
+
+def test_a_mistyped_publish_field_is_reported_with_the_right_name(example: Path, tmp_path: Path):
+    root = with_publish(example, tmp_path / "repo", "[phone, emial]")
+    result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", AS_OF])
+    assert result.exit_code != 0
+    output = result.output.splitlines()
+    at = [i for i, line in enumerate(output) if "emial" in line]
+    assert len(at) == 1 and output[at[0]].startswith("salesgen.yaml:"), result.output
+    assert "Did you mean 'email'?" in output[at[0] + 1], output[at[0] + 1]
 
 
 def test_the_site_holds_no_sensitive_value_by_default(example: Path, values: dict, tmp_path: Path):

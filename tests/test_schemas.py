@@ -63,7 +63,8 @@ def test_enums_carry_the_method_vocabulary():
 
 def test_sensitive_fields_are_marked_in_the_schema():
     contact = schemas.load_schema("customer")["$defs"]["contact"]["properties"]
-    assert sorted(k for k, v in contact.items() if v.get("x-sensitive")) == ["motives", "notes"]
+    assert sorted(k for k, v in contact.items() if v.get("x-sensitive")) == ["email", "mobile", "motives", "notes",
+                                                                            "phone", "wechat"]
 
 
 def problems_of(kind, text):

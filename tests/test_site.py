@@ -330,13 +330,40 @@ def test_forecast_per_currency_is_never_converted(example):
 # --------------------------------------------------------------------------- deals
 
 
-def test_deals_index_lists_every_deal(example):
+def deal_row(source: str, href: str) -> list[str]:
+    match = re.search(rf'<tr><td><a href="{re.escape(href)}">(.*?)</tr>', source, re.S)
+    assert match, f"no row linking to {href}"
+    return cells("<td>" + match.group(1))
+
+
+def closed_year(raw, deal) -> int:
+    """The year a deal closed: its contract's date when won with one, else its last entry into its stage."""
+    contract = deal.get("contract") or {}
+    if raw.stage(deal).get("outcome") == "won" and contract.get("date"):
+        return int(str(contract["date"])[:4])
+    entries = [str(e["date"]) for e in deal.get("stage_history") or () if e["stage"] == deal["stage"]]
+    return int(max(entries)[:4]) if entries else int(str(deal["expected_close"])[:4])
+
+
+def test_deals_index_lists_open_deals_and_closed_ones_by_year(example):
     _, site, raw = example
-    source = page(site, "deals/index.html")
+    index = page(site, "deals/index.html")
+    assert not any(raw.is_open(d) for d in raw.deals.values()) or 'id="open-deals"' in index
+    years = set()
     for deal in raw.deals.values():
-        got = cells(row(source, "data-deal", deal["id"]))
+        if raw.is_open(deal):
+            got = deal_row(index, f"{deal['id']}/")
+        else:
+            year = closed_year(raw, deal)
+            years.add(year)
+            assert f'href="{deal["id"]}/"' not in index, deal["id"]  # closed deals live on their year's page
+            got = deal_row(page(site, f"deals/closed/{year}/index.html"), f"../../{deal['id']}/")
         assert got[0].startswith(deal["name"])
         assert f"{money(raw.value(deal))} {deal['currency']}" in got
+    assert len(years) >= 2
+    for year in years:
+        assert f'<a href="closed/{year}/">{year}</a>' in index
+    assert sorted(p.name for p in (site / "deals" / "closed").iterdir()) == sorted(str(y) for y in years)
 
 
 def test_deal_page(example):
@@ -584,7 +611,8 @@ def test_a_probability_override_shows_the_probability_used(tmp_path):
     deal_page = page(tmp_path / "site", "deals/temp-capacity-expansion/index.html")
     assert card(deal_page, "Probability") == "80%" and "stage default 90%" in deal_page
     deals = page(tmp_path / "site", "deals/index.html")
-    assert cells(row(deals, "data-deal", "temp-capacity-expansion"))[4] == "80%"
+    listed = re.search(r'<tr><td><a href="temp-capacity-expansion/">.*?</tr>', deals, re.S)
+    assert listed and cells(listed.group(0))[4] == "80%"
     funnel = page(tmp_path / "site", "funnel/index.html")
     negotiation = cells(row(funnel, "data-stage", "negotiation"))
     assert negotiation[2] in ("80%", "80-90%")

@@ -18,7 +18,8 @@ PROTECTED = ("deals", "customers", "schemas", ".git", "salesgen")
               help="Where to write the site. Default: site_dir of mkdocs.yml, else site/ in the repository.")
 @as_of_option()
 @click.option("--include-sensitive", is_flag=True,
-              help="Publish contacts' personal notes and motives (left out by default).")
+              help="Publish all of contacts' personal data: phone, mobile, email, wechat, notes, motives "
+                   "(left out by default; `publish: contact_fields:` in salesgen.yaml picks some).")
 @click.option("--allow-errors", is_flag=True, help="Build even when lint finds errors (they are listed on the site).")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Do not read the lint cache (build never writes it).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")

@@ -14,7 +14,8 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
 @root_option
 @as_of_option()
 @click.option("--include-sensitive", is_flag=True,
-              help="Show contacts' personal notes and motives (left out by default).")
+              help="Show all of contacts' personal data: phone, mobile, email, wechat, notes, motives "
+                   "(left out by default; `publish: contact_fields:` in salesgen.yaml picks some).")
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")

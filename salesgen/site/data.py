@@ -20,6 +20,7 @@ from ..config import Config
 from ..engine import LintResult
 from ..model import Customer, Deal
 from .i18n import Strings
+from .sensitive import contact_sensitive_fields
 
 GATE_RULES = frozenset({"stage-gate"})
 RECENT_DAYS = 90
@@ -46,6 +47,10 @@ class SiteData:
             self.config = dataclasses.replace(self.config, language=language)
         self.as_of: dt.date = result.as_of
         self.include_sensitive = include_sensitive
+        sensitive = contact_sensitive_fields()
+        # personal contact fields left off the site: all of them, less those `publish:` lists
+        self.hidden_contact_fields: frozenset = (frozenset() if include_sensitive else
+                                                 sensitive - set(self.config.published_contact_fields))
         self.t = Strings(self.config.language)
         # --as-of a day before the latest recorded change: the deals as they were then (analytics.asof)
         self.reconstructed = asof.is_past(self.repo.deals.values(), self.as_of)

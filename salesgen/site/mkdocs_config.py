@@ -2,7 +2,7 @@
 
 A repository without mkdocs.yml still builds: the default uses the Material theme
 without web fonts, the search and salesgen plugins, and as docs folder the package's
-own ``assets`` folder with its one file excluded (every page is generated; a pattern
+own ``assets`` folder with its files excluded (every page is generated; a pattern
 such as ``*`` would also exclude the theme's files).
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ def default_config(root: Path, title: str) -> dict:
     return {
         "site_name": str(escape(title)),  # Material writes site_name into the page unescaped
         "docs_dir": str(Path(__file__).resolve().parent / "assets"),
-        "exclude_docs": "/salesgen.css\n",  # the docs folder's one file; the plugin serves it as assets/
+        "exclude_docs": "/salesgen.css\n/salesgen-tables.js\n",  # the folder's files: the plugin serves them as assets/
         "site_dir": str(root / "site"),
         "use_directory_urls": True,
         "theme": {"name": "material", "font": False,

@@ -7,14 +7,15 @@ salesgen.yaml changes.
 
 The build, event by event:
 
-- ``on_config``: lint the repository once (``engine.lint``: the model and the problems
+- ``on_config`` (before the search plugin): lint the repository once (``engine.lint``: the model and the problems
   in one pass), compute the analytics (``SiteData``), set the navigation to the index
-  pages only (never one entry per deal: Material repeats the nav on every page).
+  pages only (never one entry per deal: Material repeats the nav on every page), set
+  the search separator and teach jieba the repository's names (``search.py``).
 - ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
   rep pages are marked not-in-nav and get a page with no source to read and no
   Markdown to convert (``compat.generated_page``).
 - ``on_page_markdown`` / ``on_page_content``: a page's title and table of contents are
-  set directly, and the search index gets a short summary.
+  set directly, and the search index gets a short summary (``search.py``).
 - ``on_env``: the theme's frame is reused across pages of one kind (``compat.Frames``).
 - ``on_page_context`` (after the search plugin): the page body is rendered from the
   templates, just before the theme writes it, and released after. So the HTML of ten
@@ -23,9 +24,10 @@ The build, event by event:
 Options (mkdocs.yml), each overridden by an environment variable that ``salesgen
 serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_of``
 (SALESGEN_AS_OF; default: ``as_of`` in salesgen.yaml, else today), ``include_sensitive``
-(SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal notes and motives
-stay out of the site), ``language`` (``en`` or ``zh``; default: ``language`` of
-salesgen.yaml; lets a second configuration build the site in the other language).
+(SALESGEN_INCLUDE_SENSITIVE=1; default false: contacts' personal data stays out of the
+site, except the fields ``publish: contact_fields:`` of salesgen.yaml lists), ``language``
+(``en`` or ``zh``; default: ``language`` of salesgen.yaml; lets a second configuration build
+the site in the other language).
 
 Whatever relies on MkDocs', Material's or Jinja's internals is in ``compat.py``, which
 uses it only on the versions it was written for (or not at all with SALESGEN_COMPAT=stock).
@@ -47,11 +49,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat
+from . import compat, search
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
 CSS_URI = "assets/salesgen.css"
+JS_URI = "assets/salesgen-tables.js"  # filter and sort the deal tables; the pages work without it
 MARKER = ".salesgen-site"
 MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
 TRUE = ("1", "true", "yes", "on")
@@ -102,6 +105,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         env = os.environ.get("SALESGEN_INCLUDE_SENSITIVE")
         return env.lower() in TRUE if env is not None else bool(self.config.include_sensitive)
 
+    @event_priority(50)  # before the search plugin, which reads the theme language and its separator
     def on_config(self, config):
         from ..engine import lint
         from ..repository import ConfigurationError, collector_paused
@@ -127,8 +131,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             config.nav = nav(self.data)
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
             config.theme["language"] = "zh"
+        search.configure(config)
+        search.add_words(self.data)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         errors, warnings = len(result.errors), len(result.warnings)
         log.info(f"salesgen: {len(self.specs)} pages from {len(self.data.deals)} deals and "
                  f"{len(self.data.customers)} customers as of {as_of}; {errors} errors, {warnings} warnings")
@@ -153,9 +161,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             files.append(file)
             if not spec.in_nav:  # pages in the navigation get their title from it: MkDocs makes those
                 compat.generated_page(file, config)
-        if files.get_file_from_path(CSS_URI) is None:
-            css = resources.files("salesgen.site").joinpath("assets/salesgen.css").read_text(encoding="utf-8")
-            files.append(File.generated(config, CSS_URI, content=css, inclusion=InclusionLevel.INCLUDED))
+        for uri in (CSS_URI, JS_URI):
+            if files.get_file_from_path(uri) is None:
+                text = resources.files("salesgen.site").joinpath(uri).read_text(encoding="utf-8")
+                files.append(File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         # MkDocs now builds the navigation and reads every page: objects that live to the end, which the
         # collector would rescan again and again. Paused until on_env, which freezes them.
         self.collecting = gc.isenabled()

@@ -9,10 +9,9 @@ from ...analytics import stakeholders
 from ...analytics.funnel import Bucket
 from ...analytics.scorecard import scorecard
 from ...model import Customer
-from .. import svg
+from .. import search, svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import render
-from ..sensitive import contact_sensitive_fields
 from . import PageSpec
 from .people import org_key, org_people
 
@@ -38,9 +37,7 @@ def customer_page(data: SiteData, customer: Customer) -> PageSpec:
     toc.append(("deals", t("cust.deals")))
     spec = PageSpec(f"{customer_url(customer.id)}index.md", customer.name, lambda: "", lambda: "", toc)
     spec.render = lambda: render_customer(data, customer, spec.root)
-    spec.summary = lambda: (f"<h1>{escape(customer.name)}</h1><p>"
-                            f"{escape(' · '.join(filter(None, [customer.raw.get('industry'), customer.raw.get('region'), data.rep_name(customer.owner)])))}"
-                            f"</p>")
+    spec.summary = lambda: search.customer_text(data, customer)
     return spec
 
 
@@ -69,7 +66,7 @@ def render_customer(data: SiteData, customer: Customer, root: str) -> str:
     records = stakeholders.merged_roles(open_deals)
     flagged = {cid for deal in open_deals for _, cid in stakeholders.red_flags(deal, customer) if cid}
     people = org_people(data, customer, records, flagged)
-    hidden = set() if data.include_sensitive else set(contact_sensitive_fields())
+    hidden = data.hidden_contact_fields
     fields = [f for f in CONTACT_FIELDS if f not in hidden]
     contacts = [{"contact": c, "raw": c.raw, "record": records.get(c.id)} for c in customer.contacts.values()]
     names = {c.id: c.name for c in customer.contacts.values()}

@@ -7,9 +7,9 @@ from ... import criteria
 from ...analytics import assessment, insight, stakeholders
 from ...analytics.probability import probability, value, weighted
 from ...model import Deal
-from .. import svg
+from .. import search, svg
 from ..data import SiteData, closed_on, customer_url, deal_url, rep_url
-from ..render import number, render
+from ..render import render
 from . import PageSpec
 from .people import org_key, org_people
 
@@ -17,15 +17,67 @@ DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "a
                  "approvals", "waivers", "problems")
 
 
+PAGE_ROWS = 2000  # rows of a deals list page: about 600 kB, so every page stays under 1 MB
+
+
 def pages(data: SiteData) -> list[PageSpec]:
+    """The index (open deals, the years with closed deals), closed deals by year, one page per deal.
+
+    Closed deals leave the index for the page of the year they closed, so no page grows
+    with the history; a list longer than PAGE_ROWS continues on numbered pages
+    (deals/open/2/, deals/closed/2025/2/), so no page passes 1 MB at 50,000 deals.
+    """
     t = data.t
+    groups = index_rows(data)
+    years = closed_years(groups)
+    open_pages = chunks(groups["open"])
     toc = [("assessment", t("deal.assessment"))] if any(d.get("assessment") for d in data.deals) else []
-    toc += [("open", t("deals.open")), ("won", t("deals.won")), ("lost", t("deals.lost"))]
-    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: render_index(data),
+    toc += [("open", t("deals.open"))] + ([("closed", t("deals.closed"))] if years else [])
+    open_urls = ["deals/"] + [f"deals/open/{n}/" for n in range(2, len(open_pages) + 1)]
+    specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: "",
                       lambda: f"<h1>{escape(t('nav.deals'))}</h1>", toc, in_nav=True)]
+    specs[0].render = lambda: render_index(data, groups, open_pages[0], pager(open_urls, 0, "../"), years)
+    for n, rows in enumerate(open_pages[1:], 1):
+        specs.append(list_page(data, open_urls, n, t("deals.open_page", n=n + 1), "open", rows))
+    for year, rows in years.items():
+        year_pages = chunks(rows)
+        urls = [f"deals/closed/{year}/"] + [f"deals/closed/{year}/{n}/" for n in range(2, len(year_pages) + 1)]
+        for n, part in enumerate(year_pages):
+            title = t("deals.closed_year", year=year) + (f" ({n + 1}/{len(year_pages)})" if n else "")
+            specs.append(list_page(data, urls, n, title, "closed", part))
     for deal in data.deals:
         specs.append(deal_page(data, deal))
     return specs
+
+
+def chunks(rows: list) -> list[list]:
+    return [rows[i:i + PAGE_ROWS] for i in range(0, len(rows), PAGE_ROWS)] or [[]]
+
+
+def closed_years(groups: dict) -> dict:
+    """year -> the rows of the deals won or lost that year, latest first; newest year first."""
+    years: dict = {}
+    for key in ("won", "lost"):
+        for row in groups[key]:
+            years.setdefault(row["closed"].year, []).append(dict(row, outcome=key))
+    for rows in years.values():
+        rows.sort(key=lambda r: (r["closed"], r["deal"].id), reverse=True)
+    return dict(sorted(years.items(), reverse=True))
+
+
+def pager(urls: list[str], current: int, root: str) -> list[tuple[int, str | None]]:
+    """(page number, link or None for this page) of a list split over several pages; empty if one."""
+    if len(urls) < 2:
+        return []
+    return [(n + 1, None if n == current else root + url) for n, url in enumerate(urls)]
+
+
+def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, rows: list) -> PageSpec:
+    spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
+    base = "../" * (urls[n].count("/") - 1)  # to deals/
+    spec.render = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
+                                 rows=rows, base=base, pages=pager(urls, n, spec.root))
+    return spec
 
 
 def deal_page(data: SiteData, deal: Deal) -> PageSpec:
@@ -38,7 +90,7 @@ def deal_page(data: SiteData, deal: Deal) -> PageSpec:
     spec = PageSpec(f"{deal_url(deal.id)}index.md", deal.name, lambda: "", lambda: "",
                     [(s, titles[s]) for s in sections])
     spec.render = lambda: render_deal(data, deal, spec.root, sections)
-    spec.summary = lambda: deal_summary(data, deal)
+    spec.summary = lambda: search.deal_text(data, deal)
     return spec
 
 
@@ -50,14 +102,6 @@ def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
     if section == "problems":
         return bool(data.problems_by_file.get(deal.file))
     return bool(deal.get(section))
-
-
-def deal_summary(data: SiteData, deal: Deal) -> str:
-    """Searchable text: name, customer, owner, stage, amount."""
-    stage = data.stages[deal.id]
-    facts = [data.customer_name(deal.customer), data.rep_name(deal.owner),
-             data.label(stage.label) if stage else deal.stage, f"{number(deal.amount)} {deal.currency}"]
-    return f"<h1>{escape(deal.name)}</h1><p>{escape(' · '.join(facts))}</p>"
 
 
 def index_rows(data: SiteData) -> dict:
@@ -112,11 +156,12 @@ def portfolio_matrix(data: SiteData, root: str) -> tuple[str, list[str], list[st
     return chart, unassessed, beyond
 
 
-def render_index(data: SiteData) -> str:
-    groups = index_rows(data)
+def render_index(data: SiteData, groups: dict, rows: list, pages: list, years: dict) -> str:
+    counts = {year: (sum(r["outcome"] == "won" for r in part), sum(r["outcome"] == "lost" for r in part))
+              for year, part in years.items()}
     matrix_svg, unassessed, beyond = portfolio_matrix(data, "../")
-    return render("deals.html", t=data.t, root="../", groups=groups, d=data, deal_url=deal_url,
-                  customer_url=customer_url, rep_url=rep_url, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS,
+    return render("deals.html", t=data.t, root="../", base="", groups=groups, rows=rows, pages=pages,
+                  years=counts, d=data, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS,
                   matrix_unassessed=unassessed, matrix_beyond=beyond)
 
 

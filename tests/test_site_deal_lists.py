@@ -1,0 +1,117 @@
+"""Big pipelines: the deals index holds open deals, closed deals go to their year, no list page grows past 1 MB.
+
+A synthetic repository of 700 deals is generated (``salesgen generate``) and its deal
+list pages rendered with pages of 80 rows (the real size is PAGE_ROWS): every deal is
+on exactly one list page, open ones on deals/ and deals/open/<n>/, closed ones on the
+page of the year their YAML says they closed; no page holds more than a page of rows;
+the bytes per row are measured, and from them the size of a full page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from salesgen import engine
+from salesgen.cli import cli
+from salesgen.site.data import SiteData
+from salesgen.site.pages import deals as deal_pages
+from salesgen.site.pages import pages
+
+AS_OF = dt.date(2026, 11, 20)
+ROWS = 80
+ROW = re.compile(r'<tr><td><a href="((?:\.\./)*)([a-z0-9-]+)/">.*?</tr>', re.S)
+MAX_ROW_BYTES = 400  # a row of the index: name, customer, stage, owner, amounts, date and the markup
+FRAME_BYTES = 120_000  # Material's page around the list (header, navigation, scripts), measured ~45 kB
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("big") / "repo"
+    result = CliRunner().invoke(cli, ["generate", str(root), "--deals", "700", "--customers", "150",
+                                      "--contacts", "700", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def lists(big: Path) -> dict:
+    """url -> rendered body of every deal list page, pages of ROWS rows."""
+    saved = deal_pages.PAGE_ROWS
+    deal_pages.PAGE_ROWS = ROWS
+    try:
+        data = SiteData(engine.lint(big, AS_OF))
+        ids = {d.id for d in data.deals}
+        return {spec.url: spec.render() for spec in pages(data)
+                if spec.url.startswith("deals/") and spec.url.split("/")[1] not in ids}
+    finally:
+        deal_pages.PAGE_ROWS = saved
+
+
+def outcome_and_year(big: Path) -> dict:
+    """deal id -> (outcome or None, year it closed), from the YAML and salesgen.yaml."""
+    config = yaml.safe_load((big / "salesgen.yaml").read_text(encoding="utf-8"))
+    outcomes = {(p["id"], s["id"]): s.get("outcome") for p in config["pipelines"] for s in p["stages"]}
+    found = {}
+    for path in (big / "deals").rglob("*.yaml"):
+        deal = yaml.safe_load(path.read_text(encoding="utf-8"))
+        outcome = outcomes[(deal["pipeline"], deal["stage"])]
+        year = None
+        if outcome == "won" and (deal.get("contract") or {}).get("date"):
+            year = int(str(deal["contract"]["date"])[:4])
+        elif outcome:
+            entries = [str(e["date"]) for e in deal.get("stage_history") or () if e["stage"] == deal["stage"]]
+            year = int((max(entries) if entries else str(deal["expected_close"]))[:4])
+        found[deal["id"]] = (outcome, year)
+    return found
+
+
+def test_every_deal_is_on_one_list_page_open_on_the_index_closed_by_year(big: Path, lists: dict):
+    expected = outcome_and_year(big)
+    seen: dict = {}
+    for url, body in lists.items():
+        rows = ROW.findall(body)
+        assert len(rows) <= ROWS, url
+        for up, deal_id in rows:
+            assert deal_id not in seen, (deal_id, url, seen.get(deal_id))
+            seen[deal_id] = url
+            assert up == "../" * (url.count("/") - 1), (url, up)  # the link leads to deals/<id>/
+    assert set(seen) == set(expected)
+    for deal_id, (outcome, year) in expected.items():
+        url = seen[deal_id]
+        if outcome is None:
+            assert re.fullmatch(r"deals/(open/\d+/)?", url), (deal_id, url)
+        else:
+            assert re.fullmatch(rf"deals/closed/{year}/(\d+/)?", url), (deal_id, url, year)
+    open_deals = sum(1 for outcome, _ in expected.values() if outcome is None)
+    assert open_deals > 2 * ROWS  # the open list continues on numbered pages
+    assert "deals/open/2/" in lists
+    years = {year for outcome, year in expected.values() if outcome}
+    assert len(years) >= 2
+    for year in years:
+        assert f'<a href="closed/{year}/">{year}</a>' in lists["deals/"]
+
+
+def test_rows_are_compact_so_a_full_page_stays_under_1_mb(lists: dict):
+    for url, body in lists.items():
+        rows = ROW.findall(body)
+        if len(rows) < ROWS:
+            continue
+        row_bytes = sum(len(m.group(0).encode("utf-8")) + 1 for m in ROW.finditer(body)) / len(rows)
+        assert row_bytes <= MAX_ROW_BYTES, (url, row_bytes)
+        around = len(body.encode("utf-8")) - row_bytes * len(rows)
+        assert around < 60_000, url  # what the list page adds besides its rows (intro, chart, filters)
+    assert deal_pages.PAGE_ROWS * MAX_ROW_BYTES + 60_000 + FRAME_BYTES < 1_000_000
+
+
+def test_the_pager_links_every_page(lists: dict):
+    numbered = sorted(url for url in lists if url.startswith("deals/open/"))
+    assert numbered
+    pager = re.search(r'<nav class="sg-pager">(.*?)</nav>', lists["deals/"], re.S).group(1)
+    assert "<strong>1</strong>" in pager
+    for n, url in enumerate(numbered, 2):
+        assert f'<a href="../{url}">{n}</a>' in pager, url
