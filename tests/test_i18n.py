@@ -225,3 +225,12 @@ def test_a_forecast_category_and_a_sales_process_are_different_words():
     assert translate(TC("forecast category", "Pipeline"), "zh") == "储备"
     assert translate(T("Pipeline"), "zh") == "销售流程"
     assert TC("forecast category", "Pipeline") == "Pipeline"
+
+
+def test_the_rules_command_explains_a_rule_in_chinese_with_its_examples(tmp_path):
+    result = CliRunner().invoke(cli, ["rules", "ref-rep", "--lang", "zh", "--root", str(tmp_path)], env={},
+                                catch_exceptions=False)
+    assert "人员名册是 salesgen.yaml 中的 `reps:`" in result.output
+    assert "owner: zhang-jq   # ref-rep: not in salesgen.yaml reps" in result.output
+    english = CliRunner().invoke(cli, ["rules", "ref-rep", "--root", str(tmp_path)], env={}).output
+    assert "The roster is `reps:` in salesgen.yaml." in english
