@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import T
 from ..problem import Problem
 
 
@@ -81,8 +82,10 @@ def styled(text: str, **style) -> str:
 
 
 def fail_usage(message: str) -> None:
-    """One clear line on stderr, exit code 2."""
-    click.echo(f"salesgen: {message}", err=True)
+    """One clear line on stderr (in the chosen language when ``message`` is a T message), exit code 2."""
+    from ..i18n import translate
+
+    click.echo(f"salesgen: {translate(message, language())}", err=True)
     sys.exit(2)
 
 
@@ -104,7 +107,7 @@ def load_or_exit(root: Path, as_of=None, reader=None):
     from ..repository import ConfigurationError, load_repository, read_document
 
     if not root.is_dir():
-        fail_usage(f"no such directory: {root}")
+        fail_usage(T("no such directory: {path}", path=root))
     try:
         repo = load_repository(root, reader or read_document)
     except ConfigurationError as error:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import T
 from .common import (as_of_option, fail_usage, lang_option, language, report_configuration, resolve_as_of,
                      root_option, use_color)
 
@@ -59,14 +60,14 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
         gc.disable()
         click.get_current_context().call_on_close(_collector_back)  # for callers in the same process
     if not root.is_dir():
-        fail_usage(f"no such directory: {root}")
+        fail_usage(T("no such directory: {path}", path=root))
     for path in paths:
         if not path.exists():
-            fail_usage(f"no such file or directory: {path}")
+            fail_usage(T("no such file or directory: {path}", path=path))
     if base is not None and not changed:
-        fail_usage("--base needs --changed")
+        fail_usage(T("--base needs --changed"))
     if staged and changed:
-        fail_usage("--staged and --changed do not go together: --staged checks what the next commit holds")
+        fail_usage(T("--staged and --changed do not go together: --staged checks what the next commit holds"))
     scope = _changes(root, base) if changed else None
     lint_root = _staged_copy(root) if staged else root
     if staged:
