@@ -27,6 +27,7 @@ import difflib
 import functools
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from . import currencies
-from .i18n import T
+from .i18n import N_, T
 from .problem import Problem
 from .yamlsource import locate, one_line
 
@@ -364,6 +365,11 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                      min=error.validator_value) if len(error.instance) != 1 else
                    T("{where} has {n} item; at least {min} are needed", where=where, n=len(error.instance),
                      min=error.validator_value))
+    elif validator in _BOUNDS and isinstance(error.instance, (int, float, Decimal)) \
+            and not isinstance(error.instance, bool):
+        message = T(_BOUNDS[validator], where=where, value=_short(error.instance), limit=error.validator_value)
+    elif validator == "minLength" and error.validator_value == 1 and error.instance == "":
+        message = T("{where} is empty", where=where)
     elif validator == "maxLength" and isinstance(error.instance, str):
         message = T("{where} is {n} characters long; the limit is {limit}", where=where, n=len(error.instance),
                     limit=error.validator_value)
@@ -377,6 +383,12 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
 
 _short = one_line  # keys and values quoted in messages: one line, at most 60 characters
 _SEE_SCHEMA = T("See the schema in schemas/ for what is allowed here.")
+_BOUNDS = {  # a number out of range, said the same way in every language
+    "minimum": N_("{where}: {value} is less than the minimum {limit}"),
+    "maximum": N_("{where}: {value} is more than the maximum {limit}"),
+    "exclusiveMinimum": N_("{where}: {value} must be more than {limit}"),
+    "exclusiveMaximum": N_("{where}: {value} must be less than {limit}"),
+}
 _THE = {"deal": T("the deal"), "customer": T("the customer"), "config": T("the config")}
 
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
@@ -427,9 +439,9 @@ def _type_name(value: Any) -> str:
     if isinstance(value, str):
         return T("text")
     if isinstance(value, list):
-        return "a list"
+        return T("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return T("a mapping")
     return type(value).__name__  # pragma: no cover
 
 
