@@ -11,6 +11,8 @@ from .commands.common import lang_option
 from .commands.completion import completion
 from .commands.evidence import evidence
 from .commands.fix import fix
+from .commands.changes import calibration, changes, forecast_trend
+from .commands.demo_history import demo_history
 from .commands.generate import generate
 from .commands.handover import handover
 from .commands.init import init
@@ -66,6 +68,10 @@ cli.add_command(team)
 cli.add_command(approve)
 cli.add_command(set_value)
 cli.add_command(fix)
+cli.add_command(changes)
+cli.add_command(calibration)
+cli.add_command(forecast_trend)
+cli.add_command(demo_history)
 
 
 def main() -> None:

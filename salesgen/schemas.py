@@ -310,7 +310,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
         rule = {"pattern": "schema-pattern", "enum": "schema-enum", "format": "schema-format",
                 "type": "schema-type"}.get(validator, "schema")
         what = "ends with a line break" if _LINE_BREAK.fullmatch(value[-1]) else "holds a line break"
-        example = f"{'- ' if path and isinstance(path[-1], int) else f'{path[-1]}: ' if path else ''}" \
+        example = f"{'- ' if path and isinstance(path[-1], int) else f'{_short(str(path[-1]))}: ' if path else ''}" \
                   f"{_short(value.strip())}"
         return Problem(file, line, column, rule, f"{where}: value {what}: write it on one line",
                        f"Write the value on the line of its key or dash, without `|` or `>`: `{example}`.",

@@ -115,6 +115,8 @@ def test_lixiang_names_an_approval_never_the_day_a_deal_was_opened():
     from salesgen.site.i18n import EN, ZH
 
     assert "立项" not in ZH["created"] and "立项" not in EN["created"]
-    # 立项 appears only where an approval is meant: our sales-project approval (销售项目立项审批)
-    assert {key for key, value in ZH.items() if "立项" in value} == {"approval.project_initiation"}
+    # 立项 appears only where an approval is meant: our sales-project approval (销售项目立项审批) and the
+    # form that requests it (销售项目立项申请表)
+    assert {key for key, value in ZH.items() if "立项" in value} == {"approval.project_initiation", "forms.initiation"}
+    assert "申请" in ZH["forms.initiation"]
     assert "审批" in ZH["approval.project_initiation"]

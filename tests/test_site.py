@@ -148,7 +148,7 @@ def test_nav_holds_the_index_pages_only(example):
     deal_page = page(site, f"deals/{deal_id}/index.html")
     tabs = re.search(r'<nav class="md-tabs".*?</nav>', deal_page, re.S).group(0)
     links = [posixpath.normpath(posixpath.join(f"deals/{deal_id}", link)) for link in re.findall(r'href="([^"]+)"', tabs)]
-    assert links == [".", "funnel", "forecast", "winloss", "deals", "customers", "team", "rules"]
+    assert links == [".", "funnel", "forecast", "winloss", "changes", "deals", "customers", "team", "rules"]
     sidebar = re.search(r'data-md-type="navigation".*?</nav>', deal_page, re.S).group(0)
     assert not any(f"deals/{d}/" in sidebar for d in raw.deals)
 

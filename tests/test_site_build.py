@@ -95,12 +95,14 @@ def test_without_mkdocs_yml_the_builtin_configuration_is_used(tiny_repo, tmp_pat
 
 
 def test_a_small_deal_page_is_small(tiny_repo, tmp_path):
-    """The theme's frame is about 13 KB; what salesgen adds for a one-contact deal stays under 10 KB."""
+    """The theme's frame is about 13 KB; what salesgen adds for a one-contact deal stays under 12 KB
+    (10.7 KB with the buying-stage checklist, the checklist's three states and the forms link)."""
     assert build(tiny_repo, tmp_path / "site").exit_code == 0
     page = (tmp_path / "site" / "deals" / "acme-line" / "index.html").read_text(encoding="utf-8")
     body = page[page.index('<div class="sg-page'):page.index("</article>")]
-    assert len(body.encode("utf-8")) < 10 * 1024
-    assert len(page.encode("utf-8")) < 25 * 1024
+    assert len(body.encode("utf-8")) < 12 * 1024
+    # the frame grew with two tabs (win/loss, changes) and the light/dark switch: 26.3 KB in all
+    assert len(page.encode("utf-8")) < 28 * 1024
 
 
 def test_as_of_reaches_the_pages(tiny_repo, tmp_path):

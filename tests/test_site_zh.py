@@ -16,7 +16,7 @@ from salesgen.cli import cli
 
 # The only Latin-script words a Chinese page may show: the product's name, codes and technical names
 # (the rules catalogue names the formats and libraries it checks against).
-ALLOWED = {"salesgen", "CNY", "ISO", "YAML", "JSON", "Schema", "ASCII", "BOM", "CLDR", "Babel", "MiB", "EIS"}
+ALLOWED = {"salesgen", "git", "CNY", "ISO", "YAML", "JSON", "Schema", "ASCII", "BOM", "CLDR", "Babel", "MiB", "EIS"}
 SKIPPED_TAGS = {"script", "style", "code", "pre", "svg", "template"}
 
 

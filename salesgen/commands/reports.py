@@ -299,6 +299,9 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | N
     if weeks is None:
         weeks = weekly_review(repo.deals.values(), repo.customers, config, as_of)
     by_deal = {d.deal.id: d for week in weeks.values() for d in week.deals}
+    from ..history.calibration import rotting_of
+
+    rotting = rotting_of(repo.root, config, as_of)  # from the git history; {} without one
     order = list(config.reps) + sorted(set(lists) - set(config.reps))
     rows = []
     for owner in order:
@@ -313,8 +316,14 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | N
                 "follow_up_due": item.follow_up_due, "follow_up_overdue": item.follow_up_overdue,
                 "intent": item.intent, "intent_due": item.intent_due, "intent_overdue": item.intent_overdue,
                 "next_date_passed": item.next_date_passed, "needs_attention": item.needs_attention,
-                **week_fields(repo, by_deal.get(item.deal.id))})
+                **week_fields(repo, by_deal.get(item.deal.id)),
+                "rotting": _rotting_text(rotting.get(item.deal.id))})
     return rows
+
+
+def _rotting_text(found):
+    return T("{days} days in {stage} (90 % of past stays: {p90} or fewer)", days=found.days, stage=found.stage,
+             p90=found.p90) if found else None
 
 
 REVIEW_COLUMNS = [("rep", T("Rep")), ("deal", T("Deal")), ("stage", T("Stage")), ("last_activity", T("Last activity")),
@@ -324,7 +333,7 @@ REVIEW_COLUMNS = [("rep", T("Rep")), ("deal", T("Deal")), ("stage", T("Stage")),
                   ("intent_overdue", T("Intent overdue")), ("needs_attention", T("Needs attention")),
                   ("week_activities", T("Activities this week")), ("week_stage_moves", T("Stage moves this week")),
                   ("week_evidence", T("Evidence this week")), ("overdue_promises", T("Overdue promises")),
-                  ("problems", T("Problems"))]
+                  ("problems", T("Problems")), ("rotting", T("Rotting"))]
 
 
 @click.command()
@@ -414,3 +423,5 @@ def _review_item(row: dict, lang: str = "en") -> None:
     intent = styled(intent + overdue, fg="red") if row["intent_overdue"] else intent
     separator = say(T("; "))
     click.echo(f"      {follow}{separator}{intent}")
+    if row.get("rotting"):
+        click.echo("      " + styled(say(T("rotting: {text}", text=row["rotting"])), fg="red"))

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from ..analytics import asof, cadence, forecast, funnel, kpi, periods, weekly
+from ..analytics import asof, attention, cadence, forecast, funnel, kpi, periods, weekly
 from ..analytics.money import Converted, convert
 from ..analytics.probability import stage_of
 from ..config import Config
@@ -175,6 +175,26 @@ class SiteData:
         return sorted(items, key=cadence.urgency)
 
     @functools.cached_property
+    def quota_attainment(self) -> list:
+        return attention.quota_attainment(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def closing_this_month(self) -> list:
+        return attention.closing_this_month(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def slipped(self) -> list:
+        return attention.slipped(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def days_in_stage(self) -> list:
+        return attention.days_in_stage(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
+    def overdue_promises(self) -> list:
+        return attention.overdue_promises(self.deals, self.config, self.as_of)
+
+    @functools.cached_property
     def gate_violations(self) -> list:
         return [p for p in self.problems if p.rule in GATE_RULES]
 
@@ -205,6 +225,15 @@ class SiteData:
     @functools.cached_property
     def kpis(self) -> list[tuple[str, dict]]:
         return [(label, kpi.milestones(self.deals, self.config, start, end)) for label, start, end in self.kpi_periods()]
+
+    history_enabled = True  # the plugin's `history:` option
+
+    @functools.cached_property
+    def history(self):
+        """The git history's figures (``history_view.SiteHistory``), or why there are none."""
+        from .history_view import SiteHistory
+
+        return SiteHistory.of(self.repo.root, self.config, self.as_of, self.history_enabled)
 
     @functools.cached_property
     def handover(self) -> list[tuple[str, object, str, str]]:

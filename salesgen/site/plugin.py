@@ -65,6 +65,7 @@ class SalesgenConfig(base.Config):
     as_of = c.Optional(c.Type(str))
     include_sensitive = c.Type(bool, default=False)
     language = c.Optional(c.Choice(("en", "zh")))  # default: language of salesgen.yaml
+    history = c.Type(bool, default=True)  # false: the git history is not sales history (this project's example)
 
 
 class SalesgenPlugin(BasePlugin[SalesgenConfig]):
@@ -125,6 +126,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         with collector_paused():  # the analytics and the page list live to the end of the build
             self.data = SiteData(result, include_sensitive=self.include_sensitive(), language=self.config.language)
+            self.data.history_enabled = self.config.history
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.reuse_frames = compat.frame_reuse_supported(config)
         if config.nav is None:

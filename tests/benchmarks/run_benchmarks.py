@@ -446,13 +446,18 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the best counts)")
     parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the slowest baseline")
-    parser.add_argument("--only", choices=("lint", "build"), default=None,
+    parser.add_argument("--only", choices=("lint", "build", "history"), default=None,
                         help="measure only these rows (while working on one side; the README wants both)")
     parser.add_argument("--profile", action="store_true", help="add the lint phase table")
     parser.add_argument("--readme", type=Path, default=REPO / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated repositories here")
     args = parser.parse_args(argv)
+    if args.only == "history":  # its own repository with a year of commits (tests/benchmarks/history_bench.py)
+        from history_bench import main as history_main
+
+        return history_main(["--deals", str(args.deals), "--seed", str(args.seed), "--repeat", str(args.repeat)]
+                            + (["--workdir", str(args.workdir)] if args.workdir else []))
     contacts = args.contacts if args.contacts is not None else args.customers * 15
     ratio = args.deals / max(1, args.customers)
     small_customers = max(1, round(args.small_deals / ratio))

@@ -31,7 +31,7 @@ class PageSpec:
 
 
 def pages(data: SiteData) -> list[PageSpec]:
-    from . import customers, deals, forms, overview, rules, team, winloss
+    from . import changes, customers, deals, forms, overview, rules, team, winloss
 
     specs: list[PageSpec] = []
     specs += overview.pages(data)
@@ -41,6 +41,7 @@ def pages(data: SiteData) -> list[PageSpec]:
     specs += customers.pages(data)
     specs += team.pages(data)
     specs += rules.pages(data)
+    specs += changes.pages(data)
     return specs
 
 
@@ -49,6 +50,7 @@ def nav(data: SiteData) -> list[dict]:
     t = data.t
     return [{t("nav.dashboard"): "index.md"}, {t("nav.funnel"): "funnel/index.md"},
             {t("nav.forecast"): "forecast/index.md"}, {t("nav.winloss"): "winloss/index.md"},
+            {t("nav.changes"): "changes/index.md"},
             {t("nav.deals"): "deals/index.md"},
             {t("nav.customers"): "customers/index.md"}, {t("nav.team"): "team/index.md"},
             {t("nav.rules"): "rules/index.md"}]

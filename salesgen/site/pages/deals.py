@@ -14,7 +14,7 @@ from . import PageSpec
 from .people import org_key, org_people
 
 DEAL_SECTIONS = ("path", "checklist", "team", "buying-centre", "competitors", "assessment", "timeline",
-                 "approvals", "waivers", "problems")
+                 "approvals", "waivers", "audit", "problems")
 
 
 PAGE_ROWS = 2000  # rows of a deals list page: about 600 kB, so every page stays under 1 MB
@@ -85,7 +85,7 @@ def deal_page(data: SiteData, deal: Deal) -> PageSpec:
     titles = {"path": t("deal.path"), "checklist": t("deal.checklist"), "team": t("deal.team"),
               "buying-centre": t("deal.buying_centre"), "competitors": t("deal.competitors"),
               "assessment": t("deal.assessment"), "timeline": t("deal.timeline"), "approvals": t("deal.approvals"),
-              "waivers": t("deal.waivers"), "problems": t("deal.problems")}
+              "waivers": t("deal.waivers"), "audit": t("hist.audit"), "problems": t("deal.problems")}
     sections = [s for s in DEAL_SECTIONS if _has_section(data, deal, s)]
     spec = PageSpec(f"{deal_url(deal.id)}index.md", deal.name, lambda: "", lambda: "",
                     [(s, titles[s]) for s in sections])
@@ -101,6 +101,8 @@ def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
         return bool(deal.stakeholders)
     if section == "problems":
         return bool(data.problems_by_file.get(deal.file))
+    if section == "audit":
+        return deal.id in data.history.trails
     return bool(deal.get(section))
 
 
@@ -263,6 +265,9 @@ def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
     ctx["contact_names"] = {cid: c.name for cid, c in customer.contacts.items()} if customer else {}
     ctx["waivers"] = [{"w": w, "expired": w["until"] < data.as_of.isoformat()} for w in deal.get("waivers") or ()]
     ctx["problems"] = data.problems_by_file.get(deal.file, [])
+    history = data.history
+    ctx.update(trail=list(reversed(history.trails.get(deal.id, ()))), changed=deal.id in history.changed,
+               rotting=history.rotting.get(deal.id))
     return render("deal.html", **ctx)
 
 

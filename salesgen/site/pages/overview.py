@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from markupsafe import escape
 
-from ...analytics import forecast
+from ...analytics import attention, forecast, periods
 from ...analytics.forecast import CATEGORIES
 from ...analytics.funnel import OPEN_STATES, Bucket
 from ...analytics.money import Totals
@@ -16,6 +16,7 @@ from . import PageSpec
 
 OPEN_CATEGORIES = ("pipeline", "best_case", "commit")
 STACK_ORDER = ("closed", "commit", "best_case", "pipeline")
+LIST_LIMIT = 25  # rows per dashboard list; the rest is counted
 
 
 def pages(data: SiteData) -> list[PageSpec]:
@@ -26,7 +27,10 @@ def pages(data: SiteData) -> list[PageSpec]:
 
     return [
         PageSpec("index.md", t("nav.dashboard"), lambda: render_dashboard(data), heading("nav.dashboard"),
-                 [("follow-up", t("dash.follow_up")), ("gate", t("dash.gate")), ("recent", t("dash.recent"))],
+                 [("quota", t("att.quota", year=data.as_of.year)), ("closing", t("att.closing_tile")),
+                  ("slipped", t("att.slipped_tile")), ("stage-days", t("att.stage_days")),
+                  ("promises", t("att.promises")), ("follow-up", t("dash.follow_up")), ("gate", t("dash.gate")),
+                  ("recent", t("dash.recent"))],
                  in_nav=True),
         PageSpec("funnel/index.md", t("nav.funnel"), lambda: render_funnel(data), heading("nav.funnel"),
                  [("states", t("funnel.states")), ("stages", t("funnel.by_stage")),
@@ -161,7 +165,23 @@ def render_dashboard(data: SiteData) -> str:
     return render("dashboard.html", **common(data, ""), open_amount=data.convert(open_totals.amount),
                   open_weighted=data.convert(open_totals.weighted), open_count=open_totals.count, windows=windows,
                   funnel_svg=state_funnel(data, data.by_state, t("dash.funnel"), 440), quarter_svg=quarter_svg,
-                  follow_up=data.needing_follow_up, gate=data.gate_violations, recent=data.recent_closed)
+                  follow_up=data.needing_follow_up, gate=data.gate_violations, recent=data.recent_closed,
+                  **attention_context(data))
+
+
+def attention_context(data: SiteData) -> dict:
+    """The manager's questions (analytics.attention): tile figures and the lists of deals behind them."""
+    language = data.config.language
+    won, quota = attention.team_attainment(data.quota_attainment)
+    closing = Bucket()
+    for deal, stage in data.closing_this_month:
+        closing.add(deal, stage)
+    return {"attainment": data.quota_attainment, "team_ratio": won / quota if quota else None,
+            "team_won": compact(won, language), "team_quota": compact(quota, language),
+            "closing": data.closing_this_month, "closing_amount": data.convert(closing.amount),
+            "closing_compact": compact(data.convert(closing.amount).total, language),
+            "month": periods.month(data.as_of), "slipped": data.slipped, "stage_days": data.days_in_stage,
+            "promises": data.overdue_promises, "list_limit": LIST_LIMIT}
 
 
 def render_funnel(data: SiteData) -> str:
