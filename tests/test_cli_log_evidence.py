@@ -200,7 +200,54 @@ def test_evidence_refusals_write_nothing(tiny_repo, args, message):
 
 def test_evidence_of_a_computed_criterion_says_what_data_meets_it(tiny_repo):
     result = run(tiny_repo, "evidence", "acme-line", "target_fit", "--as-of", AS_OF, "--kind", "email", "--ref", "x")
-    assert "scorecard has all seven factors" in result.stderr
+    assert result.exit_code == 2
+    assert "scorecard is complete and its weighted score reaches `scorecard_threshold`" in result.stderr
+
+
+def test_evidence_of_an_approval_criterion_gives_the_approve_command(tiny_repo):
+    before = (tiny_repo / DEAL).read_bytes()
+    result = run(tiny_repo, "evidence", "acme-line", "project_initiation_approved", "--as-of", AS_OF,
+                 "--kind", "form", "--ref", "立项申请")
+    assert result.exit_code == 2, result.output
+    assert "'project_initiation_approved' is an approval" in result.stderr
+    assert "`salesgen approve acme-line project_initiation --by zhang-wei --date 2026-11-20" in result.stderr
+    assert "by a rep holding executive: zhang-wei; never the owner li-lei" in result.stderr
+    assert "computed from the deal's data" not in result.stderr
+    assert (tiny_repo / DEAL).read_bytes() == before
+
+
+def scorecard_with_credit(credit: int) -> str:
+    """All factors 6 except credit (weight 20%): 6.0 weighted with credit 6, 5.8 with credit 5."""
+    return "evaluation: {scale_position: 6, profitability: 6, investment: 6, credit: %d, project_scale: 6, " \
+           "project_value: 6, priority: 6}\n" % credit
+
+
+@pytest.mark.parametrize("credit, opens", [(6, True), (5, False)])
+def test_the_gate_opens_only_when_the_scorecard_reaches_the_threshold(tiny_repo, credit, opens):
+    with open(tiny_repo / "customers" / "acme.yaml", "a", encoding="utf-8") as handle:
+        handle.write(scorecard_with_credit(credit))
+    run(tiny_repo, "log", "acme-line", "--as-of", AS_OF, "--type", "visit", "--date", "2026-11-24",
+        "--contact", "acme-buyer", "--summary", "约定拜访")
+    result = run(tiny_repo, "evidence", "acme-line", "interest_confirmed", "--as-of", AS_OF, "--kind", "email",
+                 "--ref", "邮件")
+    assert result.exit_code == 0, result.output
+    if opens:
+        assert "All exit criteria before 'visit' are met" in result.output
+    else:
+        assert "Still missing before 'visit' (1): target_fit" in result.output
+
+
+@pytest.mark.parametrize("contact, opens", [("acme-buyer", True), ("acme-boss", False)])
+def test_the_visit_must_include_the_handler(tiny_repo, contact, opens):
+    with open(tiny_repo / "customers" / "acme.yaml", "a", encoding="utf-8") as handle:
+        handle.write(SCORECARD)
+    run(tiny_repo, "log", "acme-line", "--as-of", AS_OF, "--type", "visit", "--date", "2026-11-24",
+        "--contact", contact, "--summary", "约定拜访")
+    result = run(tiny_repo, "evidence", "acme-line", "interest_confirmed", "--as-of", AS_OF, "--kind", "email",
+                 "--ref", "邮件")
+    assert result.exit_code == 0, result.output
+    assert ("All exit criteria before 'visit' are met" in result.output) is opens
+    assert ("Still missing before 'visit' (1): visit_booked" in result.output) is not opens
 
 
 def test_evidence_accepted_for_a_computed_criterion_that_allows_it(tiny_repo):
@@ -225,6 +272,20 @@ def test_evidence_dated_the_day_the_deal_left_the_stage_is_accepted(tiny_repo):
     assert "    date: 2026-11-10\n" in (tiny_repo / DEAL).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("date, ok", [("2026-11-10", True), ("2026-11-11", False)])
+def test_evidence_of_a_skipped_stage_counts_from_the_skip_like_evidence_late(tiny_repo, date, ok):
+    """planning -> demo on 2026-11-10 skips visit: the visit gate was passed that day."""
+    path = tiny_repo / DEAL
+    text = path.read_text(encoding="utf-8").replace("stage: planning\n", "stage: demo\n", 1)
+    path.write_text(text + "  - stage: demo\n    date: 2026-11-10\n", encoding="utf-8")
+    result = run(tiny_repo, "evidence", "acme-line", "visit_report", "--as-of", AS_OF, "--date", date,
+                 "--kind", "document", "--ref", "报告")
+    if ok:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and "left stage 'visit' on 2026-11-10" in result.stderr, result.output
+
+
 def test_evidence_of_a_later_stage_while_still_in_the_stage_has_no_limit(tiny_repo):
     result = run(tiny_repo, "evidence", "acme-line", "visit_report", "--as-of", AS_OF, "--date", "2026-11-19",
                  "--kind", "document", "--ref", "报告")
@@ -243,10 +304,41 @@ def test_show_text_gives_the_command_for_each_missing_criterion(tiny_repo):
     assert "▶ planning (2026-11-01)" in out and "· visit" in out
     assert "missing interest_confirmed" in out
     assert "salesgen evidence acme-line interest_confirmed --date YYYY-MM-DD --kind document" in out
-    assert "missing target_fit" in out and "salesgen set customer acme evaluation" in out
+    assert "missing target_fit" in out
+    assert "salesgen set customer acme evaluation.FACTOR SCORE" in out and "scorecard_threshold (6.0)" in out
+    assert "missing visit_booked" in out and "salesgen log acme-line --type visit --contact acme-buyer" in out
     assert "red flag: no decision maker is known" in out
     assert "2026-11-19 送样品 (promised 2026-11-20) overdue" in out
     assert "the stage expects problem_recognized" in out
+
+
+def at_stage(root, stage, on="2026-11-10"):
+    path = root / DEAL
+    text = path.read_text(encoding="utf-8").replace("stage: planning\n", f"stage: {stage}\n", 1)
+    path.write_text(text + f"  - stage: {stage}\n    date: {on}\n", encoding="utf-8")
+
+
+def test_show_gives_the_approve_command_for_a_missing_approval(tiny_repo):
+    at_stage(tiny_repo, "proposal")
+    view = json.loads(run(tiny_repo, "show", "acme-line", "--as-of", AS_OF, "--format", "json").output)
+    item = next(c for c in view["gate"]["criteria"] if c["id"] == "project_initiation_approved")
+    assert item["kind"] == "approval" and item["met"] is False
+    assert item["record"].startswith("salesgen approve acme-line project_initiation --by zhang-wei --date YYYY-MM-DD")
+    assert "by a rep holding executive (zhang-wei), not the owner li-lei" in item["record"]
+    assert "salesgen evidence" not in item["record"]
+    run(tiny_repo, "approve", "acme-line", "project_initiation", "--by", "zhang-wei", "--as-of", AS_OF)
+    view = json.loads(run(tiny_repo, "show", "acme-line", "--as-of", AS_OF, "--format", "json").output)
+    item = next(c for c in view["gate"]["criteria"] if c["id"] == "project_initiation_approved")
+    assert item["met"] is True and item["how"] == "approval" and item["record"] is None
+
+
+def test_show_gives_data_commands_for_decision_makers_and_competitors(tiny_repo):
+    at_stage(tiny_repo, "evaluation")
+    view = json.loads(run(tiny_repo, "show", "acme-line", "--as-of", AS_OF, "--format", "json").output)
+    record = {c["id"]: c["record"] for c in view["gate"]["criteria"] if not c["met"]}
+    assert "salesgen set customer acme contacts.CONTACT.motives.personality" in record["decision_makers_known"]
+    assert "salesgen set deal acme-line competitors --append" in record["competitor_analysis"]
+    assert "strengths: ..., weaknesses: ..." in record["competitor_analysis"]
 
 
 def test_show_json_for_scripts(tiny_repo):

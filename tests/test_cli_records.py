@@ -70,24 +70,71 @@ def test_stakeholder_refuses_a_contact_of_another_customer(tiny_repo):
 
 
 def test_approve_appends_an_approval(tiny_repo):
-    result = run(tiny_repo, "approve", "acme-line", "quote", "--by", "han-meimei", "--ref", "报价审批 Q-1")
+    result = run(tiny_repo, "approve", "acme-line", "quote", "--by", "zhang-wei", "--ref", "报价审批 Q-1")
     assert result.exit_code == 0, result.output
-    assert ("approvals:\n  - kind: quote\n    date: 2026-11-20\n    approver: han-meimei\n    ref: 报价审批 Q-1\n"
+    assert ("approvals:\n  - kind: quote\n    date: 2026-11-20\n    approver: zhang-wei\n    ref: 报价审批 Q-1\n"
             in (tiny_repo / DEAL).read_text(encoding="utf-8"))
 
 
-def test_approve_by_the_owner_is_refused_by_lint_and_nothing_is_written(tiny_repo):
+def test_approve_by_the_owner_is_refused_and_nothing_is_written(tiny_repo):
     before = (tiny_repo / DEAL).read_bytes()
     result = run(tiny_repo, "approve", "acme-line", "quote", "--by", "li-lei")
-    assert result.exit_code == 1
-    assert "approval-four-eyes" in result.output and "nothing was written" in result.stderr
+    assert result.exit_code == 2
+    assert "li-lei owns acme-line: nobody approves their own deal" in result.stderr
+    assert "it may be approved by zhang-wei" in result.stderr
     assert (tiny_repo / DEAL).read_bytes() == before
 
 
+@pytest.mark.parametrize("kind, rep, ok", [
+    ("quote", "han-meimei", False),              # presales only: may not approve a quote
+    ("quote", "zhang-wei", True),                # commercial
+    ("project_initiation", "zhang-wei", True),   # executive
+    ("contract_review", "zhang-wei", True),      # commercial
+])
+def test_approve_needs_one_of_the_criterions_roles(tiny_repo, kind, rep, ok):
+    before = (tiny_repo / DEAL).read_bytes()
+    result = run(tiny_repo, "approve", "acme-line", kind, "--by", rep)
+    if ok:
+        assert result.exit_code == 0, result.output
+        assert f"approver: {rep}" in (tiny_repo / DEAL).read_text(encoding="utf-8")
+    else:
+        assert result.exit_code == 2 and f"--by {rep} does not hold commercial or executive" in result.stderr
+        assert (tiny_repo / DEAL).read_bytes() == before
+
+
 def test_approve_refuses_a_future_date_and_unknown_kind(tiny_repo):
-    assert "after the as-of date" in run(tiny_repo, "approve", "acme-line", "quote", "--by", "han-meimei",
+    assert "after the as-of date" in run(tiny_repo, "approve", "acme-line", "quote", "--by", "zhang-wei",
                                          "--date", "2026-11-21").stderr
-    assert "did you mean 'quote'?" in run(tiny_repo, "approve", "acme-line", "quot", "--by", "han-meimei").stderr
+    assert "did you mean 'quote'?" in run(tiny_repo, "approve", "acme-line", "quot", "--by", "zhang-wei").stderr
+
+
+def in_demo_since(root, on):
+    """The tiny deal moved (skipping stages) from planning to demo on ``on``: planning..proposal were left then."""
+    path = root / DEAL
+    text = path.read_text(encoding="utf-8").replace("stage: planning\n", "stage: demo\n", 1)
+    path.write_text(text + f"  - stage: demo\n    date: {on}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("date, ok", [("2026-11-10", True), ("2026-11-11", False)])
+def test_approve_after_the_deal_left_the_stage_is_refused(tiny_repo, date, ok):
+    in_demo_since(tiny_repo, "2026-11-10")
+    result = run(tiny_repo, "approve", "acme-line", "project_initiation", "--by", "zhang-wei", "--date", date)
+    if ok:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and "left stage 'proposal' on 2026-11-10" in result.stderr, result.output
+
+
+def test_set_a_known_contacts_personality_by_contact_id(tiny_repo):
+    before = (tiny_repo / CUSTOMER).read_text(encoding="utf-8")
+    result = run(tiny_repo, "set", "customer", "acme", "contacts.acme-buyer.motives.personality", "稳重，重数据")
+    assert result.exit_code == 0, result.output
+    removed, added = changed_lines(before, (tiny_repo / CUSTOMER).read_text(encoding="utf-8"))
+    assert removed == [] and [line.strip() for line in added] == ["motives:", "personality: 稳重，重数据"]
+    unknown = run(tiny_repo, "set", "customer", "acme", "contacts.acme-byer.motives.personality", "x")
+    assert unknown.exit_code == 2 and "no contact 'acme-byer'" in unknown.stderr
+    renamed = run(tiny_repo, "set", "customer", "acme", "contacts.acme-buyer.id", "x")
+    assert renamed.exit_code == 2 and "use salesgen new contact" in renamed.stderr
 
 
 def test_set_creates_nested_keys_and_keeps_the_rest(tiny_repo):

@@ -40,6 +40,10 @@ def test_the_walk_uses_only_commands_and_reaches_every_stage():
     assert {args[0] for args in commands} <= {"new", "set", "stakeholder", "log", "evidence", "move", "approve", "team"}
     moves = [args[2] for args in commands if args[0] == "move"]
     assert moves == ["visit", "proposal", "demo", "design", "evaluation", "negotiation", "won"]
+    # the three approval criteria are met by `approve`, never by evidence
+    assert [args[2] for args in commands if args[0] == "approve"] == ["project_initiation", "quote", "contract_review"]
+    assert not {args[2] for args in commands if args[0] == "evidence"} & {
+        "project_initiation_approved", "quote_approved", "contract_reviewed"}
 
 
 def test_a_new_deal_walks_from_planning_to_won_with_commands_only(tmp_path):

@@ -66,11 +66,11 @@ def deal_view(deal: Deal, customer: Customer | None, config: Config, as_of: dt.d
     target = next_stage(pipeline, deal) if stage is not None else None
     if target is not None:
         items = []
-        for status in gate_status(deal, customer, pipeline, target, as_of):
+        for status in gate_status(deal, customer, pipeline, target, as_of, config):
             c = status.criterion
             items.append({"id": c.id, "label": label(c.label), "stage": c.stage, "kind": c.kind,
                           "met": status.met, "how": status.how,
-                          "record": None if status.met else how_to_record(deal, c)})
+                          "record": None if status.met else how_to_record(deal, c, config, customer)})
         missing = [i for i in items if not i["met"]]
         gate = {"to": target.id, "to_label": label(target.label), "criteria": items,
                 "missing": len(missing),

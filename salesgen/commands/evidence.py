@@ -26,8 +26,9 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
 
     Refused (nothing written, exit 2): a criterion that is not in the deal's
     pipeline (with the closest id), a criterion computed from data (the message
-    says what data meets it), a date after the as-of date, or a date after the
-    deal left the criterion's stage (evidence must exist before the gate is passed).
+    says what data meets it), an approval criterion (the message gives the
+    `salesgen approve` command), a date after the as-of date, or a date after the
+    deal left the criterion's stage (the day it left is still in time).
     Afterwards it says which stage gate is now open (`salesgen move ...`) or what is
     still missing. Like every editing command it keeps the rest of the file byte for
     byte and refuses an edit that would add a lint error (exit 1).
@@ -39,7 +40,7 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     """
     from ..criteria import evaluate
     from ..editing import EditableDocument, EditError
-    from ..editing.gates import computed_need, gate_status, left_stage_on, next_stage
+    from ..editing.gates import approve_command, approvers, computed_need, gate_status, left_stage_on, next_stage
     from ..editing.moves import MoveError, find_deal
     from ..model import Deal
     from .editflow import commit_changes, report_left
@@ -58,20 +59,26 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     if criterion is None:
         fail_usage(f"'{criterion_id}' is not an exit criterion of pipeline '{pipeline.id}'"
                    f"{did_you_mean(criterion_id, criteria)} (`salesgen show {deal.id}` lists them)")
+    if criterion.kind == "approval":
+        command = approve_command(deal, criterion, repo.config, date_ or str(as_of)).split("   #")[0]
+        who = approvers(criterion, deal, repo.config)
+        fail_usage(f"'{criterion.id}' is an approval, met by an internal approval, not by evidence: `{command}` "
+                   f"(by a rep holding {' or '.join(criterion.approver_roles) or 'a role'}"
+                   f"{': ' + ', '.join(who) if who else ''}; never the owner {deal.owner})")
     if criterion.kind != "evidence" and not criterion.evidence_accepted:
         fail_usage(f"'{criterion.id}' is computed from the deal's data, not recorded as evidence: it is met when "
-                   f"{_lower(computed_need(criterion))} (`salesgen show {deal.id}` says how to record that)")
+                   f"{_lower(computed_need(criterion))} (`salesgen show {deal.id}` gives the command)")
     when = _ask_date(date_, "--date", "Date (YYYY-MM-DD)", default=as_of)
     if when > as_of:
         fail_usage(f"--date {when} is after the as-of date {as_of}: evidence records what has happened; "
                    "record it on the day, or pass a later --as-of")
-    left = left_stage_on(deal, criterion.stage)
+    left = left_stage_on(deal, pipeline, criterion.stage)
     if left is not None and when > left:
         fail_usage(f"--date {when} is after {deal.id} left stage '{criterion.stage}' on {left}: evidence of "
                    f"'{criterion.id}' must be dated on or before that day (the gate was passed then)")
     kind = choose(kind, KINDS, "--kind", "Kind", what="evidence kind")
     ref = ask_text(ref, "--ref", "Ref (the document, meeting or person that shows it)")
-    already = evaluate(deal, repo.customers.get(deal.customer), criterion, as_of)
+    already = evaluate(deal, repo.customers.get(deal.customer), criterion, as_of, repo.config)
     record = {"criterion": criterion.id, "date": when, "kind": kind, "ref": ref}
     try:
         document = EditableDocument.read(root / deal.file, deal.file)
@@ -87,7 +94,7 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     after = Deal.from_document(document.data, deal.file)
     target = next_stage(pipeline, after)
     if target is not None:
-        statuses = gate_status(after, repo.customers.get(deal.customer), pipeline, target, as_of)
+        statuses = gate_status(after, repo.customers.get(deal.customer), pipeline, target, as_of, repo.config)
         missing = [s.criterion.id for s in statuses if not s.met]
         if not missing:
             click.echo(f"All exit criteria before '{target.id}' are met: "

@@ -174,21 +174,48 @@ def team(deal_ref, role, rep, dry_run, root, as_of):
 def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
     """Record an internal approval of DEAL: project_initiation, quote or contract_review.
 
+    Checked against the approval criteria of the deal's pipeline (refused, exit 2,
+    nothing written): the kind must be one a criterion asks for, the approver an
+    active rep who holds one of that criterion's roles (`roles:` in salesgen.yaml)
+    and not the deal's owner (four eyes), the date not after the as-of date nor after
+    the deal left the criterion's stage (the day it left is still in time).
+
     \b
     Examples:
       salesgen approve acme-line project_initiation --by zhao-wei --ref "立项申请 P-2026-07"
       salesgen approve acme-line quote --by zhao-wei --date 2026-12-01
     """
+    from ..editing.gates import approvers, left_stage_on
     from .log import parse_date
 
     repo, as_of = load_or_exit(root, as_of)
     deal = _deal(repo, deal_ref)
-    kind = choose(kind, APPROVALS, "KIND", "Kind", what="approval kind")
+    pipeline = repo.config.pipelines.get(deal.pipeline)
+    if pipeline is None:
+        fail_usage(f"{deal.file}: unknown pipeline '{deal.pipeline}'; run `salesgen lint`")
+    wanted = {c.approval: c for c in pipeline.criteria().values() if c.kind == "approval"}
+    kind = choose(kind, list(wanted) or APPROVALS, "KIND", "Kind",
+                  what=f"approval kind of pipeline '{pipeline.id}'")
+    criterion = wanted.get(kind)
+    if criterion is None:
+        fail_usage(f"pipeline '{pipeline.id}' has no approval criterion of kind '{kind}'; nothing to approve")
     reps = [r.id for r in repo.config.reps.values() if r.active]
     approver = choose(approver, reps, "--by", "Approved by (rep id)", what="active rep")
+    roles = " or ".join(criterion.approver_roles)
+    holders = approvers(criterion, deal, repo.config)
+    may = f"; it may be approved by {', '.join(holders)}" if holders else \
+        f"; no other rep holds {roles}: give one `roles:` in salesgen.yaml"
+    if approver == deal.owner:
+        fail_usage(f"--by {approver} owns {deal.id}: nobody approves their own deal ({criterion.id}){may}")
+    if criterion.approver_roles and not set(repo.config.reps[approver].roles) & set(criterion.approver_roles):
+        fail_usage(f"--by {approver} does not hold {roles}, the roles that approve '{kind}' ({criterion.id}){may}")
     when = parse_date(date_, "--date") if date_ else as_of
     if when > as_of:
         fail_usage(f"--date {when} is after the as-of date {as_of}: record an approval once it is given")
+    left = left_stage_on(deal, pipeline, criterion.stage)
+    if left is not None and when > left:
+        fail_usage(f"--date {when} is after {deal.id} left stage '{criterion.stage}' on {left}: the approval of "
+                   f"'{criterion.id}' must be dated on or before that day (the gate was passed then)")
     record: dict = {"kind": kind, "date": when, "approver": approver}
     if ref:
         record["ref"] = ref
@@ -199,6 +226,15 @@ def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
         fail_usage(str(error))
     _finish(root, as_of, document, f"record the {kind} approval of {deal.id}", dry_run,
             f"Recorded the {kind} approval of {styled(deal.id, bold=True)} by {approver} on {when}.")
+
+
+def _contact_index(customer, contact: str) -> int:
+    """The position of ``contact`` in the customer's `contacts:` list (a usage error when it is not there)."""
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in customer.raw.get("contacts") or ()]
+    if contact not in ids:
+        fail_usage(f"no contact '{contact}' in {customer.file}{did_you_mean(contact, [i for i in ids if i])} "
+                   "(add one with `salesgen new contact`)")
+    return ids.index(contact)
 
 
 def _parse_value(text: str):
@@ -225,14 +261,17 @@ def set_value(kind, ident, key, value, append, dry_run, root, as_of):
     """Set KEY (dotted, e.g. evaluation.credit) of a deal or customer to VALUE (YAML: 8, text, [a, b], {k: v}).
 
     For the records that have no command of their own: a customer's scorecard and
-    buying process, a deal's price range, competitors, contract. Stage, activities,
-    evidence, approvals, stakeholders and contacts have their own commands and are
-    refused here. Only that value changes; the result must lint.
+    buying process, a deal's price range, competitors, contract, and what is known
+    about an existing contact (`contacts.CONTACT-ID.KEY`, e.g. the title or
+    motives.personality a decision maker needs). Stage, activities, evidence,
+    approvals, stakeholders and new contacts have their own commands and are refused
+    here. Only that value changes; the result must lint.
 
     \b
     Examples:
       salesgen set customer acme evaluation.credit 8
       salesgen set customer acme buying_process --append "{step: 技术部提出需求}"
+      salesgen set customer acme contacts.acme-li.motives.personality "果断，重结果"
       salesgen set deal acme-line quote "{low: 450000, high: 520000}"
       salesgen set deal acme-line competitors --append "{name: 进口品牌, strengths: 品牌, weaknesses: 交期}"
     """
@@ -245,7 +284,10 @@ def set_value(kind, ident, key, value, append, dry_run, root, as_of):
             fail_usage(f"no customer '{ident}'{did_you_mean(ident, repo.customers)}")
         file = customer.file
     path = tuple(int(part) if part.isdigit() else part for part in key.split("."))
-    if not all(path) or path[0] in OWNED_BY_COMMANDS and not (kind == "customer" and path[0] == "stage"):
+    if kind == "customer" and len(path) > 2 and path[0] == "contacts" and isinstance(path[1], str) \
+            and path[2] != "id":
+        path = ("contacts", _contact_index(repo.customers[ident], path[1])) + path[2:]
+    elif not all(path) or path[0] in OWNED_BY_COMMANDS and not (kind == "customer" and path[0] == "stage"):
         owner = OWNED_BY_COMMANDS.get(path[0])
         fail_usage(f"'{key}' is not set with `salesgen set`" + (f"; use {owner}" if owner else ""))
     parsed = _parse_value(value)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import Criterion, Pipeline, Stage
-from ..criteria import NAMED_CHECKS, CriterionStatus, evaluate, required_before
+from ..config import Config, Criterion, Pipeline, Stage
+from ..criteria import NAMED_CHECKS, CriterionStatus, evaluate, handler_contact, required_before
 from ..model import Customer, Deal
 
 
@@ -22,20 +22,42 @@ def next_stage(pipeline: Pipeline, deal: Deal) -> Stage | None:
 
 
 def gate_status(deal: Deal, customer: Customer | None, pipeline: Pipeline, target: Stage,
-                as_of: dt.date) -> list[CriterionStatus]:
-    return [evaluate(deal, customer, c, as_of) for c in required_before(pipeline, target)]
+                as_of: dt.date, config: Config | None = None) -> list[CriterionStatus]:
+    """Each criterion the deal must meet to be in ``target``, evaluated as the linter does (with the config:
+    the scorecard threshold and the roster's roles count)."""
+    return [evaluate(deal, customer, c, as_of, config) for c in required_before(pipeline, target)]
 
 
-def left_stage_on(deal: Deal, stage_id: str) -> dt.date | None:
-    """The day the deal last left ``stage_id`` (the date of the stage_history entry after it), or None."""
-    if deal.stage == stage_id:
-        return None
-    history = deal.stage_history
-    left = None
-    for entry, following in zip(history, history[1:]):
-        if entry.stage == stage_id:
-            left = following.date
-    return left
+def left_stage_on(deal: Deal, pipeline: Pipeline, stage_id: str) -> dt.date | None:
+    """The day the deal first went past ``stage_id`` (as the evidence-late rule counts it), or None.
+
+    Evidence or an approval dated that day is in time; a day later is late.
+    """
+    from ..rules.evidence_late import left_on
+    from ..rules.stage_history import stage_ranks
+
+    dates = [entry.date for entry in deal.stage_history]
+    if dates != sorted(dates):
+        return None  # stage-history reports it; lateness cannot be judged
+    return left_on(deal, pipeline, stage_ranks(pipeline)).get(stage_id)
+
+
+def approvers(criterion: Criterion, deal: Deal, config: Config | None) -> list[str]:
+    """Active reps other than the deal's owner who hold one of the criterion's approver roles."""
+    if config is None:
+        return []
+    return [r.id for r in config.reps.values()
+            if r.active and r.id != deal.owner and set(r.roles) & set(criterion.approver_roles)]
+
+
+def approve_command(deal: Deal, criterion: Criterion, config: Config | None, date: str = "YYYY-MM-DD") -> str:
+    """The `salesgen approve` line that meets an approval criterion, with who may approve it as a comment."""
+    who = approvers(criterion, deal, config)
+    rep = who[0] if len(who) == 1 else "REP"
+    roles = " or ".join(criterion.approver_roles) or "any role"
+    holders = f" ({', '.join(who)})" if who else " (nobody in the roster: add `roles:` to a rep in salesgen.yaml)"
+    return (f"salesgen approve {deal.id} {criterion.approval} --by {rep} --date {date} --ref \"...\"   "
+            f"# by a rep holding {roles}{holders}, not the owner {deal.owner}")
 
 
 def computed_need(criterion: Criterion) -> str:
@@ -48,25 +70,37 @@ def computed_need(criterion: Criterion) -> str:
 
 RECORDS = {  # named check -> the command(s) that record the data it reads
     "scorecard_filled": "salesgen set customer {customer} evaluation.FACTOR SCORE   # the seven factors, 1-10",
+    "target_fit": "salesgen set customer {customer} evaluation.FACTOR SCORE   # the seven factors, 1-10; "
+                  "the weighted score must reach scorecard_threshold ({threshold})",
     "handler_reached": "salesgen stakeholder {deal} CONTACT --handler --closeness frequent",
-    "visit_booked": "salesgen log {deal} --type visit --date YYYY-MM-DD --summary \"...\"",
+    "visit_booked": "salesgen log {deal} --type visit --contact {handler} --date YYYY-MM-DD --summary \"...\"",
     "buying_process_mapped": "salesgen set customer {customer} buying_process --append \"{{step: ...}}\"",
     "org_chart": "salesgen new contact ID --customer {customer} --department ... --reports-to ...",
     "roles_attitudes": "salesgen stakeholder {deal} CONTACT --role ROLE --attitude ATTITUDE --closeness CLOSENESS",
     "price_as_range": "salesgen set deal {deal} quote '{{low: 900000, high: 1100000}}'",
-    "decision_makers_known": "salesgen stakeholder {deal} CONTACT --role decision_maker",
+    "decision_makers_known": "salesgen stakeholder {deal} CONTACT --role decision_maker\n"
+                             "salesgen set customer {customer} contacts.CONTACT.title \"...\"   # the position\n"
+                             "salesgen set customer {customer} contacts.CONTACT.motives.personality \"...\"",
     "evaluation_attitudes": "salesgen stakeholder {deal} CONTACT --evaluation-team --attitude ATTITUDE",
+    "competitor_analysis": "salesgen set deal {deal} competitors --append "
+                           "\"{{name: ..., strengths: ..., weaknesses: ...}}\"",
 }
 
 
-def how_to_record(deal: Deal, criterion: Criterion) -> str:
-    """The exact command that would meet ``criterion`` for ``deal``."""
+def how_to_record(deal: Deal, criterion: Criterion, config: Config | None = None,
+                  customer: Customer | None = None) -> str:
+    """The exact command that would meet ``criterion`` for ``deal`` (several lines when it takes several)."""
     evidence = (f"salesgen evidence {deal.id} {criterion.id} --date YYYY-MM-DD --kind document "
                 f"--ref \"...\"")
     if criterion.kind == "evidence":
         return evidence
+    if criterion.kind == "approval":
+        return approve_command(deal, criterion, config)
     if criterion.check in RECORDS:
-        command = RECORDS[criterion.check].format(deal=deal.id, customer=deal.customer)
+        handlers = [s["contact"] for s in handler_contact(deal, customer)]
+        threshold = config.scorecard_threshold if config is not None else "scorecard_threshold"
+        command = RECORDS[criterion.check].format(deal=deal.id, customer=deal.customer, threshold=threshold,
+                                                  handler=handlers[0] if handlers else "HANDLER")
     else:
         command = f"salesgen set deal {deal.id} KEY VALUE   # so that the deal matches the criterion's schema"
     return command + (f"\nor: {evidence}" if criterion.evidence_accepted else "")
