@@ -7,6 +7,7 @@ import click
 
 from . import __version__
 from .commands.build import build
+from .commands.common import lang_option
 from .commands.completion import completion
 from .commands.evidence import evidence
 from .commands.fix import fix
@@ -29,6 +30,7 @@ from .commands.show import show
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="salesgen")
+@lang_option
 def cli():
     """salesgen: your B2B sales pipeline as YAML in git, checked and published.
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fullwidth, schemas
+from .i18n import Localized, T
 from .problem import Problem
 from .yamlsource import Mapping, decode, locate, one_line, parse
 
@@ -131,14 +132,17 @@ class Config:
     def label(self, label: dict | None) -> str:
         if not label:
             return ""
-        return label.get(self.language) or label.get("en") or next(iter(label.values()), "")
+        text = label.get(self.language) or label.get("en") or next(iter(label.values()), "")
+        # The other languages ride along, so that `lint --lang zh` shows the Chinese label of an English config
+        return Localized(text, tuple(sorted((k, v) for k, v in label.items() if isinstance(v, str) and v)))
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
     path = root / CONFIG_NAME
     if not path.is_file():
-        return None, [Problem(CONFIG_NAME, 0, 0, "config-missing", f"no {CONFIG_NAME} in {root}",
-                              "Run salesgen in a pipeline repository, pass --root DIR, or create one with `salesgen init DIR`.")]
+        return None, [Problem(CONFIG_NAME, 0, 0, "config-missing", T("no {name} in {root}", name=CONFIG_NAME, root=root),
+                              T("Run salesgen in a pipeline repository, pass --root DIR, or create one with "
+                                "`salesgen init DIR`."))]
     text, problems = decode(path.read_bytes(), CONFIG_NAME)
     if text is None:
         return None, problems
@@ -241,20 +245,20 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
     total = sum(weights.values())
     if total != 100:
         where = ("scorecard",) if "scorecard" in data else ()
-        problem(where, "config-scorecard", f"the scorecard weights add up to {total:g} %, not 100 %",
-                "Make the weights under `scorecard:` add up to 100 (table 4-2: 10, 10, 10, 20, 20, 10, 20); "
-                "salesgen does not rescale them.", key=True)
+        problem(where, "config-scorecard", T("the scorecard weights add up to {total} %, not 100 %", total=format(total, "g")),
+                T("Make the weights under `scorecard:` add up to 100 (table 4-2: 10, 10, 10, 20, 20, 10, 20); "
+                  "salesgen does not rescale them."), key=True)
     seen = set()
     for i, rep in enumerate(data["reps"]):
         if rep["id"] in seen:
-            problem(("reps", i, "id"), "config-duplicate-id", f"rep id '{one_line(rep['id'])}' appears twice",
-                    "Give every rep a unique id.")
+            problem(("reps", i, "id"), "config-duplicate-id", T("rep id '{id}' appears twice", id=one_line(rep['id'])),
+                    T("Give every rep a unique id."))
         seen.add(rep["id"])
     pipeline_ids = set()
     for p_index, pipe in enumerate(data["pipelines"]):
         if pipe["id"] in pipeline_ids:
-            problem(("pipelines", p_index, "id"), "config-duplicate-id", f"pipeline id '{one_line(pipe['id'])}' appears twice",
-                    "Give every pipeline a unique id.")
+            problem(("pipelines", p_index, "id"), "config-duplicate-id",
+                    T("pipeline id '{id}' appears twice", id=one_line(pipe['id'])), T("Give every pipeline a unique id."))
         pipeline_ids.add(pipe["id"])
         buyer_ids = {b["id"] for b in pipe.get("buyer_stages") or ()}
         for b_index, buyer in enumerate(pipe.get("buyer_stages") or ()):
@@ -267,23 +271,26 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)
             if stage["id"] in stage_ids:
-                problem(base + ("id",), "config-duplicate-id", f"stage id '{one_line(stage['id'])}' appears twice",
-                        "Give every stage of a pipeline a unique id.")
+                problem(base + ("id",), "config-duplicate-id", T("stage id '{id}' appears twice", id=one_line(stage['id'])),
+                        T("Give every stage of a pipeline a unique id."))
             stage_ids.add(stage["id"])
             if stage.get("buyer_stage") and stage["buyer_stage"] not in buyer_ids:
                 problem(base + ("buyer_stage",), "config-reference",
-                        f"buyer stage '{one_line(stage['buyer_stage'])}' is not in this pipeline's buyer_stages",
-                        f"Use one of: {', '.join(one_line(b) for b in sorted(buyer_ids)) or '(none defined)'}.")
+                        T("buyer stage '{stage}' is not in this pipeline's buyer_stages",
+                          stage=one_line(stage['buyer_stage'])),
+                        T("Use one of: {choices}.",
+                          choices=", ".join(one_line(b) for b in sorted(buyer_ids)) or T("(none defined)")))
             for c_index, crit in enumerate(stage.get("exit") or ()):
                 if crit["id"] in criterion_ids:
                     problem(base + ("exit", c_index, "id"), "config-duplicate-id",
-                            f"criterion id '{one_line(crit['id'])}' appears twice in pipeline '{one_line(pipe['id'])}'",
-                            "Give every criterion of a pipeline a unique id.")
+                            T("criterion id '{id}' appears twice in pipeline '{pipeline}'", id=one_line(crit['id']),
+                              pipeline=one_line(pipe['id'])),
+                            T("Give every criterion of a pipeline a unique id."))
                 criterion_ids.add(crit["id"])
                 if crit.get("check") and crit["check"] not in NAMED_CHECKS:
                     problem(base + ("exit", c_index, "check"), "config-reference",
-                            f"unknown named check '{one_line(crit['check'])}'",
-                            f"Use one of: {', '.join(sorted(NAMED_CHECKS))}, or a `schema:` fragment.")
+                            T("unknown named check '{check}'", check=one_line(crit['check'])),
+                            T("Use one of: {choices}, or a `schema:` fragment.", choices=", ".join(sorted(NAMED_CHECKS))))
                 if crit.get("schema") is not None:
                     why = schemas.fragment_schema_error(crit["schema"])
                     if why is not None:
@@ -292,6 +299,6 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
                                 "Write a JSON Schema (2020-12) fragment over the deal.")
         if not any(s.get("outcome") == "won" for s in pipe["stages"]):
             problem(("pipelines", p_index, "stages"), "config-schema",
-                    f"pipeline '{one_line(pipe['id'])}' has no stage with `outcome: won`",
-                    "Mark the closing stage with `outcome: won` (and the lost stage with `outcome: lost`).")
+                    T("pipeline '{id}' has no stage with `outcome: won`", id=one_line(pipe['id'])),
+                    T("Mark the closing stage with `outcome: won` (and the lost stage with `outcome: lost`)."))
     return problems

@@ -65,5 +65,9 @@ def suggest(text: object) -> str | None:
 def hint(text: object) -> str:
     """What to write instead of ``text``: a guess when there is one, and where the codes come from."""
     guess = suggest(text)
-    lead = f"Did you mean {guess}? " if guess else ""
-    return f"{lead}Write the 3-letter ISO 4217 code in capitals, such as CNY, USD or EUR."
+    from .i18n import T
+
+    if guess:
+        return T("Did you mean {guess}? Write the 3-letter ISO 4217 code in capitals, such as CNY, USD or EUR.",
+                 guess=guess)
+    return T("Write the 3-letter ISO 4217 code in capitals, such as CNY, USD or EUR.")

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from . import rules
+from .i18n import T
 from .problem import Problem, Severity
 from .repository import ConfigurationError, Repository, load_repository, read_document
 from .rules.base import Context
@@ -39,8 +40,9 @@ def check_rule_levels(repo: Repository) -> None:
     for rule_id in repo.config.rule_levels:
         if rule_id not in rules.REGISTRY:
             line, column = locate(repo.config.raw, ("rules", rule_id), key=True)
-            bad.append(Problem(repo.config.path, line, column, "config-reference", f"unknown rule id '{one_line(rule_id)}'",
-                               "See `salesgen rules` for the rule ids."))
+            bad.append(Problem(repo.config.path, line, column, "config-reference",
+                               T("unknown rule id '{rule}'", rule=one_line(rule_id)),
+                               T("See `salesgen rules` for the rule ids.")))
     if bad:
         raise ConfigurationError(bad)
 
@@ -54,8 +56,9 @@ def run_rules(repo: Repository, as_of: dt.date) -> list[Problem]:
             found.extend(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
         except Exception as error:  # a bug in a rule must not hide every other problem
             found.append(Problem(repo.config.path, 0, 0, "internal-error",
-                                 f"rule {rule.ID} failed: {type(error).__name__}: {one_line(error)}",
-                                 "This is a bug in salesgen; please report it with the file that triggers it."))
+                                 T("rule {rule} failed: {error}", rule=rule.ID,
+                                   error=type(error).__name__ + ": " + one_line(error)),
+                                 T("This is a bug in salesgen; please report it with the file that triggers it.")))
     return found
 
 
@@ -90,7 +93,8 @@ def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) 
         waiver = _matching_waiver(waivers.get(problem.file, ()), problem)
         if waiver is not None:  # errors become warnings; warnings say they are accepted
             problem = Problem(problem.file, problem.line, problem.column, problem.rule,
-                              f"{problem.message} (waived until {waiver['until']}: {one_line(waiver['reason'])})",
+                              T("{message} (waived until {until}: {reason})", message=problem.message,
+                                until=waiver["until"], reason=one_line(waiver["reason"])),
                               problem.hint, Severity.WARNING, problem.path, problem.subject)
         result.append(problem)
     return result

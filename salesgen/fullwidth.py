@@ -19,6 +19,7 @@ import functools
 import re
 from typing import Any, Callable
 
+from .i18n import T
 from .problem import Problem
 
 RULE = "yaml-full-width"
@@ -88,19 +89,19 @@ def _check_line(line: str, number: int, file: str) -> tuple[list[Problem], str]:
     match = _KEY.match(line)
     lead = line[: len(line) - len(line.lstrip(" " + _SPACE))] if match is None else match["lead"]
     if _SPACE in lead:
-        problems.append(_problem(file, number, lead.index(_SPACE) + 1, "full-width space '　' in the indentation",
-                                 "Indent with ordinary spaces (switch the input method to half-width)."))
+        problems.append(_problem(file, number, lead.index(_SPACE) + 1, T("full-width space '　' in the indentation"),
+                                 T("Indent with ordinary spaces (switch the input method to half-width).")))
     fixed_lead = lead.replace(_SPACE, "  ")
     if match is None or match["sep"] is None:  # not a `key: value` line (list item, text): nothing more to say
         return problems, fixed_lead + line[len(lead):]
     sep_start, value_start = match.start("sep"), match.end("sep")
     if match["sep"] == "\uff1a":
-        problems.append(_problem(file, number, sep_start + 1, "full-width colon '：' where YAML needs ':'",
-                                 "Replace '：' with ':' followed by a space."))
+        problems.append(_problem(file, number, sep_start + 1, T("full-width colon '：' where YAML needs ':'"),
+                                 T("Replace '：' with ':' followed by a space.")))
     elif line.startswith(_SPACE, value_start):
         problems.append(_problem(file, number, value_start + 1,
-                                 "full-width space '　' after ':' where YAML needs an ordinary space",
-                                 "Replace '　' with an ordinary space."))
+                                 T("full-width space '　' after ':' where YAML needs an ordinary space"),
+                                 T("Replace '　' with an ordinary space.")))
         value_start += 1
     value, comment = _split_comment(line[value_start:])
     stripped = value.strip(" " + _SPACE)
@@ -109,21 +110,26 @@ def _check_line(line: str, number: int, file: str) -> tuple[list[Problem], str]:
                                                                      or _DATE.match(stripped)):
         column = value_start + len(value) - len(value.lstrip(" " + _SPACE)) + 1
         if _DATE.match(stripped):
-            problems.append(_problem(file, number, column, f"full-width characters in the date '{_short(stripped)}'",
-                                     f"Write it with ASCII digits and hyphens: {_short(ascii_value)}."))
+            problems.append(_problem(file, number, column,
+                                     T("full-width characters in the date '{value}'", value=_short(stripped)),
+                                     T("Write it with ASCII digits and hyphens: {fixed}.", fixed=_short(ascii_value))))
         else:
-            kind = "comma '，'" if "\uff0c" in stripped else "digits" if _FULL_DIGIT.search(stripped) else \
-                "characters"
-            ascii_value = ascii_value.replace(",", "") if "\uff0c" in stripped else ascii_value
-            how = "ASCII digits and no separators" if "\uff0c" in stripped else "ASCII digits"
-            problems.append(_problem(file, number, column, f"full-width {kind} in the number '{_short(stripped)}'",
-                                     f"Write it with {how}: {_short(ascii_value)}."))
+            comma = "\uff0c" in stripped
+            ascii_value = ascii_value.replace(",", "") if comma else ascii_value
+            value_text, fixed = _short(stripped), _short(ascii_value)
+            message = (T("full-width comma '，' in the number '{value}'", value=value_text) if comma else
+                       T("full-width digits in the number '{value}'", value=value_text)
+                       if _FULL_DIGIT.search(stripped) else
+                       T("full-width characters in the number '{value}'", value=value_text))
+            problems.append(_problem(file, number, column, message,
+                                     T("Write it with ASCII digits and no separators: {fixed}.", fixed=fixed) if comma
+                                     else T("Write it with ASCII digits: {fixed}.", fixed=fixed)))
         value = ascii_value
     elif stripped.startswith("[") and stripped.endswith("]") and "\uff0c" in stripped \
             and all(_ID.match(item.strip(" " + _SPACE)) for item in re.split("[,\uff0c]", stripped[1:-1])):
         column = value_start + value.index("\uff0c") + 1
-        problems.append(_problem(file, number, column, "full-width comma '，' between list items",
-                                 "Replace '，' with ',' (a full-width comma is part of the text, not a separator)."))
+        problems.append(_problem(file, number, column, T("full-width comma '，' between list items"),
+                                 T("Replace '，' with ',' (a full-width comma is part of the text, not a separator).")))
         value = value.replace("\uff0c", ", ")
     elif not problems:
         return [], line

@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .model import Customer, Deal
 from .problem import Problem
 from .yamlsource import MAX_FILE_BYTES, decode, locate, one_line, parse, too_large
+from .i18n import T
 
 FOLDERS = {"deals": "deal", "customers": "customer"}
 SUFFIXES = (".yaml", ".yml")
@@ -114,14 +115,14 @@ def read_document(root: Path, rel: str, kind: str, path: Path) -> Document:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # reading a named pipe would block forever
             return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
-                                                      "not a regular file (a pipe, socket or device)",
-                                                      "Only YAML text files belong in deals/ and customers/.")], False)
+                                                      T("not a regular file (a pipe, socket or device)"),
+                                                      T("Only YAML text files belong in deals/ and customers/."))], False)
         if info.st_size > MAX_FILE_BYTES:  # do not read a huge file into memory to refuse it
             return Document(rel, kind, None, [too_large(info.st_size, rel)], False)
         data = path.read_bytes()
     except OSError as error:
-        return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
-                                                  "Check the file's permissions.")], False)
+        return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable", T("cannot read the file: {reason}", reason=error.strerror),
+                                                  T("Check the file's permissions."))], False)
     return check_bytes(data, rel, kind)
 
 
@@ -135,13 +136,13 @@ def outside_root(resolved_root: Path, rel: str, kind: str, path: Path) -> Docume
         target = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         return Document(rel, kind, None, [Problem(rel, 1, 1, "file-unreadable",
-                                                  "cannot read the file: it is a symbolic link loop",
-                                                  "Replace the link with the file itself.")], False)
+                                                  T("cannot read the file: it is a symbolic link loop"),
+                                                  T("Replace the link with the file itself."))], False)
     if target.is_relative_to(resolved_root):
         return None
     return Document(rel, kind, None, [Problem(
-        rel, 1, 1, "file-outside-root", "file is a link, or in a linked folder, outside the repository",
-        "Copy the file into the repository instead of linking to it.")], False)
+        rel, 1, 1, "file-outside-root", T("file is a link, or in a linked folder, outside the repository"),
+        T("Copy the file into the repository instead of linking to it."))], False)
 
 
 def check_bytes(data: bytes, rel: str, kind: str) -> Document:
@@ -184,8 +185,9 @@ def _name_matches_id(value: Any, rel: str) -> list[Problem]:
         return []
     line, column = locate(value, ("id",))
     return [Problem(rel, line, column, "file-name-id",
-                    f"file name '{one_line(stem)}' differs from the id '{one_line(ident)}'",
-                    f"Rename the file to {one_line(ident)}.yaml, or change the id to '{one_line(stem)}'.",
+                    T("file name '{stem}' differs from the id '{id}'", stem=one_line(stem), id=one_line(ident)),
+                    T("Rename the file to {id}.yaml, or change the id to '{stem}'.", id=one_line(ident),
+                      stem=one_line(stem)),
                     path=("id",))]
 
 

@@ -27,6 +27,7 @@ import difflib
 import functools
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from . import currencies
+from .i18n import N_, T
 from .problem import Problem
 from .yamlsource import locate, one_line
 
@@ -265,7 +267,7 @@ def _fast_problems(fast, document: Any, file: str, kind: str) -> list[Problem]:
         path = tuple(error.instance_path)
         line, column = locate(document, path)
         problems.append(Problem(file, line, column, "schema", f"{_describe(path, kind)}: {_short(error.message)}",
-                                "See the schema in schemas/ for what is allowed here.", path=path))
+                                _SEE_SCHEMA, path=path))
     return problems
 
 
@@ -283,12 +285,13 @@ def _unknown_keys(error: jsonschema.ValidationError, path: tuple, document: Any,
         # a missing required key is the likeliest thing a stray key was meant to be
         guess = difflib.get_close_matches(str(key), missing, n=1) or difflib.get_close_matches(str(key), allowed, n=1)
         if guess and guess[0] in missing:
-            hint = f"Did you mean '{guess[0]}'? It is required and missing."
+            hint = T("Did you mean '{guess}'? It is required and missing.", guess=guess[0])
         elif guess:
-            hint = f"Did you mean '{guess[0]}'?"
+            hint = T("Did you mean '{guess}'?", guess=guess[0])
         else:
-            hint = f"Allowed keys here: {', '.join(allowed)}."
-        found.append((Problem(file, line, column, "schema-unknown-key", f"unknown key '{_short(key)}' in {where}",
+            hint = T("Allowed keys here: {keys}.", keys=", ".join(allowed))
+        found.append((Problem(file, line, column, "schema-unknown-key",
+                              T("unknown key '{key}' in {where}", key=_short(key), where=where),
                               hint, path=path + (key,)), guess[0] if guess else None))
     return found
 
@@ -313,56 +316,80 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                        f"Write the value on the line of its key or dash, without `|` or `>`: `{example}`.",
                        path=path)
     if validator == "pattern" and error.validator_value == CURRENCY_PATTERN:
-        return Problem(file, line, column, "schema-pattern", f"{where}: '{_short(value)}' is not a currency code",
+        return Problem(file, line, column, "schema-pattern",
+                       T("{where}: '{value}' is not a currency code", where=where, value=_short(value)),
                        currencies.hint(value), path=path)
     if validator in ("pattern", "format") and error.validator_value in (DATE_PATTERN, "date") \
             and isinstance(value, str) and not _DATE.fullmatch(value):
         guess = _date_guess(value)
         return Problem(file, line, column, "schema-pattern" if validator == "pattern" else "schema-format",
-                       f"{where}: '{_short(value)}' is not a date",
-                       f"Dates are YYYY-MM-DD{f': write {guess}' if guess else ', such as 2027-03-31'}.", path=path)
+                       T("{where}: '{value}' is not a date", where=where, value=_short(value)),
+                       T("Dates are YYYY-MM-DD: write {guess}.", guess=guess) if guess else
+                       T("Dates are YYYY-MM-DD, such as 2027-03-31."), path=path)
     if validator in ("anyOf", "oneOf") and _one_of_keys(error):
         keys = " or ".join(f"`{key}:`" for key in _one_of_keys(error))
-        return Problem(file, line, column, "schema-required", f"{where} needs {keys}",
-                       f"Add {keys}.", path=path)
+        return Problem(file, line, column, "schema-required", T("{where} needs {keys}", where=where, keys=keys),
+                       T("Add {keys}.", keys=keys), path=path)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         title = _property_title(schema, missing)
-        return Problem(file, line, column, "schema-required", f"{where} is missing required key '{missing}'",
-                       f"Add `{missing}:`{f' ({title})' if title else ''}.", path=path + (missing,))
+        return Problem(file, line, column, "schema-required",
+                       T("{where} is missing required key '{key}'", where=where, key=missing),
+                       T("Add `{key}:` ({title}).", key=missing, title=title) if title else
+                       T("Add `{key}:`.", key=missing), path=path + (missing,))
     if validator == "enum":
         options = ", ".join(str(option) for option in error.validator_value)
         guess = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
-        hint = f"Did you mean '{guess[0]}'? " if guess else ""
-        return Problem(file, line, column, "schema-enum", f"{where}: '{_short(error.instance)}' is not allowed",
-                       f"{hint}Use one of: {options}.", path=path)
+        return Problem(file, line, column, "schema-enum",
+                       T("{where}: '{value}' is not allowed", where=where, value=_short(error.instance)),
+                       T("Did you mean '{guess}'? Use one of: {options}.", guess=guess[0], options=options) if guess
+                       else T("Use one of: {options}.", options=options), path=path)
     if validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         got = _type_name(error.instance)
-        return Problem(file, line, column, "schema-type", f"{where} must be {_article(expected)}, not {got}",
+        return Problem(file, line, column, "schema-type",
+                       T("{where} must be {expected}, not {got}", where=where, expected=_article(expected), got=got),
                        _type_hint(expected), path=path)
     if validator == "pattern":
         description = schema.get("description") or f"text matching {error.validator_value}"
-        return Problem(file, line, column, "schema-pattern", f"{where}: '{_short(error.instance)}' is not valid",
-                       f"Expected: {description}", path=path)
+        return Problem(file, line, column, "schema-pattern",
+                       T("{where}: '{value}' is not valid", where=where, value=_short(error.instance)),
+                       T("Expected: {description}", description=description), path=path)
     if validator == "format":
-        return Problem(file, line, column, "schema-format", f"{where}: '{_short(error.instance)}' is not a real date",
-                       "Write dates as YYYY-MM-DD with a real day and month.", path=path)
+        return Problem(file, line, column, "schema-format",
+                       T("{where}: '{value}' is not a real date", where=where, value=_short(error.instance)),
+                       T("Write dates as YYYY-MM-DD with a real day and month."), path=path)
     if validator == "minItems" and isinstance(error.instance, list):
-        message = f"{where} has {len(error.instance)} item{'s' * (len(error.instance) != 1)}; " \
-                  f"at least {error.validator_value} are needed"
+        message = (T("{where} has {n} items; at least {min} are needed", where=where, n=len(error.instance),
+                     min=error.validator_value) if len(error.instance) != 1 else
+                   T("{where} has {n} item; at least {min} are needed", where=where, n=len(error.instance),
+                     min=error.validator_value))
+    elif validator in _BOUNDS and isinstance(error.instance, (int, float, Decimal)) \
+            and not isinstance(error.instance, bool):
+        message = T(_BOUNDS[validator], where=where, value=_short(error.instance), limit=error.validator_value)
+    elif validator == "minLength" and error.validator_value == 1 and error.instance == "":
+        message = T("{where} is empty", where=where)
     elif validator == "maxLength" and isinstance(error.instance, str):
-        message = f"{where} is {len(error.instance)} characters long; the limit is {error.validator_value}"
+        message = T("{where} is {n} characters long; the limit is {limit}", where=where, n=len(error.instance),
+                    limit=error.validator_value)
     elif len(repr(error.instance)) > 60 and repr(error.instance) in error.message:  # quoted whole, however long
         message = f"{where}: '{_short(error.instance)}' does not meet {validator}: {error.validator_value}"
     else:
         message = f"{where}: {error.message}"
     return Problem(file, line, column, "schema", message,
-                   schema.get("description") or "See the schema in schemas/ for what is allowed here.", path=path)
+                   schema.get("description") or _SEE_SCHEMA, path=path)
 
 
 _short = one_line  # keys and values quoted in messages: one line, at most 60 characters
+_SEE_SCHEMA = T("See the schema in schemas/ for what is allowed here.")
+_BOUNDS = {  # a number out of range, said the same way in every language
+    "minimum": N_("{where}: {value} is less than the minimum {limit}"),
+    "maximum": N_("{where}: {value} is more than the maximum {limit}"),
+    "exclusiveMinimum": N_("{where}: {value} must be more than {limit}"),
+    "exclusiveMaximum": N_("{where}: {value} must be less than {limit}"),
+}
+_THE = {"deal": T("the deal"), "customer": T("the customer"), "config": T("the config")}
 
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 _YMD = re.compile(r"\s*(\d{4})\s*[/.年\-]\s*(\d{1,2})\s*[/.月\-]\s*(\d{1,2})\s*日?\s*", re.ASCII)
@@ -390,7 +417,7 @@ def _date_guess(text: str) -> str | None:
 
 def _describe(path: tuple, kind: str) -> str:
     if not path:
-        return f"the {kind}"
+        return _THE.get(kind) or T("the {kind}", kind=kind)
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -404,33 +431,33 @@ def _property_title(schema: dict, key: str) -> str:
 
 def _type_name(value: Any) -> str:
     if value is None:
-        return "empty"
+        return T("empty")
     if isinstance(value, bool):
-        return "a boolean"
+        return T("a boolean")
     if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
-        return "a number"
+        return T("a number")
     if isinstance(value, str):
-        return "text"
+        return T("text")
     if isinstance(value, list):
-        return "a list"
+        return T("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return T("a mapping")
     return type(value).__name__  # pragma: no cover
 
 
 def _article(expected: str) -> str:
-    names = {"object": "a mapping (key: value lines)", "array": "a list ('- ' items)", "string": "text",
-             "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+    names = {"object": T("a mapping (key: value lines)"), "array": T("a list ('- ' items)"), "string": T("text"),
+             "number": T("a number"), "integer": T("a whole number"), "boolean": T("true or false")}
     return names.get(expected, expected)
 
 
 def _type_hint(expected: str) -> str:
     hints = {
-        "object": "Indent the keys below this one (key: value on their own lines).",
-        "array": "Write the items on their own lines, each starting with '- '.",
-        "string": "Quote the value if YAML reads it as a number, date or boolean.",
-        "number": "Write plain digits, without quotes, currency signs or thousands separators.",
-        "integer": "Write a whole number without quotes.",
-        "boolean": "Write true or false.",
+        "object": T("Indent the keys below this one (key: value on their own lines)."),
+        "array": T("Write the items on their own lines, each starting with '- '."),
+        "string": T("Quote the value if YAML reads it as a number, date or boolean."),
+        "number": T("Write plain digits, without quotes, currency signs or thousands separators."),
+        "integer": T("Write a whole number without quotes."),
+        "boolean": T("Write true or false."),
     }
-    return hints.get(expected, "See the schema in schemas/ for what is allowed here.")
+    return hints.get(expected, _SEE_SCHEMA)

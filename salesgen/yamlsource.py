@@ -24,6 +24,7 @@ from typing import Any, Iterator
 import yaml
 
 from . import fullwidth
+from .i18n import T
 from .problem import Problem
 
 try:  # pragma: no cover - depends on the platform's PyYAML build
@@ -248,15 +249,14 @@ class _Builder:
             return None
         if depth > MAX_DEPTH:
             self.problem(node.start_mark, "yaml-too-deep",
-                         f"nesting deeper than {MAX_DEPTH} levels",
-                         "salesgen files are a few levels deep; flatten this structure.", path)
+                         T("nesting deeper than {n} levels", n=MAX_DEPTH), T("salesgen files are a few levels deep; flatten this structure."), path)
             self.aborted = True
             return None
         if self.track_aliases:
             ident = id(node)
             if ident in self.active:
-                self.problem(node.start_mark, "yaml-alias", "an alias refers to its own parent (recursive structure)",
-                             "Write the value out instead of using an anchor and alias.", path)
+                self.problem(node.start_mark, "yaml-alias", T("an alias refers to its own parent (recursive structure)"),
+                             T("Write the value out instead of using an anchor and alias."), path)
                 self.aborted = True
                 return None
             if ident in self.seen and not isinstance(node, yaml.ScalarNode) and not self.reusing:
@@ -268,8 +268,8 @@ class _Builder:
                     # innermost collection that is being read for the first time.
                     where = self.written[-1] if self.written else node.start_mark
                     self.problem(where, "yaml-alias",
-                                 f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
-                                 "Write values out instead of nesting anchors and aliases.", path)
+                                 T("aliases expand to more than {n} nodes (an alias bomb?)", n=MAX_ALIAS_NODES),
+                                 T("Write values out instead of nesting anchors and aliases."), path)
                     self.aborted = True
                     return None
             first = ident not in self.seen
@@ -305,14 +305,15 @@ class _Builder:
         for key_node, value_node in node.value:
             kmark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(kmark, "yaml-complex-key", "a key must be plain text, not a list or mapping",
-                             "Write the key as a simple word such as `name:`.", path)
+                self.problem(kmark, "yaml-complex-key", T("a key must be plain text, not a list or mapping"),
+                             T("Write the key as a simple word such as `name:`."), path)
                 continue
             key = intern(key_node.value)  # a handful of key names, repeated in every file
             if key in result:
                 first = positions[1 + 2 * list(result).index(key)] >> shift  # its line
-                self.problem(kmark, "yaml-duplicate-key", f"duplicate key '{one_line(key)}' (first defined on line {first})",
-                             "Remove one of the two entries; YAML would silently keep only the last.", path + (key,))
+                self.problem(kmark, "yaml-duplicate-key",
+                             T("duplicate key '{key}' (first defined on line {line})", key=one_line(key), line=first),
+                             T("Remove one of the two entries; YAML would silently keep only the last."), path + (key,))
                 continue
             vmark = value_node.start_mark
             column = kmark.column + 1  # packed inline: two positions per entry of every file
@@ -340,8 +341,8 @@ class _Builder:
         return result
 
     def unknown_tag(self, node, path: tuple) -> None:
-        self.problem(node.start_mark, "yaml-tag", f"unsupported tag '{node.tag}'",
-                     "Remove the tag; salesgen files use plain YAML values only.", path)
+        self.problem(node.start_mark, "yaml-tag", T("unsupported tag '{tag}'", tag=one_line(node.tag)),
+                     T("Remove the tag; salesgen files use plain YAML values only."), path)
 
     def scalar(self, node, path: tuple) -> Any:
         tag, value = node.tag, node.value
@@ -358,8 +359,10 @@ class _Builder:
             if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
                 return value.lower() == "true"
             self.problem(node.start_mark, "yaml-ambiguous-value",
-                         f"'{shown}' is read by YAML as the boolean {value.lower() in ('yes', 'on')}",
-                         f"Write true or false for a yes/no field, or quote it (\"{shown}\") if you mean the text.",
+                         T("'{value}' is read by YAML as the boolean {boolean}", value=shown,
+                           boolean=str(value.lower() in ('yes', 'on'))),
+                         T("Write true or false for a yes/no field, or quote it (\"{value}\") if you mean the text.",
+                           value=shown),
                          path)
             return value
         if tag == _INT:
@@ -368,13 +371,15 @@ class _Builder:
                     return int(value)
                 # Python refuses to convert very long digit strings (int_max_str_digits).
                 self.problem(node.start_mark, "yaml-special-number",
-                             f"a number with {len(value.lstrip('+-'))} digits is too long to be an amount or a count",
-                             "Write the real number, or quote the value if it is a code.", path)
+                             T("a number with {n} digits is too long to be an amount or a count",
+                               n=len(value.lstrip('+-'))),
+                             T("Write the real number, or quote the value if it is a code."), path)
                 return value
             self.problem(node.start_mark, "yaml-ambiguous-value",
-                         f"'{shown}' is read by YAML as the number {_yaml11_number(node)}",
-                         f"Quote it (\"{shown}\") if you mean text such as a code or a time; "
-                         "write plain decimal digits for a number.", path)
+                         T("'{value}' is read by YAML as the number {number}", value=shown,
+                           number=_yaml11_number(node)),
+                         T("Quote it (\"{value}\") if you mean text such as a code or a time; "
+                           "write plain decimal digits for a number.", value=shown), path)
             return value
         if tag == _FLOAT:
             if _PLAIN_FLOAT.match(value):
@@ -385,12 +390,13 @@ class _Builder:
             lowered = value.lower()
             if lowered.endswith(("inf", "nan")):
                 self.problem(node.start_mark, "yaml-special-number",
-                             f"'{shown}' is not a finite number",
-                             "Write a plain decimal number such as 1200000 or 1200000.50.", path)
+                             T("'{value}' is not a finite number", value=shown),
+                             T("Write a plain decimal number such as 1200000 or 1200000.50."), path)
             else:
                 self.problem(node.start_mark, "yaml-ambiguous-value",
-                             f"'{shown}' is read by YAML as a number in an unusual notation",
-                             f"Quote it (\"{shown}\") if you mean text; write plain decimal digits for a number.",
+                             T("'{value}' is read by YAML as a number in an unusual notation", value=shown),
+                             T("Quote it (\"{value}\") if you mean text; write plain decimal digits for a number.",
+                               value=shown),
                              path)
             return value
         if tag == _TIMESTAMP:
@@ -398,8 +404,9 @@ class _Builder:
                 try:
                     _dt.date.fromisoformat(value)
                 except ValueError:
-                    self.problem(node.start_mark, "yaml-invalid-date", f"'{shown}' is not a real calendar date",
-                                 "Check the day and month; dates are written YYYY-MM-DD.", path)
+                    self.problem(node.start_mark, "yaml-invalid-date",
+                                 T("'{value}' is not a real calendar date", value=shown),
+                                 T("Check the day and month; dates are written YYYY-MM-DD."), path)
             return intern(value) if len(value) <= 64 else value  # a few hundred dates, repeated
         self.unknown_tag(node, path)
         return value
@@ -433,8 +440,8 @@ def _count_nodes(node, limit: int) -> int:
 def too_large(size: int, file: str) -> Problem:
     """The problem for a file of ``size`` bytes, over MAX_FILE_BYTES."""
     return Problem(file, 1, 1, "file-too-large",
-                   f"file is {size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB",
-                   "A deal or customer file is a few KiB: split it, or move attachments out of the repository.")
+                   T("file is {size} MiB; the limit is {limit} MiB", size=format(size / 1048576, ".1f"), limit=MAX_FILE_BYTES // 1048576),
+                   T("A deal or customer file is a few KiB: split it, or move attachments out of the repository."))
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -442,26 +449,26 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if len(data) > MAX_FILE_BYTES:
         return None, [too_large(len(data), file)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(file, 1, 1, "yaml-encoding", "file is UTF-16 encoded",
-                              "Save the file as UTF-8 (without a byte-order mark).")]
+        return None, [Problem(file, 1, 1, "yaml-encoding", T("file is UTF-16 encoded"),
+                              T("Save the file as UTF-8 (without a byte-order mark)."))]
     problems = []
     if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(file, 1, 1, "yaml-encoding", "file starts with a UTF-8 byte-order mark",
-                                "Save the file as UTF-8 without a byte-order mark."))
+        problems.append(Problem(file, 1, 1, "yaml-encoding", T("file starts with a UTF-8 byte-order mark"),
+                                T("Save the file as UTF-8 without a byte-order mark.")))
         data = data[3:]
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        return None, problems + [Problem(file, line, 1, "yaml-encoding", "file contains binary data (a NUL byte)",
-                                         "Only text files belong in deals/ and customers/.")]
+        return None, problems + [Problem(file, line, 1, "yaml-encoding", T("file contains binary data (a NUL byte)"),
+                                         T("Only text files belong in deals/ and customers/."))]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, problems + [Problem(file, line, column, "yaml-encoding",
-                                         f"byte 0x{data[error.start]:02x} is not valid UTF-8",
-                                         "Save the file as UTF-8 (most editors: 'Save with encoding').")]
+                                         T("byte {byte} is not valid UTF-8", byte="0x" + format(data[error.start], "02x")),
+                                         T("Save the file as UTF-8 (most editors: 'Save with encoding')."))]
     return text, problems
 
 
@@ -481,8 +488,8 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 def _parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     if not text.strip() or _only_comments(text):
-        return None, [Problem(file, 1, 1, "yaml-empty", "file is empty",
-                              "Fill it in (see `salesgen new`) or delete it.")]
+        return None, [Problem(file, 1, 1, "yaml-empty", T("file is empty"),
+                              T("Fill it in (see `salesgen new`) or delete it."))]
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
@@ -491,30 +498,30 @@ def _parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     except yaml.reader.ReaderError as error:  # a control character: it has a position, not a mark
         return None, [_reader_problem(error, file, text)]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
-        return None, [Problem(file, 1, 1, "yaml-syntax", str(error), "Fix the YAML syntax.")]
+        return None, [Problem(file, 1, 1, "yaml-syntax", str(error), T("Fix the YAML syntax."))]
     except RecursionError:
-        return None, [Problem(file, 1, 1, "yaml-too-deep", "nesting is too deep to read",
-                              "salesgen files are a few levels deep; flatten this structure.")]
+        return None, [Problem(file, 1, 1, "yaml-too-deep", T("nesting is too deep to read"),
+                              T("salesgen files are a few levels deep; flatten this structure."))]
     finally:
         loader.dispose()
     if node is None:
-        return None, [Problem(file, 1, 1, "yaml-empty", "file is empty",
-                              "Fill it in (see `salesgen new`) or delete it.")]
+        return None, [Problem(file, 1, 1, "yaml-empty", T("file is empty"),
+                              T("Fill it in (see `salesgen new`) or delete it."))]
     builder = _Builder(file, track_aliases="&" in text, size=len(text))
     try:
         value = builder.build(node, (), 0)
     except RecursionError:
-        return None, builder.problems + [Problem(file, 1, 1, "yaml-too-deep", "nesting is too deep to read",
-                                                 "salesgen files are a few levels deep; flatten this structure.")]
+        return None, builder.problems + [Problem(file, 1, 1, "yaml-too-deep", T("nesting is too deep to read"),
+                                                 T("salesgen files are a few levels deep; flatten this structure."))]
     if value is None and not builder.problems:  # the whole file is `~` or `null`
-        return None, [Problem(file, 1, 1, "yaml-empty", "file holds no data (only a null value)",
-                              "Fill it in (see `salesgen new`) or delete it.")]
+        return None, [Problem(file, 1, 1, "yaml-empty", T("file holds no data (only a null value)"),
+                              T("Fill it in (see `salesgen new`) or delete it."))]
     if isinstance(node, yaml.ScalarNode):  # a bare value has no position the schema check could find
         mark = node.start_mark
         return None, builder.problems + [Problem(
             file, mark.line + 1, mark.column + 1, "schema-type",
-            "the file holds a single value, not a mapping (key: value lines)",
-            "Write the file as `key: value` lines (see `salesgen new`).")]
+            T("the file holds a single value, not a mapping (key: value lines)"),
+            T("Write the file as `key: value` lines (see `salesgen new`)."))]
     return (None if builder.aborted else value), builder.problems
 
 
@@ -529,8 +536,8 @@ def _reader_problem(error: yaml.reader.ReaderError, file: str, text: str) -> Pro
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     code = error.character if isinstance(error.character, int) else 0
     return Problem(file, line, column, "yaml-encoding",
-                   f"control character U+{code:04X} is not allowed in a YAML file",
-                   "Delete the invisible character (it often comes with text pasted from another program).")
+                   T("control character {code} is not allowed in a YAML file", code="U+" + format(code, "04X")),
+                   T("Delete the invisible character (it often comes with text pasted from another program)."))
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
@@ -541,20 +548,20 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Proble
         mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in str(error):  # libyaml >= 0.2.5 stops at 1,000 levels itself
-        return Problem(file, line, column, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                       "salesgen files are a few levels deep; flatten this structure.")
+        return Problem(file, line, column, "yaml-too-deep", T("nesting deeper than {n} levels", n=MAX_DEPTH),
+                       T("salesgen files are a few levels deep; flatten this structure."))
     if "expected a single document" in str(error):
         return Problem(file, line, column, "yaml-multiple-documents",
-                       "file holds more than one YAML document",
-                       "Keep one deal or customer per file: remove the '---' separator and split the file.")
+                       T("file holds more than one YAML document"),
+                       T("Keep one deal or customer per file: remove the '---' separator and split the file."))
     message = " ".join(part for part in (error.context, error.problem) if part)
-    hint = "Check indentation, colons and quoting on this line and the one before."
+    hint = T("Check indentation, colons and quoting on this line and the one before.")
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
-        hint = "YAML does not allow tabs for indentation: indent with spaces."
+        hint = T("YAML does not allow tabs for indentation: indent with spaces.")
     elif "tab" in message:
-        hint = "YAML does not allow tabs for indentation: indent with spaces."
-    return Problem(file, line, column, "yaml-syntax", message or "invalid YAML", hint)
+        hint = T("YAML does not allow tabs for indentation: indent with spaces.")
+    return Problem(file, line, column, "yaml-syntax", message or T("invalid YAML"), hint)
 
 
 def iter_positions(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:

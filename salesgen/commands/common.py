@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import T
 from ..problem import Problem
 
 
@@ -31,6 +32,30 @@ def recover_interrupted_edit(ctx, param, root: Path) -> Path:
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
     callback=recover_interrupted_edit, help="The pipeline repository (the folder with salesgen.yaml).")
+
+
+def _remember_lang(ctx, param, value):
+    if value:
+        ctx.find_root().meta["salesgen.lang"] = value
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False, callback=_remember_lang,
+    is_eager=True, help="Language of messages and reports. Default: SALESGEN_LANG, else language: in salesgen.yaml, "
+                        "else en.")
+
+
+def language(config=None) -> str:
+    """--lang (here or before the command), else SALESGEN_LANG, else ``language:`` of salesgen.yaml, else en."""
+    from ..i18n import resolve_language
+
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("salesgen.lang") if ctx is not None else None
+    configured = getattr(config, "language", None)
+    if configured is None and ctx is not None:
+        configured = ctx.find_root().meta.get("salesgen.configured_lang")
+    return resolve_language(chosen, configured)
 
 
 def as_of_option(help_text: str = "Evaluate dates as of this day (YYYY-MM-DD). "
@@ -57,17 +82,23 @@ def styled(text: str, **style) -> str:
 
 
 def fail_usage(message: str) -> None:
-    """One clear line on stderr, exit code 2."""
-    click.echo(f"salesgen: {message}", err=True)
+    """One clear line on stderr (in the chosen language when ``message`` is a T message), exit code 2."""
+    from ..i18n import translate
+
+    click.echo(f"salesgen: {translate(message, language())}", err=True)
     sys.exit(2)
 
 
-def report_configuration(problems: list[Problem]) -> None:
+def report_configuration(problems: list[Problem], lang: str | None = None) -> None:
     """A configuration error: the problems with positions, then exit code 2."""
+    from ..i18n import T, translate
+
+    lang = lang or language()
     for p in problems:
-        click.echo(f"{p.file}:{p.line}:{p.column}: error [{p.rule}] {p.message}", err=True)
+        click.echo(f"{p.file}:{p.line}:{p.column}: {translate(T('error'), lang)} [{p.rule}] "
+                   f"{translate(p.message, lang)}", err=True)
         if p.hint:
-            click.echo(f"    hint: {p.hint}", err=True)
+            click.echo("    " + translate(T("hint: {hint}", hint=p.hint), lang), err=True)
     sys.exit(2)
 
 
@@ -76,11 +107,14 @@ def load_or_exit(root: Path, as_of=None, reader=None):
     from ..repository import ConfigurationError, load_repository, read_document
 
     if not root.is_dir():
-        fail_usage(f"no such directory: {root}")
+        fail_usage(T("no such directory: {path}", path=root))
     try:
         repo = load_repository(root, reader or read_document)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # reports and commands speak the configured language unless --lang says otherwise
+        ctx.find_root().meta["salesgen.configured_lang"] = repo.config.language
     return repo, resolve_as_of(as_of, repo.config)
 
 

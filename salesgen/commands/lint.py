@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import as_of_option, fail_usage, report_configuration, resolve_as_of, root_option, use_color
+from ..i18n import T
+from .common import (as_of_option, fail_usage, lang_option, language, report_configuration, resolve_as_of,
+                     root_option, use_color)
 
 
 @click.command()
@@ -29,6 +31,7 @@ from .common import as_of_option, fail_usage, report_configuration, resolve_as_o
                    "and untracked files are left out. For pre-commit hooks.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Do not read or write the lint cache (.salesgen-cache/).")
+@lang_option
 def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
     """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
 
@@ -44,6 +47,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
       salesgen lint --as-of 2026-12-31 --format json > problems.json
       salesgen lint --changed --base origin/main --format github
       salesgen lint --staged
+      salesgen lint --lang zh
     """
     import gc
 
@@ -56,14 +60,14 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
         gc.disable()
         click.get_current_context().call_on_close(_collector_back)  # for callers in the same process
     if not root.is_dir():
-        fail_usage(f"no such directory: {root}")
+        fail_usage(T("no such directory: {path}", path=root))
     for path in paths:
         if not path.exists():
-            fail_usage(f"no such file or directory: {path}")
+            fail_usage(T("no such file or directory: {path}", path=path))
     if base is not None and not changed:
-        fail_usage("--base needs --changed")
+        fail_usage(T("--base needs --changed"))
     if staged and changed:
-        fail_usage("--staged and --changed do not go together: --staged checks what the next commit holds")
+        fail_usage(T("--staged and --changed do not go together: --staged checks what the next commit holds"))
     scope = _changes(root, base) if changed else None
     lint_root = _staged_copy(root) if staged else root
     if staged:
@@ -77,7 +81,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
         result = run_lint(lint_root, resolve_as_of(as_of, config), paths,
                           reader=cache.reader if cache else read_document)
     except ConfigurationError as error:
-        _report_configuration(error.problems, fmt)
+        _report_configuration(error.problems, fmt, language(config))
     if cache is not None:
         cache.save()
     problems = result.problems
@@ -92,11 +96,12 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
                 "unstaged edits and untracked files are not part of it")
     from ..output.help_links import site_url
 
-    click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note, help_base=site_url(root)), nl=False)
+    lang = language(config)
+    click.echo(FORMATTERS[fmt](problems, color=use_color(), note=note, help_base=site_url(root), lang=lang), nl=False)
     if note:
         _echo_note(note, fmt, "--staged" if staged else "--changed")
     if fmt == "github":
-        _write_summary(problems, note)
+        _write_summary(problems, note, lang)
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
 
@@ -113,26 +118,26 @@ def _echo_note(note: str, fmt: str, option: str) -> None:
         click.echo(note, err=True)
 
 
-def _report_configuration(problems, fmt: str) -> None:
+def _report_configuration(problems, fmt: str, lang: str = "en") -> None:
     """An unusable salesgen.yaml, exit 2: on stderr as text, else in the machine format CI reads."""
     if fmt == "text":
-        report_configuration(problems)
+        report_configuration(problems, lang)
     from ..output import FORMATTERS
 
-    click.echo(FORMATTERS[fmt](problems, color=False), nl=False)
+    click.echo(FORMATTERS[fmt](problems, color=False, lang=lang), nl=False)
     if fmt == "github":
-        _write_summary(problems)
+        _write_summary(problems, lang=lang)
     sys.exit(2)
 
 
-def _write_summary(problems, note: str = "") -> None:
+def _write_summary(problems, note: str = "", lang: str = "en") -> None:
     """With GITHUB_STEP_SUMMARY set, every problem as a table on the run's page."""
     from ..output import github_summary
 
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(github_summary(problems, note))
+            handle.write(github_summary(problems, note, lang=lang))
 
 
 def _changes(root: Path, base):

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 import click
 
-from .common import as_of_option, fail_usage, load_with_progress, root_option, styled
+from ..i18n import T, TC, translate
+from .common import as_of_option, fail_usage, language, load_with_progress, root_option, styled
 
 
 def load_past(root, as_of):
@@ -55,6 +56,13 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def _words(value, lang: str):
+    """A label from salesgen.yaml or a message in the chosen language; data as it is."""
+    from ..i18n import Localized, Message, translate
+
+    return translate(value, lang) if isinstance(value, (Localized, Message)) else value
+
+
 def _exact(value):
     if isinstance(value, dict):
         return {k: _exact(v) for k, v in value.items()}
@@ -69,7 +77,9 @@ def _exact(value):
 
 def table(columns: list[tuple[str, str]], rows: list[dict]) -> str:
     """Aligned text: ``columns`` are (key, heading); numbers right-aligned."""
-    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    lang = language()
+    columns = [(key, translate(heading, lang)) for key, heading in columns]
+    cells = [[_cell(_words(row.get(key), lang)) for key, _ in columns] for row in rows]
     numeric = [all(isinstance(row.get(key), (int, Decimal)) and not isinstance(row.get(key), bool)
                    for row in rows if row.get(key) is not None) for key, _ in columns]
     widths = [max([_width(h)] + [_width(line[i]) for line in cells]) for i, (_, h) in enumerate(columns)]
@@ -157,13 +167,13 @@ def _percent(ratio: Decimal | None) -> Decimal | None:
     return None if ratio is None else (ratio * 100).quantize(Decimal(1))
 
 
-FORECAST_PERIOD_COLUMNS = [("period", "Period"), ("deals", "Deals"), ("pipeline", "Pipeline"),
-                           ("best_case", "Best case"), ("commit", "Commit"), ("closed", "Closed"),
-                           ("weighted", "Weighted")]
-FORECAST_REP_COLUMNS = [("rep", "Rep"), ("name", "Name"), ("quota", "Quota"), ("closed", "Closed"),
-                        ("commit", "Commit"), ("best_case", "Best case"), ("pipeline", "Pipeline"),
-                        ("weighted_open", "Weighted open"), ("forecast", "Forecast"), ("attainment", "Closed %"),
-                        ("forecast_attainment", "Forecast %")]
+FORECAST_PERIOD_COLUMNS = [("period", T("Period")), ("deals", T("Deals")), ("pipeline", TC("forecast category", "Pipeline")),
+                           ("best_case", T("Best case")), ("commit", T("Commit")), ("closed", T("Closed")),
+                           ("weighted", T("Weighted"))]
+FORECAST_REP_COLUMNS = [("rep", T("Rep")), ("name", T("Name")), ("quota", T("Quota")), ("closed", T("Closed")),
+                        ("commit", T("Commit")), ("best_case", T("Best case")), ("pipeline", TC("forecast category", "Pipeline")),
+                        ("weighted_open", T("Weighted open")), ("forecast", T("Forecast")), ("attainment", T("Closed %")),
+                        ("forecast_attainment", T("Forecast %"))]
 
 
 @click.command()
@@ -192,11 +202,13 @@ def forecast(by, fmt, root, as_of):
     rows = forecast_rows(repo, as_of, by)
     columns = FORECAST_REP_COLUMNS if by == "rep" else FORECAST_PERIOD_COLUMNS
     if fmt == "csv":
-        columns = columns + [("currency", "Currency")]
+        columns = columns + [("currency", T("Currency"))]
     if fmt == "table":
-        heading = (f"Forecast by rep, {as_of.year}" if by == "rep" else f"Forecast by {by}") + \
-            f" ({repo.config.currency}, as of {as_of})"
-        click.echo(styled(heading, bold=True))
+        values = {"currency": repo.config.currency, "as_of": as_of, "year": as_of.year}
+        heading = (T("Forecast by rep, {year} ({currency}, as of {as_of})", **values) if by == "rep" else
+                   T("Forecast by quarter ({currency}, as of {as_of})", **values) if by == "quarter" else
+                   T("Forecast by month ({currency}, as of {as_of})", **values))
+        click.echo(styled(translate(heading, language()), bold=True))
     emit(fmt, columns, rows, _unconverted_note(rows, repo.config.currency))
 
 
@@ -229,9 +241,9 @@ def funnel_rows(repo, as_of: dt.date, pipeline_id: str | None = None) -> list[di
     return rows
 
 
-FUNNEL_COLUMNS = [("stage", "Stage"), ("label", "Name"), ("funnel", "Funnel state"), ("probability", "p %"),
-                  ("deals", "Deals"), ("amount", "Amount"), ("weighted", "Weighted"),
-                  ("conversion", "Advanced %")]
+FUNNEL_COLUMNS = [("stage", T("Stage")), ("label", T("Name")), ("funnel", T("Funnel state")), ("probability", "p %"),
+                  ("deals", T("Deals")), ("amount", T("Amount")), ("weighted", T("Weighted")),
+                  ("conversion", T("Advanced %"))]
 
 
 @click.command()
@@ -256,14 +268,15 @@ def funnel(pipeline_id, fmt, root, as_of):
         fail_usage(f"no pipeline '{pipeline_id}' in salesgen.yaml; use one of: {', '.join(repo.config.pipelines)}")
     rows = funnel_rows(repo, as_of, pipeline_id)
     if fmt != "table":
-        extra = [("pipeline", "Pipeline")] + FUNNEL_COLUMNS + [("entered", "Entered"), ("advanced", "Advanced"),
-                                                                ("currency", "Currency")]
+        extra = [("pipeline", T("Pipeline"))] + FUNNEL_COLUMNS + [("entered", T("Entered")), ("advanced", T("Advanced")),
+                                                                ("currency", T("Currency"))]
         emit(fmt, extra, rows)
         return
     for pid in dict.fromkeys(row["pipeline"] for row in rows):
         pipeline = repo.config.pipelines[pid]
-        click.echo(styled(f"{repo.config.label(pipeline.label)} ({pid}), {repo.config.currency}, as of {as_of}",
-                          bold=True))
+        heading = T("{label} ({id}), {currency}, as of {as_of}", label=repo.config.label(pipeline.label), id=pid,
+                    currency=repo.config.currency, as_of=as_of)
+        click.echo(styled(translate(heading, language()), bold=True))
         part = [row for row in rows if row["pipeline"] == pid]
         emit("table", FUNNEL_COLUMNS, part, _unconverted_note(part, repo.config.currency))
         click.echo()
@@ -308,18 +321,19 @@ def review_rows(repo, as_of: dt.date, rep_id: str | None = None, weeks: dict | N
     return rows
 
 
-def _rotting_text(found) -> str | None:
-    return f"{found.days} days in {found.stage} (90 % of past stays: {found.p90} or fewer)" if found else None
+def _rotting_text(found):
+    return T("{days} days in {stage} (90 % of past stays: {p90} or fewer)", days=found.days, stage=found.stage,
+             p90=found.p90) if found else None
 
 
-REVIEW_COLUMNS = [("rep", "Rep"), ("deal", "Deal"), ("stage", "Stage"), ("last_activity", "Last activity"),
-                  ("last_type", "Type"), ("days_since", "Days"), ("next_step", "Next step"),
-                  ("next_date", "Next date"), ("follow_up_due", "Follow-up due"),
-                  ("follow_up_overdue", "Follow-up overdue"), ("intent", "Intent"), ("intent_due", "Intent due"),
-                  ("intent_overdue", "Intent overdue"), ("needs_attention", "Needs attention"),
-                  ("week_activities", "Activities this week"), ("week_stage_moves", "Stage moves this week"),
-                  ("week_evidence", "Evidence this week"), ("overdue_promises", "Overdue promises"),
-                  ("problems", "Problems"), ("rotting", "Rotting")]
+REVIEW_COLUMNS = [("rep", T("Rep")), ("deal", T("Deal")), ("stage", T("Stage")), ("last_activity", T("Last activity")),
+                  ("last_type", T("Type")), ("days_since", T("Days")), ("next_step", T("Next step")),
+                  ("next_date", T("Next date")), ("follow_up_due", T("Follow-up due")),
+                  ("follow_up_overdue", T("Follow-up overdue")), ("intent", T("Intent")), ("intent_due", T("Intent due")),
+                  ("intent_overdue", T("Intent overdue")), ("needs_attention", T("Needs attention")),
+                  ("week_activities", T("Activities this week")), ("week_stage_moves", T("Stage moves this week")),
+                  ("week_evidence", T("Evidence this week")), ("overdue_promises", T("Overdue promises")),
+                  ("problems", T("Problems")), ("rotting", T("Rotting"))]
 
 
 @click.command()
@@ -356,43 +370,58 @@ def review(rep_id, fmt, root, as_of):
         emit(fmt, REVIEW_COLUMNS, rows)
         return
     start, end = week_bounds(as_of)
-    click.echo(styled(f"1-15-30 review as of {as_of} (follow up within {config.follow_up_days} days, judge intent "
-                      f"within {config.intent_days}); the week {start} to {end}", bold=True))
+    lang = language(config)
+    click.echo(styled(translate(T("1-15-30 review as of {as_of} (follow up within {follow} days, judge intent "
+                                  "within {intent}); the week {start} to {end}", as_of=as_of,
+                                  follow=config.follow_up_days, intent=config.intent_days, start=start, end=end),
+                                lang), bold=True))
     if not rows:
-        click.echo(f"{rep_id or 'Nobody'} has no open deal." if rep_id else "No open deals.")
+        click.echo(translate(T("{rep} has no open deal.", rep=rep_id) if rep_id else T("No open deals."), lang))
     closing = [rep for rep, week in weeks.items() if week.closed and (not rep_id or rep == rep_id)]
     for owner in dict.fromkeys([row["rep"] for row in rows] + closing):  # also reps who only closed deals
         rep = config.reps.get(owner)
         mine = [row for row in rows if row["rep"] == owner]
         attention = sum(1 for row in mine if row["needs_attention"])
         click.echo()
+        count = (T("{n} open deals", n=len(mine)) if len(mine) != 1 else T("{n} open deal", n=len(mine)))
+        need = (T("{n} needs attention", n=attention) if attention == 1 else T("{n} need attention", n=attention))
         click.echo(styled(f"{rep.name if rep else owner} ({owner})", bold=True)
-                   + f": {len(mine)} open deal{'s' * (len(mine) != 1)}, {attention} need{'s' * (attention == 1)} "
-                     f"attention; {rep_line(weeks.get(owner))}")
+                   + translate(T(": {count}, {need}; {week}", count=count, need=need, week=rep_line(weeks.get(owner))),
+                               lang))
         closed_lines(weeks.get(owner))
         for row in mine:
-            _review_item(row)
+            _review_item(row, lang)
             deal_lines(row)
 
 
-def _review_item(row: dict) -> None:
+def _review_item(row: dict, lang: str = "en") -> None:
+    from ..vocabulary import INTENT, activity_type
+
+    def say(message) -> str:
+        return translate(message, lang)
+
     mark = styled("!", fg="red", bold=True) if row["needs_attention"] else " "
-    click.echo(f"  {mark} {styled(row['deal'], bold=True)} ({row['stage']})")
+    click.echo(f"  {mark} {styled(row['deal'], bold=True)} ({_words(row['stage'], lang)})")
     if row["last_activity"]:
         days = row["days_since"]
-        ago = "today" if days == 0 else f"{days} day{'s' * (days != 1)} ago"
-        last = f"last activity {row['last_activity']} {row['last_type']} ({ago})"
+        ago = T("today") if days == 0 else T("{n} day ago", n=days) if days == 1 else T("{n} days ago", n=days)
+        last = say(T("last activity {date} {type} ({ago})", date=row["last_activity"],
+                     type=activity_type(row["last_type"]), ago=ago))
     else:
-        last = "no activity yet"
-    step = f"; next: {row['next_step']}" if row["next_step"] else ""
+        last = say(T("no activity yet"))
+    step = say(T("; next: {step}", step=row["next_step"])) if row["next_step"] else ""
     if row["next_date"]:
-        when = f" on {row['next_date']}"
-        step += styled(when + " (passed)", fg="red") if row["next_date_passed"] else when
+        when = say(T(" on {date}", date=row["next_date"]))
+        step += styled(when + say(T(" (passed)")), fg="red") if row["next_date_passed"] else when
     click.echo(f"      {last}{step}")
-    follow = f"follow-up due {row['follow_up_due']}"
-    follow = styled(follow + " (overdue)", fg="red") if row["follow_up_overdue"] else follow
-    intent = f"intent {row['intent'] or 'not judged yet'}, next judgment due {row['intent_due']}"
-    intent = styled(intent + " (overdue)", fg="red") if row["intent_overdue"] else intent
-    click.echo(f"      {follow}; {intent}")
+    overdue = say(T(" (overdue)"))
+    follow = say(T("follow-up due {date}", date=row["follow_up_due"]))
+    follow = styled(follow + overdue, fg="red") if row["follow_up_overdue"] else follow
+    intent = say(T("intent {intent}, next judgment due {date}",
+                   intent=INTENT.get(row["intent"], row["intent"]) if row["intent"] else T("not judged yet"),
+                   date=row["intent_due"]))
+    intent = styled(intent + overdue, fg="red") if row["intent_overdue"] else intent
+    separator = say(T("; "))
+    click.echo(f"      {follow}{separator}{intent}")
     if row.get("rotting"):
-        click.echo("      " + styled(f"rotting: {row['rotting']}", fg="red"))
+        click.echo("      " + styled(say(T("rotting: {text}", text=row["rotting"])), fg="red"))

@@ -9,13 +9,14 @@ import click
 
 from ..analytics.weekly import RepWeek, WeeklyDeal
 from ..yamlsource import one_line
-from .common import styled
+from ..i18n import T, join, translate
+from .common import language, styled
 
 
 def flag_text(code: str, name: str) -> str:
     from ..site.i18n import Strings
 
-    return Strings("en")(f"flag.{code}", name=name)
+    return Strings(language())(f"flag.{code}", name=name)
 
 
 def contact_name(repo, deal, contact_id: str) -> str:
@@ -26,15 +27,16 @@ def contact_name(repo, deal, contact_id: str) -> str:
 
 def problems(repo, week: WeeklyDeal) -> list[str]:
     """One line per problem: 1-15-30, overdue promises, buying-centre red flags."""
-    review, out = week.review, []
+    review, out, lang = week.review, [], language()
     if review.follow_up_overdue:
-        out.append(f"follow-up overdue since {review.follow_up_due}")
+        out.append(translate(T("follow-up overdue since {date}", date=review.follow_up_due), lang))
     if review.intent_overdue:
-        out.append(f"intent judgment overdue since {review.intent_due}")
+        out.append(translate(T("intent judgment overdue since {date}", date=review.intent_due), lang))
     if review.next_date_passed:
-        out.append(f"planned contact on {review.next_date} passed")
+        out.append(translate(T("planned contact on {date} passed", date=review.next_date), lang))
     for item in week.overdue_promises:
-        out.append(f"promise '{one_line(item.promise.text)}' due {item.promise.due} not done")
+        out.append(translate(T("promise '{text}' due {due} not done", text=one_line(item.promise.text),
+                               due=item.promise.due), lang))
     for code, contact_id in week.flags:
         out.append(flag_text(code, contact_name(repo, week.deal, contact_id)))
     return out
@@ -59,41 +61,58 @@ def week_fields(repo, week: WeeklyDeal | None) -> dict:
         "promises": [promise_row(item) for item in week.promises]}
 
 
-def rep_line(week: RepWeek | None) -> str:
+def rep_line(week: RepWeek | None, lang: str | None = None) -> str:
+    lang = lang or language()
     if week is None:
-        return "this week: nothing recorded"
-    parts = [f"this week {week.activities} activit{'ies' if week.activities != 1 else 'y'}",
-             f"{week.moves} stage move{'s' * (week.moves != 1)}",
-             f"{week.evidence} evidence record{'s' * (week.evidence != 1)}"]
-    text = ", ".join(parts)
+        return translate(T("this week: nothing recorded"), lang)
+    n = week.activities
+    parts = [T("this week {n} activity", n=n) if n == 1 else T("this week {n} activities", n=n),
+             T("{n} stage move", n=week.moves) if week.moves == 1 else T("{n} stage moves", n=week.moves),
+             T("{n} evidence record", n=week.evidence) if week.evidence == 1 else
+             T("{n} evidence records", n=week.evidence)]
+    separator = translate(T(", "), lang)
+    text = translate(join(parts, separator), lang)
     if week.overdue_promises:
-        text += ", " + styled(f"{week.overdue_promises} overdue promise{'s' * (week.overdue_promises != 1)}",
-                              fg="red")
+        n = week.overdue_promises
+        text += separator + styled(translate(T("{n} overdue promise", n=n) if n == 1 else
+                                             T("{n} overdue promises", n=n), lang), fg="red")
     return text
 
 
 def closed_lines(week: RepWeek | None) -> None:
     for deal, stage, entry in (week.closed if week else ()):
-        click.echo(f"  = {styled(deal.id, bold=True)} {stage.outcome} on {entry.date}")
+        outcome = T("won") if stage.outcome == "won" else T("lost")
+        click.echo(f"  = {styled(deal.id, bold=True)} "
+                   + translate(T("{outcome} on {date}", outcome=outcome, date=entry.date), language()))
 
 
 def deal_lines(row: dict) -> None:
     """Work, progress, problems and promises of a deal, under its 1-15-30 lines."""
+    from ..vocabulary import activity_type
+
+    lang = language()
+
+    def say(message) -> str:
+        return translate(message, lang)
+
     for work in row["work"]:
         who = f" {work['who']}" if work["who"] else ""
-        click.echo(f"      work {work['date']} {work['type']}{who}: {one_line(work['summary'])}")
-    progress = [f"entered {m['stage']} on {m['date']}" for m in row["stage_moves"]]
-    progress += [f"evidence {e['criterion']} on {e['date']}" for e in row["evidence"]]
+        click.echo("      " + say(T("work {date} {type}{who}: {summary}", date=work["date"],
+                                    type=activity_type(work["type"]), who=who, summary=one_line(work["summary"]))))
+    progress = [T("entered {stage} on {date}", stage=m["stage"], date=m["date"]) for m in row["stage_moves"]]
+    progress += [T("evidence {criterion} on {date}", criterion=e["criterion"], date=e["date"]) for e in row["evidence"]]
     if progress:
-        click.echo(f"      progress: {'; '.join(progress)}")
+        click.echo("      " + say(T("progress: {items}", items=join(progress, "; "))))
     if row["problems"]:
-        click.echo("      " + styled(f"problems: {row['problems']}", fg="red"))
+        click.echo("      " + styled(say(T("problems: {n}", n=row["problems"])), fg="red"))
     for p in row["promises"]:
         if p["overdue"]:
-            state = styled("OVERDUE", fg="red", bold=True)
+            state = styled(say(T("OVERDUE")), fg="red", bold=True)
         elif p["done"] is not None:
-            state = f"done {p['done']}"
+            state = say(T("done {date}", date=p["done"]))
         else:
-            state = "open" if p["due"] else "no due date"
-        due = f", due {p['due']}" if p["due"] else ""
-        click.echo(f"      promise ({p['made']}{due}): {one_line(p['text'])} [{state}]")
+            state = say(T("open")) if p["due"] else say(T("no due date"))
+        made = (T("promise ({made}, due {due}): {text} [{state}]", made=p["made"], due=p["due"],
+                  text=one_line(p["text"]), state=state) if p["due"] else
+                T("promise ({made}): {text} [{state}]", made=p["made"], text=one_line(p["text"]), state=state))
+        click.echo("      " + say(made))

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from .common import root_option
+from .common import lang_option, language, root_option
 
 
 @click.command("rules")
@@ -14,6 +14,7 @@ from .common import root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--doc", "full", is_flag=True, help="Print each rule's whole documentation, examples included.")
 @root_option
+@lang_option
 def rules_command(rule_id, fmt, full, root):
     """List every rule with its id, severity and documentation; or explain RULE-ID.
 
@@ -36,8 +37,11 @@ def rules_command(rule_id, fmt, full, root):
 
     config, _ = load_config(root) if root.is_dir() else (None, [])
     levels = config.rule_levels if config is not None else {}
+    lang = language(config)
+    # English is the docstring as written; another language is its prose from the catalogue, examples as written
     items = [{"id": r.ID, "severity": levels.get(r.ID, r.SEVERITY), "default": r.SEVERITY,
-              "summary": rules.summary(r), "doc": (r.__doc__ or "").strip()}
+              "summary": rules.summary(r, lang),
+              "doc": (r.__doc__ or "").strip() if lang == "en" else rules.doc(r, lang)}
              for r in rules.REGISTRY.values()]
     if rule_id is not None:
         _explain(rule_id, items, fmt, root)

@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import click
 
-from .common import as_of_option, root_option, styled
+from ..i18n import T, translate
+from .common import as_of_option, language, root_option, styled
 from .reports import _unconverted_note, emit, format_option, load_past
 
 BY = ("stage", "competitor", "rep")
@@ -56,13 +57,13 @@ def winloss_rows(repo, as_of: dt.date, by: str) -> list[dict]:
             for tally in winloss.by_rep(closed, config)]
 
 
-TAIL = [("closed", "Closed"), ("won", "Won"), ("lost", "Lost"), ("win_rate", "Win %"),
-        ("won_amount", "Won amount"), ("lost_amount", "Lost amount")]
+TAIL = [("closed", T("Closed")), ("won", T("Won")), ("lost", T("Lost")), ("win_rate", T("Win %")),
+        ("won_amount", T("Won amount")), ("lost_amount", T("Lost amount"))]
 COLUMNS = {
-    "stage": [("pipeline", "Pipeline"), ("stage", "Stage reached"), ("label", "Name")] + TAIL
-    + [("lost_here", "Lost there"), ("reasons", "Loss reasons there")],
-    "competitor": [("competitor", "Competitor")] + TAIL + [("lost_to", "Won by them"), ("reasons", "Loss reasons")],
-    "rep": [("rep", "Rep"), ("name", "Name")] + TAIL + [("reasons", "Loss reasons")],
+    "stage": [("pipeline", T("Pipeline")), ("stage", T("Stage reached")), ("label", T("Name"))] + TAIL
+    + [("lost_here", T("Lost there")), ("reasons", T("Loss reasons there"))],
+    "competitor": [("competitor", T("Competitor"))] + TAIL + [("lost_to", T("Won by them")), ("reasons", T("Loss reasons"))],
+    "rep": [("rep", T("Rep")), ("name", T("Name"))] + TAIL + [("reasons", T("Loss reasons"))],
 }
 
 
@@ -91,10 +92,19 @@ def winloss(by, fmt, root, as_of):
 
     repo, as_of = load_past(root, as_of)
     rows = winloss_rows(repo, as_of, by)
-    columns = COLUMNS[by] + ([("currency", "Currency")] if fmt == "csv" else [])
+    columns = COLUMNS[by] + ([("currency", T("Currency"))] if fmt == "csv" else [])
     if fmt == "table":
         tally = analytics.total(analytics.closed_deals(repo.deals.values(), repo.config, as_of))
         rate = _percent(tally.win_rate)
-        click.echo(styled(f"Win/loss by {by} ({repo.config.currency}, closed by {as_of}): {tally.won} won, "
-                          f"{tally.lost} lost, win rate {'–' if rate is None else f'{rate}%'}", bold=True))
+        values = {"currency": repo.config.currency, "as_of": as_of, "won": tally.won, "lost": tally.lost,
+                  "rate": "–" if rate is None else f"{rate}%"}
+        heading = {"stage": T("Win/loss by stage ({currency}, closed by {as_of}): {won} won, {lost} lost, win rate "
+                              "{rate}", **values),
+                   "competitor": T("Win/loss by competitor ({currency}, closed by {as_of}): {won} won, {lost} lost, "
+                                   "win rate {rate}", **values),
+                   "rep": T("Win/loss by rep ({currency}, closed by {as_of}): {won} won, {lost} lost, win rate "
+                            "{rate}", **values)}.get(by)
+        click.echo(styled(translate(heading, language(repo.config)) if heading is not None else
+                          f"Win/loss by {by} ({repo.config.currency}, closed by {as_of}): {tally.won} won, "
+                          f"{tally.lost} lost, win rate {values['rate']}", bold=True))
     emit(fmt, columns, rows, _unconverted_note(rows, repo.config.currency))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import translate
+
 
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -16,7 +18,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems, **_ignored) -> str:
+def format_github(problems, lang: str = "en", **_ignored) -> str:
     lines = []
     for p in problems:
         command = "error" if p.severity.value == "error" else "warning"
@@ -25,7 +27,7 @@ def format_github(problems, **_ignored) -> str:
             props.append(f"line={p.line}")
             props.append(f"col={p.column}")
         props.append(f"title={_escape_property(p.rule)}")
-        message = p.message + (f"\n{p.hint}" if p.hint else "")
+        message = translate(p.message, lang) + (f"\n{translate(p.hint, lang)}" if p.hint else "")
         lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -50,7 +52,7 @@ def _code(text: str) -> str:
     return f"<code>{_cell(text)}</code>"
 
 
-def github_summary(problems, note: str = "") -> str:
+def github_summary(problems, note: str = "", lang: str = "en") -> str:
     errors = sum(1 for p in problems if p.severity.value == "error")
     warnings = len(problems) - errors
     out = [f"## salesgen lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", ""]
@@ -59,5 +61,5 @@ def github_summary(problems, note: str = "") -> str:
     if problems:
         out += ["| Location | Severity | Rule | Message | Hint |", "|---|---|---|---|---|"]
         for p in problems:
-            out.append(f"| {_code(f'{p.file}:{p.line}')} | {p.severity.value} | `{p.rule}` | {_cell(p.message)} | {_cell(p.hint)} |")
+            out.append(f"| {_code(f'{p.file}:{p.line}')} | {p.severity.value} | `{p.rule}` | {_cell(translate(p.message, lang))} | {_cell(translate(p.hint, lang))} |")
     return "\n".join(out) + "\n"

@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote
 
 from .. import __version__, rules
+from ..i18n import T, translate
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -21,7 +22,7 @@ def artifact_uri(file: str) -> str:
     return quote(file, safe="/", encoding="utf-8", errors="surrogateescape")
 
 
-def format_sarif(problems, *, note: str = "", help_base: str | None = None, **_ignored) -> str:
+def format_sarif(problems, *, note: str = "", help_base: str | None = None, lang: str = "en", **_ignored) -> str:
     from .help_links import rule_url
 
     used = sorted({p.rule for p in problems} | set(rules.REGISTRY))
@@ -29,7 +30,7 @@ def format_sarif(problems, *, note: str = "", help_base: str | None = None, **_i
     descriptors = []
     for rule_id in used:
         rule = rules.REGISTRY.get(rule_id)
-        doc = (rule.__doc__ or "").strip() if rule else rule_id
+        doc = rules.doc(rule, lang) if rule else rule_id
         level = "warning" if rule is not None and rule.SEVERITY == "warning" else "error"
         descriptor = {
             "id": rule_id,
@@ -49,7 +50,8 @@ def format_sarif(problems, *, note: str = "", help_base: str | None = None, **_i
             "ruleId": p.rule,
             "ruleIndex": index[p.rule],
             "level": "error" if p.severity.value == "error" else "warning",
-            "message": {"text": p.message + (f" Hint: {p.hint}" if p.hint else "")},
+            "message": {"text": translate(p.message, lang)
+                        + (" " + translate(T("Hint: {hint}", hint=p.hint), lang) if p.hint else "")},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": artifact_uri(p.file), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(p.line, 1), "startColumn": max(p.column, 1)},

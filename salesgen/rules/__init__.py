@@ -9,6 +9,8 @@ engine leaves its conclusion out (``engine.run_rules``).
 """
 from __future__ import annotations
 
+import textwrap
+
 from . import (
     account_type,
     approval_four_eyes,
@@ -93,5 +95,43 @@ def get(rule_id: str):
         raise KeyError(f"unknown rule id '{rule_id}'") from None
 
 
-def summary(rule) -> str:
-    return (rule.__doc__ or "").strip().splitlines()[0]
+def doc_blocks(rule) -> list[tuple[bool, str]]:
+    """The docstring as (is_code, text) blocks: prose paragraphs (translated by the catalogue,
+    whose msgid is the English paragraph) and fenced examples (kept as they are)."""
+    blocks: list[tuple[bool, str]] = []
+    paragraph: list[str] = []
+    fence: list[str] | None = None
+    for line in textwrap.dedent("\n".join((rule.__doc__ or "").strip().splitlines()[1:])).splitlines():
+        if fence is not None:
+            fence.append(line)
+            if line.strip().startswith("```"):
+                blocks.append((True, "\n".join(fence)))
+                fence = None
+        elif line.strip().startswith("```"):
+            if paragraph:
+                blocks.append((False, "\n".join(paragraph)))
+                paragraph = []
+            fence = [line]
+        elif line.strip():
+            paragraph.append(line)
+        elif paragraph:
+            blocks.append((False, "\n".join(paragraph)))
+            paragraph = []
+    if paragraph:
+        blocks.append((False, "\n".join(paragraph)))
+    if fence:
+        blocks.append((True, "\n".join(fence)))
+    return [(False, summary(rule))] + blocks
+
+
+def doc(rule, lang: str = "en") -> str:
+    """The rule's documentation (Markdown) in ``lang``: prose translated, examples as written."""
+    from ..i18n import gettext
+
+    return "\n\n".join(text if is_code else gettext(text, lang) for is_code, text in doc_blocks(rule))
+
+
+def summary(rule, lang: str = "en") -> str:
+    from ..i18n import gettext
+
+    return gettext((rule.__doc__ or "").strip().splitlines()[0], lang)

@@ -37,6 +37,7 @@ type: interest   # account-type: the sales project was approved, so it is an int
 from __future__ import annotations
 
 import datetime as dt
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -78,35 +79,37 @@ def _check_customer(ctx, customer, deals):
     kind = customer.type
     if won and kind != "customer":
         names = ", ".join(f"'{one_line(d.id)}'" for d in won[:3]) + (", ..." if len(won) > 3 else "")
-        yield _problem(ctx, customer, f"the account has won deal{'s' * (len(won) > 1)} {names} but its type is "
-                       f"'{one_line(kind)}'", "Set `type: customer`: an account becomes a customer (客户) when a deal is won.")
+        yield _problem(ctx, customer, T("the account has won deals {names} but its type is '{kind}'",
+                                        names=names, kind=one_line(kind)) if len(won) > 1 else
+                       T("the account has won deal {names} but its type is '{kind}'", names=names, kind=one_line(kind)),
+                       T("Set `type: customer`: an account becomes a customer (客户) when a deal is won."))
         return
     if kind == "customer" and not won:
-        yield _problem(ctx, customer, "the type is 'customer' but none of the account's deals is won",
-                       "Record the signed deal under deals/ with a won stage, or set the type back to "
-                       "'intent' (a sales project was approved) or 'interest'.")
+        yield _problem(ctx, customer, T("the type is 'customer' but none of the account's deals is won"),
+                       T("Record the signed deal under deals/ with a won stage, or set the type back to "
+                         "'intent' (a sales project was approved) or 'interest'."))
         return
     open_approved = [(d, date) for d, stage, date in approved if stage.outcome is None]
     if open_approved and kind in ("organization", "interest"):
         deal, date = min(open_approved, key=lambda item: item[1])
-        yield _problem(ctx, customer, f"the sales project of open deal '{one_line(deal.id)}' was approved on {date}, "
-                       f"but the account type is '{one_line(kind)}'",
-                       "Set `type: intent`: an account becomes an intent customer (意向客户) when a sales project "
-                       "for it is approved.")
+        yield _problem(ctx, customer, T("the sales project of open deal '{deal}' was approved on {date}, "
+                                        "but the account type is '{kind}'", deal=one_line(deal.id), date=date, kind=one_line(kind)),
+                       T("Set `type: intent`: an account becomes an intent customer (意向客户) when a sales project "
+                         "for it is approved."))
     elif kind == "intent" and not approved:
-        yield _problem(ctx, customer, "the type is 'intent' but no deal of the account has an approved sales "
-                       "project (project initiation)",
-                       f"Record the approval on the deal (`approvals: - {{kind: {INITIATION_APPROVAL}, date, "
-                       f"approver}}`), or set the type to 'interest'.")
+        yield _problem(ctx, customer, T("the type is 'intent' but no deal of the account has an approved sales "
+                                        "project (project initiation)"),
+                       T("Record the approval on the deal (`approvals: - {{kind: {kind}, date, "
+                         "approver}}`), or set the type to 'interest'.", kind=INITIATION_APPROVAL))
     elif kind == "organization":
         live = [(d, date) for d, stage in deals
                 if stage.outcome != "lost" and (date := interest_date(d, ctx.as_of)) is not None]
         if live:
             deal, date = min(live, key=lambda item: item[1])
-            yield _problem(ctx, customer, f"the customer's interest was confirmed on deal '{deal.id}' on {date}, "
-                           "but the account type is 'organization'",
-                           "Set `type: interest`: an organization whose interest is confirmed is an interest "
-                           "customer (兴趣客户).")
+            yield _problem(ctx, customer, T("the customer's interest was confirmed on deal '{deal}' on {date}, "
+                                            "but the account type is 'organization'", deal=one_line(deal.id), date=date),
+                           T("Set `type: interest`: an organization whose interest is confirmed is an interest "
+                             "customer (兴趣客户)."))
 
 
 def _problem(ctx, customer, message, hint):

@@ -26,6 +26,7 @@ approvals:
 from __future__ import annotations
 
 import datetime as dt
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -33,7 +34,8 @@ ID = "approval-four-eyes"
 SEVERITY = "error"
 READS = ("approvals",)
 
-_KINDS = {"project_initiation": "project initiation", "quote": "quote approval", "contract_review": "contract review"}
+_KINDS = {"project_initiation": T("project initiation"), "quote": T("quote approval"),
+          "contract_review": T("contract review")}
 
 
 def check(ctx):
@@ -53,15 +55,17 @@ def check(ctx):
             path = ("approvals", index, "approver")
             if approver == deal.owner and not any(h >= date for h in handovers):
                 yield ctx.at_deal(ID, deal, path,
-                                  f"the {kind} of {date} is approved by the deal's owner '{one_line(approver)}' "
-                                  f"({one_line(rep.name)})",
-                                  "Nobody approves their own deal: have a manager approve it and put their rep "
-                                  "id in `approver`.")
+                                  T("the {kind} of {date} is approved by the deal's owner '{approver}' ({name})",
+                                    kind=kind, date=date, approver=one_line(approver), name=one_line(rep.name)),
+                                  T("Nobody approves their own deal: have a manager approve it and put their rep "
+                                    "id in `approver`."))
             elif not rep.active and (rep.left is None or date > rep.left):
-                when = f"had left on {rep.left}" if rep.left else "is not an active rep"
-                hint = ("Have an active manager approve it again." if rep.left else
-                        f"If the approval was given before {one_line(approver)} left, record their `left:` date in the "
-                        f"roster in salesgen.yaml; otherwise have an active manager approve it again.")
+                when = T("had left on {date}", date=rep.left) if rep.left else T("is not an active rep")
+                hint = (T("Have an active manager approve it again.") if rep.left else
+                        T("If the approval was given before {approver} left, record their `left:` date in the "
+                          "roster in salesgen.yaml; otherwise have an active manager approve it again.",
+                          approver=one_line(approver)))
                 yield ctx.at_deal(ID, deal, path,
-                                  f"the {kind} of {date} is approved by '{one_line(approver)}' ({one_line(rep.name)}), who {when}",
+                                  T("the {kind} of {date} is approved by '{approver}' ({name}), who {when}",
+                                    kind=kind, date=date, approver=one_line(approver), name=one_line(rep.name), when=when),
                                   hint)

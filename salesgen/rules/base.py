@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..problem import Problem, Severity
 from ..repository import Repository
+from ..i18n import Localized
 from ..yamlsource import one_line
 
 
@@ -31,7 +32,8 @@ class Context:
 
     def label(self, label: dict | None) -> str:
         """A configured label as quoted in a message: one line, at most 60 characters."""
-        return one_line(self.config.label(label))
+        text = self.config.label(label)  # a Localized: keep its other languages, each on one line too
+        return Localized(one_line(text), tuple((lang, one_line(v)) for lang, v in getattr(text, "variants", ())))
 
     def rep_is_active(self, rep_id: str | None) -> bool:
         rep = self.config.reps.get(rep_id) if rep_id else None

@@ -24,6 +24,7 @@ buyer_stage: project_approved # buyer-alignment: three buyer stages behind
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 ID = "buyer-alignment"
 SEVERITY = "warning"
@@ -48,8 +49,9 @@ def check(ctx):
         buyer_labels = dict(pipeline.buyer_stages)
         yield ctx.at_deal(
             ID, deal, ("buyer_stage",),
-            f"the customer is at buyer stage '{label(buyer_labels[deal.buyer_stage])}' ({actual + 1} of {total}) "
-            f"while our stage '{label(stage.label)}' expects '{label(buyer_labels[stage.buyer_stage])}' "
-            f"({expected + 1} of {total}): {lag} stages behind, more than the allowed {gap}",
-            f"If the customer has moved on, update `buyer_stage`; otherwise move `stage` back to where the "
-            f"customer is, with a `reason:` in stage_history.")
+            T("the customer is at buyer stage '{buyer}' ({actual} of {total}) while our stage '{stage}' "
+              "expects '{expected_stage}' ({expected} of {total}): {lag} stages behind, more than the allowed {gap}",
+              buyer=label(buyer_labels[deal.buyer_stage]), actual=actual + 1, total=total, stage=label(stage.label),
+              expected_stage=label(buyer_labels[stage.buyer_stage]), expected=expected + 1, lag=lag, gap=gap),
+            T("If the customer has moved on, update `buyer_stage`; otherwise move `stage` back to where the "
+              "customer is, with a `reason:` in stage_history."))

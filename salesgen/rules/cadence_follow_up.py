@@ -29,12 +29,18 @@ activities:
 ```
 """
 from __future__ import annotations
+from ..i18n import T
+from ..vocabulary import activity_type
 
 from ..yamlsource import one_line
 
 ID = "cadence-follow-up"
 SEVERITY = "warning"
 READS = ("activities", "created", "stage_history")
+
+
+_HINT = T("Follow the deal up with the customer and log it under `activities:` (date, type, who, "
+          "contacts, summary, next_step, next_date).")
 
 
 def check(ctx):
@@ -47,25 +53,26 @@ def check(ctx):
         last = deal.last_follow_up(as_of)
         if last is None:
             if opened is None:
-                yield ctx.at_deal(ID, deal, ("stage",), "no activity recorded and no `created` date",
-                                  "Log the latest contact under `activities:` (date, type, summary), "
-                                  "and set `created` to the day the deal was opened.")
+                yield ctx.at_deal(ID, deal, ("stage",), T("no activity recorded and no `created` date"),
+                                  T("Log the latest contact under `activities:` (date, type, summary), "
+                                    "and set `created` to the day the deal was opened."))
             elif (as_of - opened).days >= limit:
                 yield ctx.at_deal(ID, deal, deal.opened_path(),
-                                  f"no activity recorded in the {(as_of - opened).days} days since the deal "
-                                  f"was opened on {opened}; a follow-up is due every {limit} days",
-                                  f"Follow the deal up with the customer and log it under `activities:` "
-                                  f"(date, type, who, contacts, summary, next_step, next_date).")
+                                  T("no activity recorded in the {days} days since the deal was opened on "
+                                    "{opened}; a follow-up is due every {limit} days",
+                                    days=(as_of - opened).days, opened=opened, limit=limit),
+                                  _HINT)
             continue
         days = (as_of - last.date).days
         if days < limit:
             continue
-        hint = ("Follow the deal up with the customer and log it under `activities:` (date, type, who, "
-                "contacts, summary, next_step, next_date).")
+        hint = _HINT
         if last.next_date is not None and last.next_date < as_of:
-            planned = f" '{one_line(last.next_step)}'" if last.next_step else ""
-            hint += f" The next contact{planned} was planned for {last.next_date}."
+            hint = (T("{hint} The next contact '{step}' was planned for {date}.", hint=_HINT, step=one_line(last.next_step),
+                      date=last.next_date) if last.next_step else
+                    T("{hint} The next contact was planned for {date}.", hint=_HINT, date=last.next_date))
         yield ctx.at_deal(ID, deal, ("activities", last.index, "date"),
-                          f"no activity for {days} days (last: {last.type} on {last.date}); a follow-up is due "
-                          f"every {limit} days",
+                          T("no activity for {days} days (last: {type} on {date}); a follow-up is due "
+                            "every {limit} days", days=days, type=activity_type(last.type), date=last.date,
+                            limit=limit),
                           hint)

@@ -26,14 +26,16 @@ activities:
 ```
 """
 from __future__ import annotations
+from ..i18n import T
+from ..vocabulary import INTENT
 
 
 ID = "cadence-intent"
 SEVERITY = "error"
 READS = ("activities", "created", "stage_history")
 
-_HINT = ("Judge the customer's intent from the recent follow-ups and record it as `intent: high|medium|low|none` "
-         "on the activity where it was judged (a review or a call).")
+_HINT = T("Judge the customer's intent from the recent follow-ups and record it as `intent: high|medium|low|none` "
+          "on the activity where it was judged (a review or a call).")
 
 
 def check(ctx):
@@ -48,8 +50,10 @@ def check(ctx):
             days = (as_of - judged.date).days
             if days >= limit:
                 yield ctx.at_deal(ID, deal, ("activities", judged.index, "intent"),
-                                  f"the customer's intent was last judged {days} days ago ({judged.intent}, on "
-                                  f"{judged.date}); it must be judged every {limit} days", _HINT)
+                                  T("the customer's intent was last judged {days} days ago ({intent}, on "
+                                    "{date}); it must be judged every {limit} days", days=days,
+                                    intent=INTENT.get(judged.intent, judged.intent), date=judged.date, limit=limit),
+                                  _HINT)
             continue
         path = deal.opened_path()
         if opened is None:
@@ -61,5 +65,6 @@ def check(ctx):
         days = (as_of - opened).days
         if days >= limit:
             yield ctx.at_deal(ID, deal, path,
-                              f"no intent judgment recorded in the {days} days since the deal was opened on "
-                              f"{opened}; it must be judged every {limit} days", _HINT)
+                              T("no intent judgment recorded in the {days} days since the deal was opened on "
+                                "{opened}; it must be judged every {limit} days", days=days, opened=opened,
+                                limit=limit), _HINT)

@@ -21,6 +21,7 @@ expected_close: 2026-10-31   # close-date-passed: 20 days ago
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -34,8 +35,11 @@ def check(ctx):
         if deal.expected_close >= ctx.as_of:
             continue
         days = (ctx.as_of - deal.expected_close).days
+        values = {"date": deal.expected_close, "days": days, "stage": label(stage.label), "stage_id": one_line(stage.id)}
         yield ctx.at_deal(ID, deal, ("expected_close",),
-                          f"the expected close date {deal.expected_close} passed {days} day{'s' * (days != 1)} "
-                          f"ago and the deal is still open in stage '{label(stage.label)}' ({one_line(stage.id)})",
-                          "Set `expected_close` to the date the customer now plans to sign, or close the deal "
-                          "(won with its contract, or lost with a lost_reason).")
+                          T("the expected close date {date} passed {days} days ago and the deal is still open "
+                            "in stage '{stage}' ({stage_id})", **values) if days != 1 else
+                          T("the expected close date {date} passed {days} day ago and the deal is still open "
+                            "in stage '{stage}' ({stage_id})", **values),
+                          T("Set `expected_close` to the date the customer now plans to sign, or close the deal "
+                            "(won with its contract, or lost with a lost_reason)."))

@@ -21,6 +21,7 @@ lost_reason: {code: too_expensive}   # closing-lost: not a configured lost reaso
 from __future__ import annotations
 
 import difflib
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -37,15 +38,17 @@ def check(ctx):
             continue
         lost = deal.get("lost_reason")
         if not lost:
-            choice = f"one of: {codes}" if reasons else "a short reason code"
-            yield ctx.at_deal(ID, deal, ("stage",), "the deal is lost but gives no `lost_reason`",
-                              f"Add `lost_reason: {{code: <code>, note: <what happened>, winner: <who won>}}` "
-                              f"with code {choice}.")
+            choice = T("one of: {codes}", codes=codes) if reasons else T("a short reason code")
+            yield ctx.at_deal(ID, deal, ("stage",), T("the deal is lost but gives no `lost_reason`"),
+                              T("Add `lost_reason: {{code: <code>, note: <what happened>, winner: <who won>}}` "
+                                "with code {choice}.", choice=choice))
             continue
         code = lost["code"]
         if reasons and code not in reasons:
             guess = difflib.get_close_matches(code, list(reasons), n=1)
-            also = f" Did you mean '{one_line(guess[0])}'?" if guess else ""
             yield ctx.at_deal(ID, deal, ("lost_reason", "code"),
-                              f"'{one_line(code)}' is not a lost reason configured in salesgen.yaml",
-                              f"Use one of: {codes}.{also} New codes go under `lost_reasons:` in salesgen.yaml.")
+                              T("'{code}' is not a lost reason configured in salesgen.yaml", code=one_line(code)),
+                              T("Did you mean '{guess}'? Or use one of: {codes}. New codes go under `lost_reasons:` "
+                                "in salesgen.yaml.", guess=one_line(guess[0]), codes=codes) if guess else
+                              T("Use one of: {codes}. New codes go under `lost_reasons:` in salesgen.yaml.",
+                                codes=codes))

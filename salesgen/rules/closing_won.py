@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from ..i18n import T
 
 ID = "closing-won"
 SEVERITY = "error"
@@ -49,30 +50,31 @@ def check(ctx):
             continue
         contract = deal.get("contract")
         if not contract:
-            yield ctx.at_deal(ID, deal, ("stage",), "the deal is won but has no `contract`",
-                              f"Add {_CONTRACT_EXAMPLE} to {deal.file}.")
+            yield ctx.at_deal(ID, deal, ("stage",), T("the deal is won but has no `contract`"),
+                              T("Add {example} to {file}.", example=_CONTRACT_EXAMPLE, file=deal.file))
             continue
         yield from _check_contract(ctx, deal, contract)
 
 
 def _check_contract(ctx, deal, contract):
     if not contract.get("date"):
-        yield ctx.at_deal(ID, deal, ("contract",), "the won deal's contract has no signing date",
-                          "Add `date: YYYY-MM-DD` (the day it was signed) under `contract:`.", key=True)
+        yield ctx.at_deal(ID, deal, ("contract",), T("the won deal's contract has no signing date"),
+                          T("Add `date: YYYY-MM-DD` (the day it was signed) under `contract:`."), key=True)
     elif (signed := dt.date.fromisoformat(contract["date"])) > ctx.as_of:
         yield ctx.at_deal(ID, deal, ("contract", "date"),
-                          f"the contract is signed on {signed}, after the as-of date {ctx.as_of}",
-                          "A deal is won once the contract is signed: correct the date, or keep the deal in "
-                          "its negotiation stage until then.")
+                          T("the contract is signed on {signed}, after the as-of date {as_of}", signed=signed,
+                            as_of=ctx.as_of),
+                          T("A deal is won once the contract is signed: correct the date, or keep the deal in "
+                            "its negotiation stage until then."))
     value = contract.get("value")
     if value is None:
-        yield ctx.at_deal(ID, deal, ("contract",), "the won deal's contract has no value",
-                          "Add `value: <amount>` (the signed contract value) under `contract:`.", key=True)
+        yield ctx.at_deal(ID, deal, ("contract",), T("the won deal's contract has no value"),
+                          T("Add `value: <amount>` (the signed contract value) under `contract:`."), key=True)
     payments = contract.get("payments") or ()
     if not payments:
-        yield ctx.at_deal(ID, deal, ("contract",), "the won deal's contract has no payment schedule",
-                          "Add the agreed payments (合同回款约定) under `contract:` as `payments: - {due: "
-                          "YYYY-MM-DD, amount: <amount>, milestone: <text>}`; they must add up to the value.",
+        yield ctx.at_deal(ID, deal, ("contract",), T("the won deal's contract has no payment schedule"),
+                          T("Add the agreed payments (合同回款约定) under `contract:` as `payments: - {due: "
+                            "YYYY-MM-DD, amount: <amount>, milestone: <text>}`; they must add up to the value."),
                           key=True)
         return
     if value is None:
@@ -81,8 +83,10 @@ def _check_contract(ctx, deal, contract):
     total = sum((Decimal(str(p["amount"])) for p in payments), Decimal(0))
     if total != value:
         difference = value - total
-        gap = f"{difference} short of" if difference > 0 else f"{-difference} more than"
+        values = {"n": len(payments), "total": total, "gap": abs(difference), "value": value}
         yield ctx.at_deal(ID, deal, ("contract", "payments"),
-                          f"the {len(payments)} payments sum to {total}, {gap} the contract value {value}",
-                          "Correct the payment amounts (or the contract value) so that they add up exactly.",
+                          T("the {n} payments sum to {total}, {gap} short of the contract value {value}", **values)
+                          if difference > 0 else
+                          T("the {n} payments sum to {total}, {gap} more than the contract value {value}", **values),
+                          T("Correct the payment amounts (or the contract value) so that they add up exactly."),
                           key=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from .. import currencies
 from ..problem import Problem
 from ..yamlsource import locate
+from ..i18n import T
 
 ID = "currency-no-rate"
 SEVERITY = "warning"
@@ -37,7 +38,7 @@ def _has_rate(ctx, code: str) -> bool:
 
 
 def _hint(code: str, base: str) -> str:
-    return f"Add `{code}: <{base} per 1 {code}>` under `rates:` in salesgen.yaml."
+    return T("Add `{code}: <{base} per 1 {code}>` under `rates:` in salesgen.yaml.", code=code, base=base)
 
 
 def check(ctx):
@@ -46,9 +47,11 @@ def check(ctx):
         code = deal.currency
         if stage.outcome == "lost" or _has_rate(ctx, code) or not currencies.is_known(code):
             continue  # an unknown code is currency-unknown's
-        totals = "closed, forecast and quota" if stage.outcome == "won" else "pipeline, forecast and quota"
         yield ctx.at_deal(ID, deal, ("currency",),
-                          f"the amount in {code} is left out of the {base} {totals} totals: no rate from {code}",
+                          T("the amount in {code} is left out of the {base} closed, forecast and quota totals: "
+                            "no rate from {code}", code=code, base=base) if stage.outcome == "won" else
+                          T("the amount in {code} is left out of the {base} pipeline, forecast and quota totals: "
+                            "no rate from {code}", code=code, base=base),
                           _hint(code, base))
     config = ctx.config
     for index, rep in enumerate(config.raw.get("reps") or ()):
@@ -58,5 +61,5 @@ def check(ctx):
         path = ("reps", index, "quota", "currency")
         line, column = locate(config.raw, path)
         yield Problem(config.path, line, column, ID,
-                      f"the quota of '{rep['id']}' in {code} is left out of quota attainment in {base}: "
-                      f"no rate from {code}", _hint(code, base), path=path)
+                      T("the quota of '{rep}' in {code} is left out of quota attainment in {base}: "
+                        "no rate from {code}", rep=rep["id"], code=code, base=base), _hint(code, base), path=path)

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from .. import currencies
 from ..yamlsource import one_line
+from ..i18n import T
 
 ID = "currency-unknown"
 SEVERITY = "error"
 
 
 def message(code: str) -> str:
-    return f"'{one_line(code)}' is not an ISO 4217 currency code"
+    return T("'{code}' is not an ISO 4217 currency code", code=one_line(code))
 
 
 def check(ctx):

@@ -22,6 +22,7 @@ stakeholders:
 from __future__ import annotations
 
 from .no_decision_maker import contact_name
+from ..i18n import T
 
 ID = "decision-maker-opposes"
 SEVERITY = "warning"
@@ -33,8 +34,10 @@ def check(ctx):
         for index, holder in enumerate(deal.stakeholders):
             if holder.get("role") != "decision_maker" or holder.get("attitude") != "opponent":
                 continue
-            planned = " A `plan:` is recorded; carry it out and update the attitude." if holder.get("plan") else ""
+            hint = T("Find out why (their job concerns and personal needs), win them over through a "
+                     "supporter they trust, and write the actions in the stakeholder's `plan:`.")
+            if holder.get("plan"):
+                hint = T("{hint} A `plan:` is recorded; carry it out and update the attitude.", hint=hint)
             yield ctx.at_deal(ID, deal, ("stakeholders", index, "attitude"),
-                              f"decision maker {contact_name(ctx, deal, holder['contact'])} opposes us",
-                              "Find out why (their job concerns and personal needs), win them over through a "
-                              "supporter they trust, and write the actions in the stakeholder's `plan:`." + planned)
+                              T("decision maker {name} opposes us", name=contact_name(ctx, deal, holder['contact'])),
+                              hint)

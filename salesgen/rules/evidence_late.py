@@ -39,6 +39,7 @@ from __future__ import annotations
 from ..criteria import Env, approval_of
 from ..model import to_date
 from .stage_history import stage_ranks
+from ..i18n import T
 
 ID = "evidence-late"
 SEVERITY = "error"
@@ -86,24 +87,25 @@ def _late(ctx, env, deal, pipeline, criterion, left):
         index = approval_of(deal, criterion, env)
         if index is None:
             return None
-        date, path, what = to_date(deal.raw["approvals"][index]["date"]), ("approvals", index, "date"), "approval"
+        date, path, what = to_date(deal.raw["approvals"][index]["date"]), ("approvals", index, "date"), T("approval")
     else:
         records = [(date, index) for date, index in deal.evidence_of(criterion.id) if date <= ctx.as_of]
         if not records or criterion.kind == "computed" and not _needs_evidence(ctx, env, deal, criterion):
             return None
         date, index = min(records)
-        path, what = ("evidence", index, "date"), "evidence"
+        path, what = ("evidence", index, "date"), T("evidence")
     if date <= left:
         return None
     label = ctx.config.label
     stage = pipeline.stage(criterion.stage)
     return ctx.at_deal(
         ID, deal, path,
-        f"the {what} for '{label(criterion.label)}' ({criterion.id}) is dated {date}, after the deal left "
-        f"'{label(stage.label)}' ({stage.id}) on {left}",
-        f"A gate is met only by what was done before the move: if the date is wrong, correct it; if the deal "
-        f"moved too early, say so with a waiver (`waivers: - {{rule: {ID}, criterion: {criterion.id}, reason, "
-        f"approved_by, until}}`).", subject=criterion.id)
+        T("the {what} for '{criterion}' ({criterion_id}) is dated {date}, after the deal left "
+          "'{stage}' ({stage_id}) on {left}", what=what, criterion=label(criterion.label),
+          criterion_id=criterion.id, date=date, stage=label(stage.label), stage_id=stage.id, left=left),
+        T("A gate is met only by what was done before the move: if the date is wrong, correct it; if the deal "
+          "moved too early, say so with a waiver (`waivers: - {{rule: {rule}, criterion: {criterion_id}, reason, "
+          "approved_by, until}}`).", rule=ID, criterion_id=criterion.id), subject=criterion.id)
 
 
 def _needs_evidence(ctx, env, deal, criterion) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from .no_decision_maker import contact_name
 from ..yamlsource import one_line
+from ..i18n import T
 
 ID = "handler-not-contacted"
 SEVERITY = "warning"
@@ -44,8 +45,11 @@ def check(ctx):
             if contact in reached:
                 continue
             closeness = deal.stakeholders[index].get("closeness")
-            note = f" although closeness is '{one_line(closeness)}'" if closeness and closeness != "none" else ""
+            name = contact_name(ctx, deal, contact)
             yield ctx.at_deal(ID, deal, ("stakeholders", index, "contact"),
-                              f"handler {contact_name(ctx, deal, contact)} has never been contacted: no activity "
-                              f"lists them{note}",
-                              f"Reach the handler and log it under `activities:` with `contacts: [{one_line(contact)}]`.")
+                              T("handler {name} has never been contacted: no activity lists them although "
+                                "closeness is '{closeness}'", name=name, closeness=one_line(closeness))
+                              if closeness and closeness != "none" else
+                              T("handler {name} has never been contacted: no activity lists them", name=name),
+                              T("Reach the handler and log it under `activities:` with `contacts: [{contact}]`.",
+                                contact=one_line(contact)))

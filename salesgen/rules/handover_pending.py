@@ -17,11 +17,17 @@ owner: liu-yang   # handover-pending: liu-yang left on 2026-10-31
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 from ..yamlsource import one_line
 
 ID = "handover-pending"
 SEVERITY = "warning"
+
+
+ROLES = {"owner": T("owner"), "presales": T("presales"), "consultant": T("consultant"),
+         "executive": T("executive"), "commercial": T("commercial"), "finance": T("finance"), "legal": T("legal"),
+         "implementation": T("implementation")}
 
 
 def check(ctx):
@@ -30,13 +36,14 @@ def check(ctx):
         rep = reps.get(customer.owner)
         if rep is not None and not rep.active:
             yield ctx.problem(ID, customer.file, ("owner",),
-                              f"account owner '{one_line(rep.id)}' has left; the account awaits handover",
-                              f"Run `salesgen handover --from {rep.id} --to <successor>`.")
+                              T("account owner '{rep}' has left; the account awaits handover", rep=one_line(rep.id)),
+                              T("Run `salesgen handover --from {rep} --to <successor>`.", rep=rep.id))
     for deal, _stage in ctx.open_deals():
         roles = [("owner", deal.owner)] + [(role, rep) for role, rep in deal.team.items()]
         for role, rep_id in roles:
             rep = reps.get(rep_id)
             if rep is not None and not rep.active:
                 path = ("owner",) if role == "owner" else ("team", role)
-                yield ctx.at_deal(ID, deal, path, f"{role} '{one_line(rep.id)}' has left; this open deal awaits handover",
-                                  f"Run `salesgen handover --from {rep.id} --to <successor>`.")
+                yield ctx.at_deal(ID, deal, path, T("{role} '{rep}' has left; this open deal awaits handover",
+                                                    role=ROLES.get(role, role), rep=one_line(rep.id)),
+                                  T("Run `salesgen handover --from {rep} --to <successor>`.", rep=rep.id))

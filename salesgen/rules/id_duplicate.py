@@ -26,9 +26,13 @@ from __future__ import annotations
 
 from ..problem import Problem
 from ..yamlsource import locate, one_line
+from ..i18n import T
 
 ID = "id-duplicate"
 SEVERITY = "error"
+
+
+KINDS = {"deal": T("deal"), "customer": T("customer")}
 
 
 def check(ctx):
@@ -41,8 +45,10 @@ def check(ctx):
         if isinstance(ident, str):
             key = (document.kind, ident)
             if key in seen:
-                yield _problem(document, ("id",), f"{document.kind} id '{one_line(ident)}' is already used by {seen[key]}",
-                               f"Give this {document.kind} another id (and rename the file to match).")
+                kind = KINDS.get(document.kind, document.kind)
+                yield _problem(document, ("id",), T("{kind} id '{id}' is already used by {file}", kind=kind,
+                                                    id=one_line(ident), file=seen[key]),
+                               T("Give this {kind} another id (and rename the file to match).", kind=kind))
             else:
                 seen[key] = document.file
         if document.kind != "customer" or not isinstance(data.get("contacts"), list):
@@ -54,8 +60,8 @@ def check(ctx):
             key = ("contact", cid)
             if key in seen:
                 yield _problem(document, ("contacts", index, "id"),
-                               f"contact id '{one_line(cid)}' is already used in {seen[key]}",
-                               "Contact ids are unique across the repository: prefix them with the customer id.")
+                               T("contact id '{id}' is already used in {file}", id=one_line(cid), file=seen[key]),
+                               T("Contact ids are unique across the repository: prefix them with the customer id."))
             else:
                 seen[key] = document.file
 

@@ -35,6 +35,7 @@ stakeholders:
 from __future__ import annotations
 
 from .no_decision_maker import contact_name
+from ..i18n import T
 
 ID = "influence-plan-missing"
 SEVERITY = "warning"
@@ -49,10 +50,11 @@ def check(ctx):
             continue
         for index, holder in enumerate(deal.stakeholders):
             if holder.get("role") in ROLES and holder.get("attitude") == "opponent" and not holder.get("strategy"):
-                role = holder["role"].replace("_", " ")
+                role = T("decision maker") if holder["role"] == "decision_maker" else T("evaluator")
                 yield ctx.at_deal(ID, deal, ("stakeholders", index, "contact"),
-                                  f"{role} {contact_name(ctx, deal, holder['contact'])} opposes us and has no "
-                                  f"influence strategy, with the deal in '{ctx.config.label(stage.label)}'",
-                                  "Add `strategy: {motives: <their personal motives>, route: <who or what can "
-                                  "influence them>, actions: <our route and key points>}` to the stakeholder "
-                                  "(table 4-6).")
+                                  T("{role} {name} opposes us and has no influence strategy, with the deal in "
+                                    "'{stage}'", role=role, name=contact_name(ctx, deal, holder['contact']),
+                                    stage=ctx.config.label(stage.label)),
+                                  T("Add `strategy: {motives: <their personal motives>, route: <who or what can "
+                                    "influence them>, actions: <our route and key points>}` to the stakeholder "
+                                    "(table 4-6)."))

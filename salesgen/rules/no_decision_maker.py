@@ -24,6 +24,7 @@ stakeholders:   # no-decision-maker: nobody has role decision_maker
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -64,9 +65,12 @@ def check(ctx):
         count = len(deal.stakeholders)
         path = ("stakeholders",) if "stakeholders" in deal.raw else ("stage",)
         yield ctx.at_deal(ID, deal, path,
-                          f"no decision maker is known in the buying centre ({count} stakeholder"
-                          f"{'s' * (count != 1)}, none with role decision_maker) while the deal is in stage "
-                          f"'{label(stage.label)}'",
-                          "Find out who really decides (ask the handler) and add them under `stakeholders:` with "
-                          "`role: decision_maker`, their attitude and closeness.",
+                          T("no decision maker is known in the buying centre ({count} stakeholders, none with "
+                            "role decision_maker) while the deal is in stage '{stage}'", count=count,
+                            stage=label(stage.label)) if count != 1 else
+                          T("no decision maker is known in the buying centre ({count} stakeholder, none with "
+                            "role decision_maker) while the deal is in stage '{stage}'", count=count,
+                            stage=label(stage.label)),
+                          T("Find out who really decides (ask the handler) and add them under `stakeholders:` with "
+                            "`role: decision_maker`, their attitude and closeness."),
                           key="stakeholders" in deal.raw)

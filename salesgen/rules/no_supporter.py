@@ -21,6 +21,8 @@ stakeholders:   # no-supporter: nobody has attitude supporter
 ```
 """
 from __future__ import annotations
+from ..i18n import T, join
+from ..vocabulary import ATTITUDES
 
 ID = "no-supporter"
 SEVERITY = "warning"
@@ -35,11 +37,12 @@ def check(ctx):
         if any(s.get("attitude") == "supporter" for s in deal.stakeholders):
             continue
         attitudes = [s.get("attitude") or "unknown" for s in deal.stakeholders]
-        seen = ", ".join(f"{attitudes.count(a)} {a}" for a in dict.fromkeys(attitudes)) or "no stakeholders"
+        seen = (join(T("{n} {attitude}", n=attitudes.count(a), attitude=ATTITUDES.get(a, a))
+                     for a in dict.fromkeys(attitudes)) if attitudes else T("no stakeholders"))
         path = ("stakeholders",) if "stakeholders" in deal.raw else ("stage",)
         yield ctx.at_deal(ID, deal, path,
-                          f"no supporter in the buying centre ({seen}) while the deal is in stage "
-                          f"'{label(stage.label)}'",
-                          "Build a supporter, usually the handler: record who backs us under `stakeholders:` with "
-                          "`attitude: supporter`, and plan how to win one over (`plan:`).",
+                          T("no supporter in the buying centre ({seen}) while the deal is in stage '{stage}'",
+                            seen=seen, stage=label(stage.label)),
+                          T("Build a supporter, usually the handler: record who backs us under `stakeholders:` with "
+                            "`attitude: supporter`, and plan how to win one over (`plan:`)."),
                           key="stakeholders" in deal.raw)

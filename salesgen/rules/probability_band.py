@@ -23,6 +23,7 @@ probability: {value: 95}     # probability-band: outside 70-90 % without a reaso
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 ID = "probability-band"
 SEVERITY = "error"
@@ -34,6 +35,9 @@ def band(pipeline, funnel: str) -> tuple[int, int]:
     return min(values), max(values)
 
 
+FUNNEL = {"prospecting": T("prospecting"), "in_funnel": T("in funnel"), "best": T("best")}
+
+
 def check(ctx):
     for deal, stage in ctx.open_deals():
         override = deal.get("probability")
@@ -43,7 +47,9 @@ def check(ctx):
         value = override["value"]
         if not low <= value <= high:
             yield ctx.at_deal(ID, deal, ("probability", "value"),
-                              f"the probability override {value} % is outside {low}-{high} %, the band of the "
-                              f"funnel state '{stage.funnel}' of stage '{ctx.config.label(stage.label)}'",
-                              f"Add `reason:` to `probability:` saying why {value} % fits, use a value in "
-                              f"{low}-{high} %, or remove the override to use the stage's {stage.probability} %.")
+                              T("the probability override {value} % is outside {low}-{high} %, the band of the "
+                                "funnel state '{funnel}' of stage '{stage}'", value=value, low=low, high=high,
+                                funnel=FUNNEL.get(stage.funnel, stage.funnel), stage=ctx.config.label(stage.label)),
+                              T("Add `reason:` to `probability:` saying why {value} % fits, use a value in "
+                                "{low}-{high} %, or remove the override to use the stage's {default} %.",
+                                value=value, low=low, high=high, default=stage.probability))

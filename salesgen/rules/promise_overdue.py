@@ -36,6 +36,7 @@ activities:
 from __future__ import annotations
 
 from ..yamlsource import one_line
+from ..i18n import T
 
 ID = "promise-overdue"
 SEVERITY = "warning"
@@ -53,8 +54,11 @@ def check(ctx):
                 if not promise.overdue(as_of):
                     continue
                 days = (as_of - promise.due).days
+                values = {"text": one_line(promise.text), "made": activity.date, "due": promise.due, "days": days}
                 yield ctx.at_deal(ID, deal, ("activities", activity.index, "promises", promise.index),
-                                  f"the promise '{one_line(promise.text)}' made on {activity.date} was due "
-                                  f"{promise.due} and is not done ({days} day{'s' * (days != 1)} overdue)",
-                                  "Keep it and record `done: <date>`, or agree a new date with the customer "
-                                  "and change `due`.")
+                                  T("the promise '{text}' made on {made} was due {due} and is not done "
+                                    "({days} days overdue)", **values) if days != 1 else
+                                  T("the promise '{text}' made on {made} was due {due} and is not done "
+                                    "({days} day overdue)", **values),
+                                  T("Keep it and record `done: <date>`, or agree a new date with the customer "
+                                    "and change `due`."))

@@ -32,6 +32,7 @@ evidence:
 from __future__ import annotations
 
 from ..model import to_date
+from ..i18n import T
 
 ID = "quote-order"
 SEVERITY = "error"
@@ -49,13 +50,15 @@ def check(ctx):
         submitted = to_date((deal.get("quote") or {}).get("submitted"))
         if submitted is not None and submitted < first:
             yield ctx.at_deal(ID, deal, ("quote", "submitted"),
-                              f"the commercial quote was submitted to the customer on {submitted}, before its "
-                              f"approval on {first}",
-                              "The quote is approved (报价审批) before it goes to the customer: correct the date "
-                              "that is wrong, or record the approval that came first.")
+                              T("the commercial quote was submitted to the customer on {submitted}, before its "
+                                "approval on {first}", submitted=submitted, first=first),
+                              T("The quote is approved (报价审批) before it goes to the customer: correct the date "
+                                "that is wrong, or record the approval that came first."))
         for date, index in deal.evidence_of(TERMS_CRITERION):
             if date < first:
                 yield ctx.at_deal(ID, deal, ("evidence", index, "date"),
-                                  f"the terms (price) were agreed on {date}, before the quote approval on {first}",
-                                  "An agreed price needs its quote approval first (a changed price, a new "
-                                  "approval): correct the date that is wrong, or record the approval given before.")
+                                  T("the terms (price) were agreed on {date}, before the quote approval on {first}",
+                                    date=date, first=first),
+                                  T("An agreed price needs its quote approval first (a changed price, a new "
+                                    "approval): correct the date that is wrong, or record the approval given "
+                                    "before."))

@@ -19,6 +19,7 @@ stakeholders:
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -48,8 +49,10 @@ def _check(ctx, deal, customer, contact_id, path):
     other = ctx.repo.contacts.get(contact_id)
     if other is not None:
         return ctx.at_deal(ID, deal, path,
-                           f"contact '{one_line(contact_id)}' belongs to customer '{one_line(other.customer)}', "
-                           f"not '{one_line(customer.id)}'",
-                           f"Use a contact of {customer.id} (listed in {customer.file}).")
-    return ctx.at_deal(ID, deal, path, f"unknown contact '{one_line(contact_id)}' for customer '{one_line(customer.id)}'",
-                       f"Add the person to `contacts:` in {customer.file}, or fix the id.")
+                           T("contact '{contact}' belongs to customer '{other}', not '{customer}'",
+                             contact=one_line(contact_id), other=one_line(other.customer), customer=one_line(customer.id)),
+                           T("Use a contact of {customer} (listed in {file}).", customer=customer.id,
+                             file=customer.file))
+    return ctx.at_deal(ID, deal, path, T("unknown contact '{contact}' for customer '{customer}'",
+                                         contact=one_line(contact_id), customer=one_line(customer.id)),
+                       T("Add the person to `contacts:` in {file}, or fix the id.", file=customer.file))

@@ -16,6 +16,7 @@ customer: tempp   # ref-customer: no customers/tempp.yaml
 from __future__ import annotations
 
 import difflib
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -28,5 +29,6 @@ def check(ctx):
     for deal in ctx.repo.deals.values():
         if deal.customer not in ctx.repo.customers and ("customer", deal.customer) not in ctx.repo.unbuilt:
             guess = difflib.get_close_matches(deal.customer, known, n=1)
-            hint = f"Did you mean '{one_line(guess[0])}'?" if guess else "Create customers/<id>.yaml with `salesgen new customer`."
-            yield ctx.at_deal(ID, deal, ("customer",), f"unknown customer '{one_line(deal.customer)}'", hint)
+            hint = (T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else
+                    T("Create customers/<id>.yaml with `salesgen new customer`."))
+            yield ctx.at_deal(ID, deal, ("customer",), T("unknown customer '{customer}'", customer=one_line(deal.customer)), hint)

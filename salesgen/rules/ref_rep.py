@@ -19,6 +19,7 @@ owner: zhang-jq   # ref-rep: not in salesgen.yaml reps
 from __future__ import annotations
 
 import difflib
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -49,5 +50,6 @@ def check(ctx):
             for path, rep in rep_references(item.raw):
                 if rep not in reps:
                     guess = difflib.get_close_matches(rep, known, n=1)
-                    hint = f"Did you mean '{one_line(guess[0])}'?" if guess else "Add the rep to `reps:` in salesgen.yaml."
-                    yield ctx.problem(ID, item.file, path, f"unknown rep '{one_line(rep)}'", hint)
+                    hint = T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else \
+                        T("Add the rep to `reps:` in salesgen.yaml.")
+                    yield ctx.problem(ID, item.file, path, T("unknown rep '{rep}'", rep=one_line(rep)), hint)

@@ -17,6 +17,7 @@ contacts:
 ```
 """
 from __future__ import annotations
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -33,15 +34,18 @@ def check(ctx):
             if boss is None or ("contact", boss) in ctx.repo.unbuilt:
                 continue  # a manager left out for their own problems is reported where they are
             if boss == contact.id:
-                yield ctx.problem(ID, customer.file, path, f"contact '{one_line(contact.id)}' reports to itself",
-                                  "Name the person's manager, or remove reports_to for the top of the org chart.")
+                yield ctx.problem(ID, customer.file, path, T("contact '{contact}' reports to itself",
+                                                             contact=one_line(contact.id)),
+                                  T("Name the person's manager, or remove reports_to for the top of the org chart."))
             elif boss not in contacts:
                 where = ctx.repo.contacts.get(boss)
-                detail = f" (a contact of '{one_line(where.customer)}')" if where else ""
                 yield ctx.problem(ID, customer.file, path,
-                                  f"'{one_line(contact.id)}' reports to '{one_line(boss)}', "
-                                  f"who is not a contact of this customer{detail}",
-                                  "reports_to must name a contact in this file's `contacts:`.")
+                                  T("'{contact}' reports to '{boss}', who is not a contact of this customer "
+                                    "(a contact of '{other}')", contact=one_line(contact.id), boss=one_line(boss), other=one_line(where.customer))
+                                  if where else
+                                  T("'{contact}' reports to '{boss}', who is not a contact of this customer",
+                                    contact=one_line(contact.id), boss=one_line(boss)),
+                                  T("reports_to must name a contact in this file's `contacts:`."))
         yield from _cycles(ctx, customer)
 
 
@@ -58,5 +62,5 @@ def _cycles(ctx, customer):
         if len(cycle) > 1:  # a one-person loop is reported as "reports to itself"
             first = min(cycle, key=lambda c: contacts[c].index)
             yield ctx.problem(ID, customer.file, ("contacts", contacts[first].index, "reports_to"),
-                              f"reports_to forms a cycle: {' -> '.join(one_line(c) for c in cycle + [cycle[0]])}",
-                              "Someone in this chain must report to a person outside it (or to no one).")
+                              T("reports_to forms a cycle: {chain}", chain=" -> ".join(one_line(c) for c in cycle + [cycle[0]])),
+                              T("Someone in this chain must report to a person outside it (or to no one)."))

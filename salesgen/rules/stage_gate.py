@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from ..criteria import NAMED_CHECKS, Env, evaluate, reads, required_before
 from ..yamlsource import one_line
+from ..i18n import Message, T, join
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -90,38 +91,52 @@ def _depends_on(criterion, damaged: set) -> bool:
 def _problem(ctx, deal, stage, pipeline, customer, criterion):
     label = ctx.label
     owner_stage = pipeline.stage(criterion.stage)
-    message = (f"exit criterion '{label(criterion.label)}' ({one_line(criterion.id)}) of stage "
-               f"'{label(owner_stage.label)}' ({one_line(owner_stage.id)}) is not met, but the deal is in stage "
-               f"'{label(stage.label)}' ({one_line(stage.id)})")
+    message = T("exit criterion '{criterion}' ({criterion_id}) of stage '{owner}' ({owner_id}) is not met, "
+                "but the deal is in stage '{stage}' ({stage_id})", criterion=label(criterion.label),
+                criterion_id=one_line(criterion.id), owner=label(owner_stage.label), owner_id=one_line(owner_stage.id),
+                stage=label(stage.label), stage_id=one_line(stage.id))
     return ctx.at_deal(ID, deal, ("stage",), message, _hint(ctx, deal, customer, criterion), subject=criterion.id)
 
 
 def _hint(ctx, deal, customer, criterion) -> str:
-    record = (f"add under `evidence:` in {deal.file}: `- {{criterion: {one_line(criterion.id)}, date: YYYY-MM-DD, "
-              f"kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
-              f"{ctx.as_of}")
+    values = {"file": deal.file, "criterion": one_line(criterion.id), "as_of": ctx.as_of}
+    record = T("add under `evidence:` in {file}: `- {{criterion: {criterion}, date: YYYY-MM-DD, "
+               "kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
+               "{as_of}", **values)
     if criterion.kind == "approval":
         return approval_hint(ctx, deal, criterion)
     if criterion.kind == "evidence":
-        description = ctx.config.label(criterion.description).strip().rstrip(".")
-        hint = f"Once it is done ({description}), {record}." if description else record[0].upper() + record[1:] + "."
+        description = ctx.config.label({lang: text.strip().rstrip(".。") for lang, text
+                                        in (criterion.description or {}).items() if isinstance(text, str)})
+        hint = (T("Once it is done ({description}), {record}.", description=description, record=record)
+                if description else
+                T("Add under `evidence:` in {file}: `- {{criterion: {criterion}, date: YYYY-MM-DD, "
+                  "kind: document|meeting|form|email|person|other, ref: <what shows it>}}`, dated on or before "
+                  "{as_of}.", **values))
         late = [date for date, _ in deal.evidence_of(criterion.id) if date > ctx.as_of]
         if late:
-            hint += f" The evidence recorded for it is dated {min(late)}, after the as-of date {ctx.as_of}."
+            hint = T("{hint} The evidence recorded for it is dated {date}, after the as-of date {as_of}.",
+                     hint=hint, date=min(late), as_of=ctx.as_of)
         return hint
     parts = []
     if criterion.check and not NAMED_CHECKS[criterion.check](deal, customer, Env(ctx.as_of, ctx.config)):
-        needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().rstrip(".")
+        needed = Message(needed_data(criterion.check))
         where = deal.file
         if customer is not None and criterion.check in _CUSTOMER_CHECKS:
-            where = f"{deal.file} and {customer.file}"
-        parts.append(f"Missing data: {needed[0].lower() + needed[1:]} (in {where}).")
+            where = T("{deal} and {customer}", deal=deal.file, customer=customer.file)
+        parts.append(T("Missing data: {needed} (in {where}).", needed=needed, where=where))
     elif criterion.schema is not None:
-        parts.append(f"Missing data: {_first_schema_error(criterion.schema, deal.raw)} "
-                     f"(the criterion's `schema:` in salesgen.yaml).")
+        parts.append(T("Missing data: {error} (the criterion's `schema:` in salesgen.yaml).",
+                       error=_first_schema_error(criterion.schema, deal.raw)))
     if criterion.evidence_accepted:
-        parts.append(f"Or {record}.")
-    return " ".join(parts)
+        parts.append(T("Or {record}.", record=record))
+    return join(parts, " ")
+
+
+def needed_data(check: str) -> str:
+    """What a named check needs, from its docstring: a msgid of the catalogue."""
+    needed = (NAMED_CHECKS[check].__doc__ or check).strip().rstrip(".")
+    return needed[0].lower() + needed[1:]
 
 
 def approval_hint(ctx, deal, criterion) -> str:
@@ -129,18 +144,21 @@ def approval_hint(ctx, deal, criterion) -> str:
     roles = " or ".join(criterion.approver_roles) or "any"
     holders = [r.id for r in ctx.config.reps.values() if r.active and r.id != deal.owner
                and set(r.roles) & set(criterion.approver_roles)]
-    hint = (f"Evidence alone does not meet it: have it approved by a rep with the role {roles}, not the "
-            f"owner ({', '.join(holders[:4]) or 'give a manager `roles:` in the roster'}) and add under "
-            f"`approvals:` in {deal.file}: `- {{kind: {criterion.approval}, date: YYYY-MM-DD, approver: <rep id>, "
-            f"ref: <form>}}`, dated on or before {ctx.as_of}.")
+    hint = T("Evidence alone does not meet it: have it approved by a rep with the role {roles}, not the "
+             "owner ({holders}) and add under `approvals:` in {file}: `- {{kind: {kind}, date: YYYY-MM-DD, "
+             "approver: <rep id>, ref: <form>}}`, dated on or before {as_of}.", roles=roles,
+             holders=", ".join(holders[:4]) or T("give a manager `roles:` in the roster"), file=deal.file,
+             kind=criterion.approval, as_of=ctx.as_of)
     recorded = [a for a in deal.get("approvals") or () if a["kind"] == criterion.approval]
     if recorded:
         first = recorded[0]
         rep = ctx.config.reps.get(first["approver"])
-        why = (f"is dated after {ctx.as_of}" if first["date"] > ctx.as_of.isoformat() else
-               f"holds none of the roles {roles}" if rep is not None and not set(rep.roles) & set(criterion.approver_roles)
-               else "is not in the roster")
-        hint += f" The approval recorded ({first['date']}, {first['approver']}) does not count: the approver {why}."
+        why = (T("is dated after {as_of}", as_of=ctx.as_of) if first["date"] > ctx.as_of.isoformat() else
+               T("holds none of the roles {roles}", roles=roles)
+               if rep is not None and not set(rep.roles) & set(criterion.approver_roles)
+               else T("is not in the roster"))
+        hint = T("{hint} The approval recorded ({date}, {approver}) does not count: the approver {why}.",
+                 hint=hint, date=first["date"], approver=first["approver"], why=why)
     return hint
 
 

@@ -31,6 +31,7 @@ stage_history:
 from __future__ import annotations
 
 import functools
+from ..i18n import T, join
 
 from ..yamlsource import one_line
 
@@ -73,19 +74,21 @@ def _check_deal(ctx, deal, pipeline, ranks, open_stages):
         at_entry = ("stage_history", entry.index, "stage")
         if entry.date > ctx.as_of:
             yield ctx.at_deal(ID, deal, at_date,
-                              f"entered {label(entry.stage)} on {entry.date}, after the as-of date {ctx.as_of}",
-                              "Record a stage only once the deal has entered it; planned moves belong in "
-                              "`activities:` as next_step/next_date.")
+                              T("entered {stage} on {date}, after the as-of date {as_of}", stage=label(entry.stage),
+                                date=entry.date, as_of=ctx.as_of),
+                              T("Record a stage only once the deal has entered it; planned moves belong in "
+                                "`activities:` as next_step/next_date."))
         if deal.created is not None and entry.date < deal.created:
             yield ctx.at_deal(ID, deal, at_date,
-                              f"entered {label(entry.stage)} on {entry.date}, before the deal was created "
-                              f"on {deal.created}",
-                              "Correct the date, or set `created` to the day the deal was opened.")
+                              T("entered {stage} on {date}, before the deal was created on {created}",
+                                stage=label(entry.stage), date=entry.date, created=deal.created),
+                              T("Correct the date, or set `created` to the day the deal was opened."))
         if previous is not None and entry.date < previous.date:
             yield ctx.at_deal(ID, deal, at_date,
-                              f"entered {label(entry.stage)} on {entry.date}, before the entry above it "
-                              f"({label(previous.stage)} on {previous.date})",
-                              "Keep stage_history oldest first, and check both dates.")
+                              T("entered {stage} on {date}, before the entry above it ({previous} on {previous_date})",
+                                stage=label(entry.stage), date=entry.date, previous=label(previous.stage),
+                                previous_date=previous.date),
+                              T("Keep stage_history oldest first, and check both dates."))
         if entry.stage in ranks:  # an unknown stage is reported by ref-pipeline
             problem = _transition(ctx, deal, previous, entry, ranks, open_stages, label)
             if problem is not None:
@@ -94,10 +97,10 @@ def _check_deal(ctx, deal, pipeline, ranks, open_stages):
     last = deal.stage_history[-1]
     if last.stage != deal.stage:
         yield ctx.at_deal(ID, deal, ("stage",),
-                          f"stage is {label(deal.stage)} but stage_history ends with {label(last.stage)} "
-                          f"(entered {last.date})",
-                          f"Append `- {{stage: {deal.stage}, date: <the day it moved>}}` to stage_history, "
-                          f"or correct `stage`.")
+                          T("stage is {stage} but stage_history ends with {last} (entered {date})",
+                            stage=label(deal.stage), last=label(last.stage), date=last.date),
+                          T("Append `- {{stage: {stage}, date: <the day it moved>}}` to stage_history, "
+                            "or correct `stage`.", stage=deal.stage))
 
 
 def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
@@ -108,38 +111,39 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
     rank = ranks[entry.stage]
     if rank is None:  # moving to lost is always allowed
         return None
-    reason_hint = "Add `reason:` to this stage_history entry saying why, or record the stages in between."
+    reason_hint = T("Add `reason:` to this stage_history entry saying why, or record the stages in between.")
     if previous is None:
         if rank > 0:
-            skipped = ", ".join(label(s.id) for s in open_stages[:rank])
+            skipped = join(label(s.id) for s in open_stages[:rank])
             return ctx.at_deal(ID, deal, where,
-                               f"the history starts at {label(entry.stage)} on {entry.date}, skipping "
-                               f"{skipped}, without a reason", reason_hint)
+                               T("the history starts at {stage} on {date}, skipping {skipped}, without a reason",
+                                 stage=label(entry.stage), date=entry.date, skipped=skipped), reason_hint)
         return None
     before = ranks[previous.stage]
     if before is None or before >= len(open_stages):
         return ctx.at_deal(ID, deal, where,
-                           f"reopened from {label(previous.stage)} to {label(entry.stage)} on {entry.date} "
-                           f"without a reason", "Add `reason:` to this stage_history entry saying why the "
-                           "closed deal was reopened.")
+                           T("reopened from {previous} to {stage} on {date} without a reason",
+                             previous=label(previous.stage), stage=label(entry.stage), date=entry.date),
+                           T("Add `reason:` to this stage_history entry saying why the closed deal was reopened."))
     if rank == before:
         return ctx.at_deal(ID, deal, where,
-                           f"entered {label(entry.stage)} again on {entry.date}, already in it since "
-                           f"{previous.date}",
-                           "Remove the repeated entry (or add `reason:` if the deal really left and came back).")
+                           T("entered {stage} again on {date}, already in it since {since}",
+                             stage=label(entry.stage), date=entry.date, since=previous.date),
+                           T("Remove the repeated entry (or add `reason:` if the deal really left and came back)."))
     if rank < before:
         return ctx.at_deal(ID, deal, where,
-                           f"moved back from {label(previous.stage)} to {label(entry.stage)} on {entry.date} "
-                           f"without a reason",
-                           "Add `reason:` to this stage_history entry saying why the deal moved back.")
+                           T("moved back from {previous} to {stage} on {date} without a reason",
+                             previous=label(previous.stage), stage=label(entry.stage), date=entry.date),
+                           T("Add `reason:` to this stage_history entry saying why the deal moved back."))
     if rank > before + 1:
-        skipped = ", ".join(label(s.id) for s in open_stages[before + 1:rank])
+        skipped = join(label(s.id) for s in open_stages[before + 1:rank])
         return ctx.at_deal(ID, deal, where,
-                           f"moved from {label(previous.stage)} to {label(entry.stage)} on {entry.date}, "
-                           f"skipping {skipped}, without a reason", reason_hint)
+                           T("moved from {previous} to {stage} on {date}, skipping {skipped}, without a reason",
+                             previous=label(previous.stage), stage=label(entry.stage), date=entry.date,
+                             skipped=skipped), reason_hint)
     return None
 
 
 def _name(ctx, pipeline, stage_id: str) -> str:
     stage = pipeline.stage(stage_id)
-    return f"'{ctx.label(stage.label)}' ({one_line(stage_id)})" if stage else f"'{one_line(stage_id)}'"
+    return T("'{label}' ({id})", label=ctx.config.label(stage.label), id=one_line(stage_id)) if stage else f"'{one_line(stage_id)}'"

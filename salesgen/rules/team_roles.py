@@ -26,6 +26,8 @@ team: {presales: zeng-xueming, executive: zhao-wei}   # team-roles: no consultan
 from __future__ import annotations
 
 from ..yamlsource import one_line
+from ..i18n import T
+from .handover_pending import ROLES  # the role words, shared
 
 ID = "team-roles"
 SEVERITY = "error"
@@ -45,6 +47,8 @@ def roles_by_stage(pipeline) -> dict:
     return table
 
 
+
+
 def check(ctx):
     tables: dict = {}  # pipeline id -> roles_by_stage; once per pipeline
     label = ctx.label
@@ -58,7 +62,10 @@ def check(ctx):
                 continue
             path = ("team",) if "team" in deal.raw else ("stage",)
             yield ctx.at_deal(ID, deal, path,
-                              f"the deal team has no {role}, needed from stage '{label(since.label)}' "
-                              f"({one_line(since.id)}) on; the deal is in '{label(stage.label)}' ({one_line(stage.id)})",
-                              f"Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
+                              T("the deal team has no {role}, needed from stage '{since}' ({since_id}) on; "
+                                "the deal is in '{stage}' ({stage_id})", role=ROLES.get(role, role),
+                                since=label(since.label), since_id=one_line(since.id), stage=label(stage.label),
+                                stage_id=one_line(stage.id)),
+                              T("Add `{role}: <rep id>` under `team:` (a rep from the roster in salesgen.yaml).",
+                                role=role),
                               key="team" in deal.raw)

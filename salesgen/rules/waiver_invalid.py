@@ -31,6 +31,7 @@ waivers:
 from __future__ import annotations
 
 import datetime as dt
+from ..i18n import T
 
 from ..yamlsource import one_line
 
@@ -46,17 +47,19 @@ def _faults(ctx, deal, waiver):
     from . import REGISTRY
 
     if waiver["rule"] not in REGISTRY:
-        yield "rule", f"waiver names unknown rule '{one_line(waiver['rule'])}'", "See `salesgen rules` for rule ids."
+        yield "rule", T("waiver names unknown rule '{rule}'", rule=one_line(waiver["rule"])), \
+            T("See `salesgen rules` for rule ids.")
     approver = waiver["approved_by"]
     if not ctx.rep_is_active(approver):
-        yield "approved_by", f"waiver approver '{one_line(approver)}' is not an active rep", \
-            "A waiver is approved by an active manager from the roster."
+        yield "approved_by", T("waiver approver '{approver}' is not an active rep", approver=one_line(approver)), \
+            T("A waiver is approved by an active manager from the roster.")
     elif approver == deal.owner:
-        yield "approved_by", "the deal's owner cannot approve their own waiver (four eyes)", \
-            "Ask a manager to approve it and put their rep id in approved_by."
+        yield "approved_by", T("the deal's owner cannot approve their own waiver (four eyes)"), \
+            T("Ask a manager to approve it and put their rep id in approved_by.")
     until = dt.date.fromisoformat(waiver["until"])
     if until < ctx.as_of:
-        yield "until", f"waiver expired on {until}", "Renew it with a new `until` and approval, or fix the problem and remove it."
+        yield "until", T("waiver expired on {until}", until=until), \
+            T("Renew it with a new `until` and approval, or fix the problem and remove it.")
 
 
 def check(ctx):

@@ -996,3 +996,20 @@ class Strings:
     def __call__(self, key: str, **values) -> str:
         text = self.table[key]
         return text.format(**values) if values else text
+
+    def msg(self, text) -> str:
+        """A message of the core (a Problem's message or hint, a rule's summary) in the site's language."""
+        from ..i18n import translate
+
+        return translate(text, self.language)
+
+    def word(self, kind: str, value) -> str:
+        """An enum value of the data (``activity``, ``concern``, ``need``...) as a word of the site's language."""
+        from ..i18n import translate
+        from ..vocabulary import word
+
+        return translate(word(kind, value), self.language)
+
+    def words(self, kind: str, values) -> str:
+        return "、".join(self.word(kind, v) for v in values or ()) if self.language == "zh" else \
+            ", ".join(self.word(kind, v) for v in values or ())

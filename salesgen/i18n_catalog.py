@@ -1,0 +1,73 @@
+"""Keep the message catalogues in step with the code (a maintainer's tool, not used at run time).
+
+    python -m salesgen.i18n_catalog          # rewrite locale/salesgen.pot, merge it into every .po
+
+The template holds every ``T(...)``, ``N_(...)`` and ``ngettext(...)`` literal of the
+package (found by Babel's Python extractor) and every prose paragraph of the rule
+docstrings (``rules.doc_blocks``). Merging keeps existing translations; new msgids
+arrive untranslated and the catalogue test names them until someone translates them.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from .i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+
+PACKAGE = Path(__file__).parent
+KEYWORDS = {"T": None, "N_": None, "ngettext": (1, 2), "TC": ((1, "c"), 2)}
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
+
+
+def build_template() -> Catalog:
+    catalog = Catalog(project="salesgen", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
+                             comment_tags=("TRANSLATORS:",), strip_comment_tags=True)
+    for filename, lineno, message, comments, context in sorted(found, key=lambda f: (f[0], f[1])):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    from . import rules
+
+    for rule_id, rule in sorted(rules.REGISTRY.items()):
+        for is_code, text in rules.doc_blocks(rule):
+            if not is_code:
+                catalog.add(text, None, auto_comments=[f"rule {rule_id}, documentation"])
+    from .criteria import NAMED_CHECKS
+    from .rules.stage_gate import needed_data
+
+    for check in sorted(NAMED_CHECKS):
+        catalog.add(needed_data(check), None, auto_comments=[f"stage-gate hint: what the check {check} needs"])
+    return catalog
+
+
+def render(catalog: Catalog) -> str:
+    out = io.BytesIO()
+    write_po(out, catalog, width=0, omit_header=True, no_location=True)
+    return out.getvalue().decode("utf-8")
+
+
+def main() -> None:
+    template = build_template()
+    TEMPLATE.write_text(render(template), encoding="utf-8")
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, domain=DOMAIN)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        path.write_text(render(catalog), encoding="utf-8")
+        untranslated = [m.id for m in catalog if m.id and not m.string]
+        print(f"{path}: {len(untranslated)} untranslated")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
