@@ -268,7 +268,8 @@ def test_evidence_dated_the_day_the_deal_left_the_stage_is_accepted(tiny_repo):
         handle.write(SCORECARD)
     on_time = run(tiny_repo, "evidence", "acme-line", "interest_confirmed", "--as-of", AS_OF, "--date", "2026-11-10",
                   "--kind", "email", "--ref", "x")
-    assert on_time.exit_code == 0, on_time.output
+    # accepted and written; the deal skipped its gates in this fixture, so the file still does not lint
+    assert on_time.exit_code == 1 and "it already had" in on_time.stderr, on_time.output
     assert "    date: 2026-11-10\n" in (tiny_repo / DEAL).read_text(encoding="utf-8")
 
 
@@ -280,8 +281,9 @@ def test_evidence_of_a_skipped_stage_counts_from_the_skip_like_evidence_late(tin
     path.write_text(text + "  - stage: demo\n    date: 2026-11-10\n", encoding="utf-8")
     result = run(tiny_repo, "evidence", "acme-line", "visit_report", "--as-of", AS_OF, "--date", date,
                  "--kind", "document", "--ref", "报告")
-    if ok:
-        assert result.exit_code == 0, result.output
+    if ok:  # written; the fixture's skipped gates are errors the file already had
+        assert result.exit_code == 1 and "it already had" in result.stderr, result.output
+        assert f"date: {date}" in path.read_text(encoding="utf-8")
     else:
         assert result.exit_code == 2 and "left stage 'visit' on 2026-11-10" in result.stderr, result.output
 
@@ -381,3 +383,21 @@ def test_tab_completes_names_at_a_prompt():
         complete = readline.get_completer()
         assert [complete("acme-b", 0), complete("acme-b", 1), complete("acme-b", 2)] == ["acme-boss", "acme-buyer", None]
         assert complete("acme-bu", 0) == "acme-buyer"
+
+
+def test_a_log_on_a_deal_with_an_old_error_is_written_but_exits_1_saying_why(tiny_repo):
+    """The issue: an editing command exits non-zero, saying why, if the file would not lint.
+    An old error does not block the visit being recorded, but the file still does not lint."""
+    path = tiny_repo / DEAL
+    path.write_text(path.read_text(encoding="utf-8").replace("currency: CNY\n", "currency: CNY\nteam: {presales: nobody-here}\n"),
+                    encoding="utf-8")
+    result = run(tiny_repo, "log", "acme-line", "--as-of", AS_OF, "--type", "call", "--summary", "回访")
+    assert result.exit_code == 1, result.output
+    assert "回访" in path.read_text(encoding="utf-8")  # written
+    assert "[ref-rep]" in result.stdout and "still does not lint: 1 error it already had" in result.stderr
+
+
+def test_a_log_on_a_clean_deal_exits_0(tiny_repo):
+    result = run(tiny_repo, "log", "acme-line", "--as-of", AS_OF, "--type", "call", "--summary", "回访")
+    assert result.exit_code == 0, result.output
+    assert "still does not lint" not in result.output

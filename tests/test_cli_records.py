@@ -119,8 +119,9 @@ def in_demo_since(root, on):
 def test_approve_after_the_deal_left_the_stage_is_refused(tiny_repo, date, ok):
     in_demo_since(tiny_repo, "2026-11-10")
     result = run(tiny_repo, "approve", "acme-line", "project_initiation", "--by", "zhang-wei", "--date", date)
-    if ok:
-        assert result.exit_code == 0, result.output
+    if ok:  # written; the fixture's skipped gates are errors the file already had
+        assert result.exit_code == 1 and "it already had" in result.stderr, result.output
+        assert f"date: {date}" in (tiny_repo / DEAL).read_text(encoding="utf-8")
     else:
         assert result.exit_code == 2 and "left stage 'proposal' on 2026-11-10" in result.stderr, result.output
 

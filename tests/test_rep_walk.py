@@ -37,7 +37,8 @@ def run(root, day, args):
 
 def test_the_walk_uses_only_commands_and_reaches_every_stage():
     commands = [args for _, args in steps()]
-    assert {args[0] for args in commands} <= {"new", "set", "stakeholder", "log", "evidence", "move", "approve", "team"}
+    assert {args[0] for args in commands} <= {"new", "set", "stakeholder", "log", "evidence", "move", "approve", "team",
+                                          "fix"}
     moves = [args[2] for args in commands if args[0] == "move"]
     assert moves == ["visit", "proposal", "demo", "design", "evaluation", "negotiation", "won"]
     # the three approval criteria are met by `approve`, never by evidence

@@ -1,9 +1,10 @@
 """The end of every editing command: lint the repository as the edit would leave it, then write or refuse.
 
 An edit is refused, with nothing written and exit code 1, when it would add an error
-that `salesgen lint` reports in a file it writes (errors the file already had do not
-block, so a rep can still record a visit on a deal with an old problem; they are
-listed after the write). Files are written all together or not at all (journal).
+that `salesgen lint` reports in a file it writes. Errors the file already had do not
+block, so a rep can still record a visit on a deal with an old problem; but the file
+still does not lint, so they are listed after the write and the command exits 1 too.
+Files are written all together or not at all (journal).
 """
 from __future__ import annotations
 
@@ -55,3 +56,6 @@ def report_left(problems: list) -> None:
     if errors:
         click.echo("Still reported by salesgen lint in this file (not caused by this change):")
         click.echo(FORMATTERS["text"](errors, color=use_color()), nl=False)
+        click.echo(f"salesgen: the change was written, but the file still does not lint: {len(errors)} "
+                   f"error{'s' * (len(errors) != 1)} it already had (listed above)", err=True)
+        sys.exit(1)

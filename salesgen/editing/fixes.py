@@ -192,7 +192,7 @@ def _rename(root: Path, file: str, data: bytes) -> Fix | None:
 
 def account_type_fix(repo, as_of, problem: Problem) -> tuple[str, str] | None:
     """(old type, new type) the account-type rule requires of this customer, or None when it is a decision."""
-    from ..rules.account_type import initiation_date
+    from ..rules.account_type import initiation_date, interest_date
 
     customer = next((c for c in repo.customers.values() if c.file == problem.file), None)
     if customer is None:
@@ -209,6 +209,8 @@ def account_type_fix(repo, as_of, problem: Problem) -> tuple[str, str] | None:
         wanted = "customer"
     elif any(stage.outcome is None and initiation_date(deal, as_of) for deal, stage in deals):
         wanted = "intent"
+    elif any(stage.outcome is None and interest_date(deal, as_of) for deal, stage in deals):
+        wanted = "interest"  # figure 1-3: an organization whose interest is confirmed
     else:
         return None
     if customer.type not in ACCOUNT_ORDER or ACCOUNT_ORDER.index(customer.type) >= ACCOUNT_ORDER.index(wanted):
