@@ -453,7 +453,9 @@ def test_example_site_says_its_history_is_development_history(tmp_path):
     root = copy_example(tmp_path / "repo", site_config=True)
     assert _build(root, tmp_path / "site").exit_code == 0
     page = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
-    assert "development history" in page and "salesgen demo-history" in page
+    assert "development history" in page and "<code>salesgen demo-history DIR</code>" in page
+    assert "`" not in page.split('class="sg-lead"', 1)[1].split("</p>", 1)[0]
+    assert 'href="#this-week"' not in page  # no table of contents for sections the page does not have
 
 
 def test_init_site_without_commits_says_no_history_yet(tmp_path):

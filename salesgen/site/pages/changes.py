@@ -19,6 +19,8 @@ def pages(data: SiteData) -> list[PageSpec]:
     toc = [("this-week", t("hist.this_week")), ("weeks", t("hist.weeks")), ("waterfall", t("hist.waterfall")),
            ("trend", t("hist.trend", period="")), ("calibration", t("hist.calibration")),
            ("rotting", t("hist.rotting"))]
+    if data.history.note:  # nothing to show but why: no sections to list
+        toc = []
     return [PageSpec("changes/index.md", t("nav.changes"), lambda: render_changes(data),
                      lambda: f"<h1>{escape(t('nav.changes'))}</h1>", toc, in_nav=True)]
 
