@@ -108,6 +108,21 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+
+def watch(page, host: str, seen: dict) -> None:
+    """Block and record every request to another host; record console errors and uncaught exceptions."""
+    def route(r):
+        if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
+            seen["foreign"].append(r.request.url)
+            return r.abort()
+        return r.continue_()
+
+    page.route("**/*", route)
+    if "console" in seen:
+        page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen["console"].append(str(e)))
+
+
 def visit(sync_playwright, base: str, paths: list[str]) -> dict:
     """Load each page; return what the browser saw."""
     seen = {"foreign": [], "console": [], "dialogs": [], "failed": [], "pages": {}}
@@ -116,16 +131,7 @@ def visit(sync_playwright, base: str, paths: list[str]) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page()
-
-            def route(r):
-                if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
-                    seen["foreign"].append(r.request.url)
-                    return r.abort()
-                return r.continue_()
-
-            page.route("**/*", route)
-            page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: seen["console"].append(str(e)))
+            watch(page, host, seen)
             page.on("requestfailed", lambda r: seen["failed"].append(r.url))
 
             def dialog(d):
@@ -244,16 +250,7 @@ def measure(sync_playwright, base: str, paths: dict, width: int) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
-
-            def route(r):
-                if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
-                    seen["foreign"].append(r.request.url)
-                    return r.abort()
-                return r.continue_()
-
-            page.route("**/*", route)
-            page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: seen["console"].append(str(e)))
+            watch(page, host, seen)
             page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
             for kind, path in paths.items():
                 response = page.goto(base + path, wait_until="networkidle")

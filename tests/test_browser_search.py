@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 from salesgen.cli import cli
-from test_browser import ARGS, CHROMIUM, require_browser, serving
+from test_browser import ARGS, CHROMIUM, require_browser, serving, watch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,14 +62,7 @@ def search(sync_playwright, base: str, queries: list[str]) -> tuple[dict, list]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page()
-
-            def route(r):
-                if urlsplit(r.request.url).netloc != host and not r.request.url.startswith(("data:", "blob:")):
-                    foreign.append(r.request.url)
-                    return r.abort()
-                return r.continue_()
-
-            page.route("**/*", route)
+            watch(page, host, {"foreign": foreign})
             page.goto(base + "/", wait_until="networkidle")
             for query in queries:
                 page.click("input.md-search__input")
