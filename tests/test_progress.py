@@ -1,0 +1,112 @@
+"""The progress bar: quiet for quick work, an honest estimate, one line when nobody watches."""
+import io
+
+import pytest
+
+from salesgen.progress import Progress, clock_text, interactive
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+class Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def run(live, steps, seconds_each, total=None, delay=1.0, start_cost=0.0, summary=True):
+    clock, out = Clock(), io.StringIO()
+    with Progress("Checking", total or steps, "files", stream=out, live=live, clock=clock, delay=delay,
+                  summary=summary) as progress:
+        clock.now += start_cost
+        for _ in range(steps):
+            clock.now += seconds_each
+            progress.advance()
+    return out.getvalue(), progress
+
+
+def test_quick_work_on_a_terminal_draws_no_bar():
+    text, _ = run(live=True, steps=100, seconds_each=0.009)  # 0.9 s < 1 s
+    assert "[" not in text
+    assert text == "Checking: 100 files in 0.9 s\n"
+
+
+def test_work_longer_than_the_delay_draws_a_bar_and_clears_it():
+    text, _ = run(live=True, steps=100, seconds_each=0.011)  # 1.1 s
+    assert "\r\x1b[2KChecking [" in text
+    assert text.endswith("\r\x1b[2KChecking: 100 files in 1.1 s\n")
+
+
+def test_not_a_terminal_writes_only_one_line():
+    text, _ = run(live=False, steps=5000, seconds_each=0.01)
+    assert text == "Checking: 5,000 files in 50.0 s\n"
+
+
+def test_summary_can_be_worded_by_the_caller_or_left_out():
+    text, _ = run(live=False, steps=3, seconds_each=1, summary=lambda n, s: f"已检查 {n} 个文件，用时 {s:.0f} 秒")
+    assert text == "已检查 3 个文件，用时 3 秒\n"
+    text, _ = run(live=False, steps=3, seconds_each=1, summary=False)
+    assert text == ""
+
+
+def test_estimate_ignores_start_up_time():
+    # 30 s of start-up, then 1 s an item: after 10 of 100 items, 90 s are left, not 90 * 4 s.
+    clock = Clock()
+    progress = Progress("x", 100, stream=io.StringIO(), live=False, clock=clock)
+    clock.now += 30
+    for _ in range(10):
+        clock.now += 1
+        progress.advance()
+    assert progress.remaining() == pytest.approx(90.0)
+    assert "-1:30" in progress.line()
+
+
+def test_no_estimate_before_two_items_and_none_when_done():
+    clock = Clock()
+    progress = Progress("x", 10, stream=io.StringIO(), live=False, clock=clock)
+    assert progress.remaining() is None
+    clock.now += 1
+    progress.advance()
+    assert progress.remaining() is None
+    clock.now += 1
+    progress.advance()
+    assert progress.remaining() == pytest.approx(8.0)
+    progress.update(10)
+    assert progress.remaining() == 0.0
+    assert "-" not in progress.line().split("]")[1]  # no time left shown when finished
+
+
+def test_bar_fills_in_proportion():
+    clock = Clock()
+    progress = Progress("x", 4, stream=io.StringIO(), live=False, clock=clock)
+    progress.update(1)
+    assert "[######------------------]" in progress.line()
+    progress.update(4)
+    assert "[########################] 4/4" in progress.line()
+
+
+def test_close_is_idempotent():
+    clock, out = Clock(), io.StringIO()
+    progress = Progress("x", 1, "f", stream=out, live=False, clock=clock)
+    progress.close()
+    progress.close()
+    assert out.getvalue().count("\n") == 1
+
+
+@pytest.mark.parametrize("ci, tty, expected", [("", True, True), ("true", True, False), ("1", True, False),
+                                               ("false", True, True), ("", False, False)])
+def test_interactive_only_on_a_terminal_outside_ci(monkeypatch, ci, tty, expected):
+    monkeypatch.setenv("CI", ci)
+    stream = Tty() if tty else io.StringIO()
+    assert interactive(stream) is expected
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0:00"), (7.4, "0:07"), (59.6, "1:00"), (125, "2:05"),
+                                           (3725, "1:02:05")])
+def test_clock_text(seconds, text):
+    assert clock_text(seconds) == text
