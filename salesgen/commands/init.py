@@ -111,7 +111,7 @@ def init(directory, force, as_of):
     for rel in written:
         click.echo(f"  {rel}")
     for rel in kept:
-        click.echo(f"  {rel} {styled(tr(T('(exists, kept)')), fg='yellow')}")
+        click.echo(f"  {rel} " + styled(tr(T("(exists, kept)")), fg="yellow"))
     click.echo("\n" + tr(T("Next steps:")))
     for step in (f"cd {directory}", T("salesgen lint                 # every file checked: clean"),
                  T("salesgen build                # the site, in site/"),

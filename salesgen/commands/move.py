@@ -153,13 +153,13 @@ def _print_gate(plan, label) -> None:
         if item.status.met:
             continue
         if item.waiver is not None:
-            click.echo(f"  {styled(tr(T('waived')), fg='yellow')}  "
+            click.echo("  " + styled(tr(T("waived")), fg="yellow") + "  "
                        + tr(T("{name}: until {date} ({reason})", name=name, date=item.waiver["until"],
                               reason=item.waiver["reason"])))
         else:
             description = _description(label(criterion.description))
             needed = what_is_missing(plan.deal, criterion)
-            click.echo(f"  {styled(tr(T('missing')), fg='red', bold=True)} "
+            click.echo("  " + styled(tr(T("missing")), fg="red", bold=True) + " "
                        + tr(T("{name}: {description}; {needed}", name=name, description=description, needed=needed)
                             if description else T("{name}: {needed}", name=name, needed=needed)))
 

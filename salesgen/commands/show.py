@@ -88,13 +88,13 @@ def render_text(view: dict) -> list[str]:
         for item in gate["criteria"]:
             if item["met"]:
                 continue
-            lines.append(f"  {styled(tr(T('missing')), fg='red', bold=True)} "
+            lines.append("  " + styled(tr(T("missing")), fg="red", bold=True) + " "
                          + tr(T("{criterion} ({label}, stage {stage})", criterion=item["id"], label=item["label"],
                                 stage=item["stage"])))
             for command in tr(item["record"]).splitlines():
                 lines.append(f"      {command}")
         if gate["move"]:
-            lines.append(f"  {styled(tr(T('ready')), fg='green', bold=True)}: {gate['move']}")
+            lines.append("  " + styled(tr(T("ready")), fg="green", bold=True) + f": {gate['move']}")
     lines.append("")
     lines.append(tr(T("Buying centre:")) if view["buying_centre"] else tr(T("Buying centre: nobody recorded yet")))
     for holder in view["buying_centre"]:
@@ -102,7 +102,8 @@ def render_text(view: dict) -> list[str]:
                                                                   (ATTITUDES, holder["attitude"]),
                                                                   (CLOSENESS, holder["closeness"])) if value]
         name = f" {holder['name']}" if holder["name"] else ""
-        text = f"  {holder['contact']}{name}: {tr(T(', ')).join(parts) or tr(T('role unknown'))}" \
+        described = tr(T(", ")).join(parts) or tr(T("role unknown"))
+        text = f"  {holder['contact']}{name}: {described}" \
             + (tr(T(" · handler")) if holder["handler"] else "")
         for flag in holder["flags"]:
             text += " " + styled(f"[{tr(flag)}]", fg="red")

@@ -115,8 +115,8 @@ def how_to_record(deal: Deal, criterion: Criterion, config: Config | None = None
                            comment=Message(comment, (("threshold", threshold),) if "{threshold}" in comment else ()))
                          if comment else command)
     else:
-        lines.append(T("{command}   # so that the deal matches the criterion's schema",
-                       command=f"salesgen set deal {deal.id} KEY VALUE"))
+        command = f"salesgen set deal {deal.id} KEY VALUE"
+        lines.append(T("{command}   # so that the deal matches the criterion's schema", command=command))
     if criterion.evidence_accepted:
         lines.append(T("or: {command}", command=evidence))
     return join(lines, "\n")
