@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from ..i18n import T
+from ..i18n import Message, T
 from .common import (as_of_option, fail_usage, lang_option, lint_files, load_with_progress, problem_list,
                      root_option, say, styled, tr)
 from .completion import complete_reps
@@ -67,7 +67,7 @@ def _print_plan(plan, dry_run: bool) -> None:
         T("Handover from {source} ({source_name}) to {successor} ({successor_name}) on {date}", **who))
     width = max((len(change.file) for change in plan.files), default=0)
     for change in plan.files:
-        changed = tr(T(", ")).join(tr(c) for c in change.changes)
+        changed = tr(T(", ")).join(tr(c) if isinstance(c, Message) else c for c in change.changes)  # keys stay
         click.echo(f"  {styled(change.file.ljust(width), bold=True)}  {changed}")
     for deal in plan.kept:
         click.echo(f"  {deal.file.ljust(width)}  "

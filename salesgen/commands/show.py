@@ -98,7 +98,7 @@ def render_text(view: dict) -> list[str]:
     lines.append("")
     lines.append(tr(T("Buying centre:")) if view["buying_centre"] else tr(T("Buying centre: nobody recorded yet")))
     for holder in view["buying_centre"]:
-        parts = [tr(words.get(value, value)) for words, value in ((BUYING_ROLES, holder["role"]),
+        parts = [tr(words[value]) if value in words else value for words, value in ((BUYING_ROLES, holder["role"]),
                                                                   (ATTITUDES, holder["attitude"]),
                                                                   (CLOSENESS, holder["closeness"])) if value]
         name = f" {holder['name']}" if holder["name"] else ""
