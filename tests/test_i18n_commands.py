@@ -314,3 +314,21 @@ def test_the_completion_script_is_the_same_in_every_language(tmp_path):
     chinese = run(tmp_path, "zh", ["completion", "bash"])
     assert english.exit_code == chinese.exit_code == 0
     assert chinese.output == english.output and "_SALESGEN_COMPLETE" in english.output
+
+
+def test_the_questions_asked_on_a_terminal_are_chinese(tmp_path, monkeypatch):
+    from salesgen.commands import prompting
+
+    monkeypatch.setattr(prompting, "interactive", lambda: True)
+    root = build_tiny(tmp_path / "zh")
+    answers = "\n".join(["", "vist", "visit", "", "acme-buyer", "", "现场调研", "", "2026-13-01", "2026-11-27",
+                         "high"]) + "\n"
+    result = run(root, "zh", ["log", "acme-line", *R], stdin=answers)
+    assert result.exit_code == 0, result.output
+    for question in ("日期（YYYY-MM-DD）", "类型 [call, visit", "由谁进行（销售人员编号）", "联系到的人（输入完毕请留空）",
+                     "摘要（谈了什么、做了什么）", "下一步", "下次联系日期（YYYY-MM-DD，没有请留空）", "意向 [high"):
+        assert question in result.output
+    assert "'vist' 不是已知的活动类型；是不是'visit'？" in result.output
+    assert "'2026-13-01' 不是日期：请写成 YYYY-MM-DD" in result.output
+    assert_chinese(_without_data(result.output), frozenset({"vist"}))  # the typo as typed
+    assert "date: 2026-11-20" in (root / "deals" / "acme-line.yaml").read_text(encoding="utf-8")
