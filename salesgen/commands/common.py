@@ -150,7 +150,7 @@ def load_or_exit(root: Path, as_of=None, reader=None):
 PROGRESS_MIN_FILES = 200
 
 
-def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
+def load_with_progress(root: Path, as_of=None, label=T("Reading")):
     """``load_or_exit`` through the lint cache, with a progress bar when stderr is a terminal."""
     if not root.is_dir():
         return load_or_exit(root, as_of)
@@ -162,7 +162,7 @@ def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
     if total < PROGRESS_MIN_FILES:  # quick enough that a bar would only flicker
         loaded = load_or_exit(root, as_of, cache.reader)
     else:
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        with click.progressbar(length=total, label=tr(label), file=sys.stderr) as bar:
             def reader(base, rel, kind, path):
                 document = cache.reader(base, rel, kind, path)
                 bar.update(1)

@@ -67,11 +67,11 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
         command = approve_command(deal, criterion, repo.config, date_ or str(as_of)).split("   #")[0]
         who = approvers(criterion, deal, repo.config)
         roles = " or ".join(criterion.approver_roles) or T("a role")
-        fail_usage(T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by a rep "
-                     "holding {roles}: {reps}; never the owner {owner})", criterion=criterion.id, command=command,
+        fail_usage(T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by a "
+                     "rep holding {roles}: {reps}; never the owner {owner})", criterion=criterion.id, command=command,
                      roles=roles, reps=", ".join(who), owner=deal.owner) if who else
-                   T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by a rep "
-                     "holding {roles}; never the owner {owner})", criterion=criterion.id, command=command,
+                   T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by "
+                     "a rep holding {roles}; never the owner {owner})", criterion=criterion.id, command=command,
                      roles=roles, owner=deal.owner))
     if criterion.kind != "evidence" and not criterion.evidence_accepted:
         fail_usage(T("'{criterion}' is computed from the deal's data, not recorded as evidence: it is met when "

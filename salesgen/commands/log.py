@@ -150,6 +150,6 @@ def log(deal_ref, date_, type_, who, contacts, summary, next_step, next_date, in
     left = commit_changes(root, as_of, {deal.file: document.to_bytes()}, what, dry_run=dry_run)
     if dry_run:
         return
-    say(T("Logged a {type} on {deal} dated {date} ({file}).", type=activity_type(type_), deal=styled(deal.id, bold=True), date=when,
-          file=deal.file))
+    say(T("Logged a {type} on {deal} dated {date} ({file}).", type=activity_type(type_),
+          deal=styled(deal.id, bold=True), date=when, file=deal.file))
     report_left(left)

@@ -59,9 +59,10 @@ def render_text(view: dict) -> list[str]:
     facts = dict(customer=customer["id"], owner=view["owner"], amount=view["amount"], currency=view["currency"],
                  close=view["expected_close"], as_of=view["as_of"])
     lines = [f"{styled(view['id'], bold=True)}  {view['name']}  ({view['file']})",
-             tr(T("Customer {customer} ({name}) · owner {owner} · {amount} {currency} · close {close} · as of {as_of}",
-                  name=customer["name"], **facts) if customer["name"] else
-                T("Customer {customer} · owner {owner} · {amount} {currency} · close {close} · as of {as_of}", **facts))]
+             tr(T("Customer {customer} ({name}) · owner {owner} · {amount} {currency} · close {close} · as of "
+                  "{as_of}", name=customer["name"], **facts) if customer["name"] else
+                T("Customer {customer} · owner {owner} · {amount} {currency} · close {close} · as of {as_of}",
+                  **facts))]
     if view["team"]:
         lines.append(tr(T("Team: {members}", members=", ".join(f"{role} {rep}" for role, rep in view["team"].items()))))
     marks = {"done": "✓", "current": "▶", "ahead": "·"}
