@@ -101,6 +101,7 @@ CASES = {
     "evidence of an unknown criterion": (["evidence", "acme-line", "interest_confirmd", *R], 2),
     "evidence of a computed criterion": (["evidence", "acme-line", "target_fit", *R], 2),
     "evidence of an approval": (["evidence", "acme-line", "project_initiation_approved", *R], 2),
+    "evidence of an approval several roles give": (["evidence", "acme-line", "contract_reviewed", *R], 2),
     "evidence dated after the as-of date": (["evidence", "acme-line", "interest_confirmed", "--date", "2026-12-01",
                                              "--kind", "meeting", "--ref", "x", *R], 2),
     # move
@@ -130,6 +131,7 @@ CASES = {
     "approve": (["approve", "acme-line", "project_initiation", "--by", "zhang-wei", "--ref", "立项申请", *R], 0),
     "approve one's own deal": (["approve", "acme-line", "project_initiation", "--by", OWNER, *R], 2),
     "approve without the role": (["approve", "acme-line", "project_initiation", "--by", "han-meimei", *R], 2),
+    "approve without any of the roles": (["approve", "acme-line", "contract_review", "--by", "han-meimei", *R], 2),
     "approve an unknown kind": (["approve", "acme-line", "quot", "--by", "zhang-wei", *R], 2),
     "approve after the as-of date": (["approve", "acme-line", "project_initiation", "--by", "zhang-wei", "--date",
                                       "2026-12-01", *R], 2),

@@ -42,7 +42,8 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     """
     from ..criteria import evaluate
     from ..editing import EditableDocument, EditError
-    from ..editing.gates import approve_command, approvers, computed_need, gate_status, left_stage_on, next_stage
+    from ..editing.gates import (any_of, approve_command, approvers, computed_need, gate_status, left_stage_on,
+                                 next_stage)
     from ..editing.moves import MoveError, find_deal
     from ..model import Deal
     from .editflow import commit_changes, report_left
@@ -66,7 +67,7 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     if criterion.kind == "approval":
         command = approve_command(deal, criterion, repo.config, date_ or str(as_of)).split("   #")[0]
         who = approvers(criterion, deal, repo.config)
-        roles = " or ".join(criterion.approver_roles) or T("a role")
+        roles = any_of(criterion.approver_roles) or T("a role")
         fail_usage(T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by a "
                      "rep holding {roles}: {reps}; never the owner {owner})", criterion=criterion.id, command=command,
                      roles=roles, reps=", ".join(who), owner=deal.owner) if who else

@@ -193,7 +193,7 @@ def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
       salesgen approve acme-line project_initiation --by zhao-wei --ref "立项申请 P-2026-07"
       salesgen approve acme-line quote --by zhao-wei --date 2026-12-01
     """
-    from ..editing.gates import approvers, left_stage_on
+    from ..editing.gates import any_of, approvers, left_stage_on
     from .log import parse_date
 
     repo, as_of = load_or_exit(root, as_of)
@@ -211,7 +211,7 @@ def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
                      pipeline=pipeline.id, kind=kind))
     reps = [r.id for r in repo.config.reps.values() if r.active]
     approver = choose(approver, reps, "--by", T("Approved by (rep id)"), what=T("active rep"))
-    roles = " or ".join(criterion.approver_roles)
+    roles = any_of(criterion.approver_roles)
     holders = approvers(criterion, deal, repo.config)
     may = T("; it may be approved by {reps}", reps=", ".join(holders)) if holders else \
         T("; no other rep holds {roles}: give one `roles:` in salesgen.yaml", roles=roles)

@@ -52,11 +52,19 @@ def approvers(criterion: Criterion, deal: Deal, config: Config | None) -> list[s
             if r.active and r.id != deal.owner and set(r.roles) & set(criterion.approver_roles)]
 
 
+def any_of(codes) -> Message | str:
+    """'presales or executive' (a T message, so the "or" is said in the user's language); '' for none."""
+    codes = list(codes)
+    if len(codes) < 2:
+        return codes[0] if codes else ""
+    return T("{first} or {rest}", first=codes[0], rest=any_of(codes[1:]))
+
+
 def approve_command(deal: Deal, criterion: Criterion, config: Config | None, date: str = "YYYY-MM-DD") -> Message:
     """The `salesgen approve` line that meets an approval criterion, with who may approve it as a comment."""
     who = approvers(criterion, deal, config)
     rep = who[0] if len(who) == 1 else "REP"
-    roles = " or ".join(criterion.approver_roles) or T("any role")
+    roles = any_of(criterion.approver_roles) or T("any role")
     command = f"salesgen approve {deal.id} {criterion.approval} --by {rep} --date {date} --ref \"...\""
     if who:
         return T("{command}   # by a rep holding {roles} ({holders}), not the owner {owner}", command=command,

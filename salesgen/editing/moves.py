@@ -22,6 +22,7 @@ from ..rules.stage_gate import needed_data
 from ..rules.stage_history import stage_ranks
 from ..rules.waiver_invalid import waiver_is_valid
 from .document import EditableDocument
+from .gates import any_of
 
 GATE_RULE = "stage-gate"
 
@@ -148,7 +149,7 @@ def what_is_missing(deal: Deal, criterion: Criterion) -> str:
                  criterion=criterion.id)
     if criterion.kind == "approval":
         return T("record an `approvals:` entry `{{kind: {kind}, date: YYYY-MM-DD, approver: ...}}` by a rep with the "
-                 "role {roles}, not the owner", kind=criterion.approval, roles=" or ".join(criterion.approver_roles))
+                 "role {roles}, not the owner", kind=criterion.approval, roles=any_of(criterion.approver_roles))
     if criterion.check:
         text = Message(needed_data(criterion.check))  # a msgid of the catalogue (the check's docstring)
     else:
