@@ -11,19 +11,20 @@ import datetime as dt
 
 from ..config import Config
 from ..editing.gates import gate_status, how_to_record, next_stage
+from ..i18n import T
 from ..model import Customer, Deal
 from .cadence import review_item
 from .stakeholders import red_flags
 
-RED_FLAG_TEXT = {
-    "no_handler": "no stakeholder is marked as the handler (经手人)",
-    "no_decision_maker": "no decision maker is known",
-    "opponent": "an opponent",
-    "opponent_powerful": "a powerful opponent",
-    "decision_maker_distant": "decision maker we are not close to",
-    "handler_not_supporter": "the handler is not a supporter",
-    "evaluator_unknown": "evaluation team member with unknown attitude",
-    "left": "has left the customer",
+RED_FLAG_TEXT = {  # T messages: English in the JSON, the user's language in the terminal
+    "no_handler": T("no stakeholder is marked as the handler (经手人)"),
+    "no_decision_maker": T("no decision maker is known"),
+    "opponent": T("an opponent"),
+    "opponent_powerful": T("a powerful opponent"),
+    "decision_maker_distant": T("decision maker we are not close to"),
+    "handler_not_supporter": T("the handler is not a supporter"),
+    "evaluator_unknown": T("evaluation team member with unknown attitude"),
+    "left": T("has left the customer"),
 }
 
 

@@ -25,7 +25,7 @@ def recover_interrupted_edit(ctx, param, root: Path) -> Path:
 
     message = recover(root)
     if message:
-        click.echo(f"salesgen: {message}", err=True)
+        click.echo(f"salesgen: {tr(message)}", err=True)
     return root
 
 
@@ -81,11 +81,40 @@ def styled(text: str, **style) -> str:
     return click.style(text, **style) if use_color() else text
 
 
-def fail_usage(message: str) -> None:
-    """One clear line on stderr (in the chosen language when ``message`` is a T message), exit code 2."""
+def message_of(error: BaseException):
+    """The message an exception was raised with: the T message itself (so it translates), else its text."""
+    from ..i18n import Message
+
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, Message) else str(error)
+
+
+def tr(message) -> str:
+    """``message`` (a T message, or a catalogue msgid) in the user's language."""
     from ..i18n import translate
 
-    click.echo(f"salesgen: {translate(message, language())}", err=True)
+    return translate(message, language())
+
+
+def say(message, *, err: bool = False, **style) -> None:
+    """One line in the user's language on stdout (or stderr), styled on a colour terminal."""
+    text = tr(message)
+    click.echo(styled(text, **style) if style else text, err=err)
+
+
+def problem_list(problems) -> str:
+    """Problems as `salesgen lint` prints them, in the user's language (file:line and rule ids as they are)."""
+    from ..output import FORMATTERS
+
+    return FORMATTERS["text"](problems, color=use_color(), lang=language())
+
+
+def fail_usage(message) -> None:
+    """One clear line on stderr (in the chosen language when ``message`` is a T message or an exception raised
+    with one), exit code 2."""
+    if isinstance(message, BaseException):
+        message = message_of(message)
+    click.echo(f"salesgen: {tr(message)}", err=True)
     sys.exit(2)
 
 
@@ -121,7 +150,7 @@ def load_or_exit(root: Path, as_of=None, reader=None):
 PROGRESS_MIN_FILES = 200
 
 
-def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
+def load_with_progress(root: Path, as_of=None, label=T("Reading")):
     """``load_or_exit`` through the lint cache, with a progress bar when stderr is a terminal."""
     if not root.is_dir():
         return load_or_exit(root, as_of)
@@ -133,7 +162,7 @@ def load_with_progress(root: Path, as_of=None, label: str = "Reading"):
     if total < PROGRESS_MIN_FILES:  # quick enough that a bar would only flicker
         loaded = load_or_exit(root, as_of, cache.reader)
     else:
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        with click.progressbar(length=total, label=tr(label), file=sys.stderr) as bar:
             def reader(base, rel, kind, path):
                 document = cache.reader(base, rel, kind, path)
                 bar.update(1)

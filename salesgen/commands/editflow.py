@@ -4,7 +4,8 @@ An edit is refused, with nothing written and exit code 1, when it would add an e
 that `salesgen lint` reports in a file it writes. Errors the file already had do not
 block, so a rep can still record a visit on a deal with an old problem; but the file
 still does not lint, so they are listed after the write and the command exits 1 too.
-Files are written all together or not at all (journal).
+Files are written all together or not at all (journal). Every line is said in the
+user's language; file:line and rule ids read the same in every language.
 """
 from __future__ import annotations
 
@@ -13,15 +14,17 @@ from pathlib import Path
 
 import click
 
-from .common import fail_usage, lint_files, report_configuration, use_color
+from ..i18n import T
+from .common import fail_usage, lint_files, problem_list, report_configuration, say
 
 
-def commit_changes(root: Path, as_of, changes: dict, what: str, *, dry_run: bool = False) -> list:
-    """Write ``changes`` ({relative file: bytes}) unless they add a lint error; the problems left in them."""
+def commit_changes(root: Path, as_of, changes: dict, what, *, dry_run: bool = False) -> list:
+    """Write ``changes`` ({relative file: bytes}) unless they add a lint error; the problems left in them.
+
+    ``what`` names the edit in a T message ("log a visit on acme-line dated ...")."""
     from ..cache import LintCache
     from ..editing import WriteError, write_all
     from ..editing.preview import errors_in, lint_as_if, new_problems
-    from ..output import FORMATTERS
     from ..repository import ConfigurationError
 
     before = lint_files(root, as_of, list(changes))
@@ -32,30 +35,33 @@ def commit_changes(root: Path, as_of, changes: dict, what: str, *, dry_run: bool
     after = [p for p in result.problems if p.file in changes]
     blocking = new_problems(errors_in(after, changes), errors_in(before, changes))
     if blocking:
-        click.echo(f"The change would leave problems that `salesgen lint` rejects:")
-        click.echo(FORMATTERS["text"](blocking, color=use_color()), nl=False)
-        click.echo(f"salesgen: cannot {what}: {len(blocking)} lint error{'s' * (len(blocking) != 1)} "
-                   "(listed above); nothing was written", err=True)
+        say(T("The change would leave problems that `salesgen lint` rejects:"))
+        click.echo(problem_list(blocking), nl=False)
+        say(T("salesgen: cannot {what}: 1 lint error (listed above); nothing was written", what=what)
+            if len(blocking) == 1 else
+            T("salesgen: cannot {what}: {n} lint errors (listed above); nothing was written", what=what,
+              n=len(blocking)), err=True)
         sys.exit(1)
     if dry_run:
-        click.echo(f"Would {what} (dry run: nothing written).")
+        say(T("Would {what} (dry run: nothing written).", what=what))
         return after
     try:
         write_all({root / file: data for file, data in changes.items()}, root)
     except WriteError as error:
-        fail_usage(str(error))
+        fail_usage(error)
     return after
 
 
 def report_left(problems: list) -> None:
     """The errors still reported in the written files (ones the edit did not cause)."""
-    from ..output import FORMATTERS
     from ..problem import Severity
 
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        click.echo("Still reported by salesgen lint in this file (not caused by this change):")
-        click.echo(FORMATTERS["text"](errors, color=use_color()), nl=False)
-        click.echo(f"salesgen: the change was written, but the file still does not lint: {len(errors)} "
-                   f"error{'s' * (len(errors) != 1)} it already had (listed above)", err=True)
+        say(T("Still reported by salesgen lint in this file (not caused by this change):"))
+        click.echo(problem_list(errors), nl=False)
+        say(T("salesgen: the change was written, but the file still does not lint: 1 error it already had (listed "
+              "above)") if len(errors) == 1 else
+            T("salesgen: the change was written, but the file still does not lint: {n} errors it already had "
+              "(listed above)", n=len(errors)), err=True)
         sys.exit(1)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from .common import as_of_option, fail_usage, load_or_exit, root_option, styled
+from ..i18n import T
+from .common import as_of_option, fail_usage, lang_option, load_or_exit, root_option, say, styled
 from .completion import complete_criteria, complete_deals
 from .prompting import ask_text, choose, did_you_mean
 
@@ -21,6 +22,7 @@ KINDS = ("document", "meeting", "form", "email", "person", "other")
 @root_option
 @as_of_option("The day the gate is evaluated as of, and the default --date. "
               "Default: as_of in salesgen.yaml, else today.")
+@lang_option
 def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     """Record evidence that DEAL meets exit criterion CRITERION (appended to `evidence:`).
 
@@ -40,7 +42,8 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     """
     from ..criteria import evaluate
     from ..editing import EditableDocument, EditError
-    from ..editing.gates import approve_command, approvers, computed_need, gate_status, left_stage_on, next_stage
+    from ..editing.gates import (any_of, approve_command, approvers, computed_need, gate_status, left_stage_on,
+                                 next_stage)
     from ..editing.moves import MoveError, find_deal
     from ..model import Deal
     from .editflow import commit_changes, report_left
@@ -50,60 +53,68 @@ def evidence(deal_ref, criterion_id, date_, kind, ref, dry_run, root, as_of):
     try:
         deal = find_deal(repo, deal_ref)
     except MoveError as error:
-        fail_usage(str(error))
+        fail_usage(error)
     pipeline = repo.config.pipelines.get(deal.pipeline)
     if pipeline is None:
-        fail_usage(f"{deal.file}: unknown pipeline '{deal.pipeline}'; run `salesgen lint`")
+        fail_usage(T("{file}: unknown pipeline '{pipeline}'; run `salesgen lint`", file=deal.file,
+                     pipeline=deal.pipeline))
     criteria = pipeline.criteria()
     criterion = criteria.get(criterion_id)
     if criterion is None:
-        fail_usage(f"'{criterion_id}' is not an exit criterion of pipeline '{pipeline.id}'"
-                   f"{did_you_mean(criterion_id, criteria)} (`salesgen show {deal.id}` lists them)")
+        fail_usage(T("'{criterion}' is not an exit criterion of pipeline '{pipeline}'{guess} (`salesgen show {deal}` "
+                     "lists them)", criterion=criterion_id, pipeline=pipeline.id,
+                     guess=did_you_mean(criterion_id, criteria), deal=deal.id))
     if criterion.kind == "approval":
         command = approve_command(deal, criterion, repo.config, date_ or str(as_of)).split("   #")[0]
         who = approvers(criterion, deal, repo.config)
-        fail_usage(f"'{criterion.id}' is an approval, met by an internal approval, not by evidence: `{command}` "
-                   f"(by a rep holding {' or '.join(criterion.approver_roles) or 'a role'}"
-                   f"{': ' + ', '.join(who) if who else ''}; never the owner {deal.owner})")
+        roles = any_of(criterion.approver_roles) or T("a role")
+        fail_usage(T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by a "
+                     "rep holding {roles}: {reps}; never the owner {owner})", criterion=criterion.id, command=command,
+                     roles=roles, reps=", ".join(who), owner=deal.owner) if who else
+                   T("'{criterion}' is an approval, met by an internal approval, not by evidence: `{command}` (by "
+                     "a rep holding {roles}; never the owner {owner})", criterion=criterion.id, command=command,
+                     roles=roles, owner=deal.owner))
     if criterion.kind != "evidence" and not criterion.evidence_accepted:
-        fail_usage(f"'{criterion.id}' is computed from the deal's data, not recorded as evidence: it is met when "
-                   f"{_lower(computed_need(criterion))} (`salesgen show {deal.id}` gives the command)")
-    when = _ask_date(date_, "--date", "Date (YYYY-MM-DD)", default=as_of)
+        fail_usage(T("'{criterion}' is computed from the deal's data, not recorded as evidence: it is met when "
+                     "{need} (`salesgen show {deal}` gives the command)", criterion=criterion.id,
+                     need=computed_need(criterion), deal=deal.id))
+    when = _ask_date(date_, "--date", T("Date (YYYY-MM-DD)"), default=as_of)
     if when > as_of:
-        fail_usage(f"--date {when} is after the as-of date {as_of}: evidence records what has happened; "
-                   "record it on the day, or pass a later --as-of")
+        fail_usage(T("--date {date} is after the as-of date {as_of}: evidence records what has happened; record it on "
+                     "the day, or pass a later --as-of", date=when, as_of=as_of))
     left = left_stage_on(deal, pipeline, criterion.stage)
     if left is not None and when > left:
-        fail_usage(f"--date {when} is after {deal.id} left stage '{criterion.stage}' on {left}: evidence of "
-                   f"'{criterion.id}' must be dated on or before that day (the gate was passed then)")
-    kind = choose(kind, KINDS, "--kind", "Kind", what="evidence kind")
-    ref = ask_text(ref, "--ref", "Ref (the document, meeting or person that shows it)")
+        fail_usage(T("--date {date} is after {deal} left stage '{stage}' on {left}: evidence of '{criterion}' must be "
+                     "dated on or before that day (the gate was passed then)", date=when, deal=deal.id,
+                     stage=criterion.stage, left=left, criterion=criterion.id))
+    kind = choose(kind, KINDS, "--kind", T("Kind"), what=T("evidence kind"))
+    ref = ask_text(ref, "--ref", T("Ref (the document, meeting or person that shows it)"))
     already = evaluate(deal, repo.customers.get(deal.customer), criterion, as_of, repo.config)
     record = {"criterion": criterion.id, "date": when, "kind": kind, "ref": ref}
     try:
         document = EditableDocument.read(root / deal.file, deal.file)
         document.append(("evidence",), record)
     except EditError as error:
-        fail_usage(str(error))
+        fail_usage(error)
     left_problems = commit_changes(root, as_of, {deal.file: document.to_bytes()},
-                                   f"record evidence of {criterion.id} on {deal.id}", dry_run=dry_run)
+                                   T("record evidence of {criterion} on {deal}", criterion=criterion.id, deal=deal.id),
+                                   dry_run=dry_run)
     if dry_run:
         return
-    click.echo(f"Recorded evidence of {styled(criterion.id, bold=True)} on {deal.id} dated {when} ({deal.file})."
-               + (" It was already met; this adds a record." if already.met else ""))
+    done = dict(criterion=styled(criterion.id, bold=True), deal=deal.id, date=when, file=deal.file)
+    say(T("Recorded evidence of {criterion} on {deal} dated {date} ({file}). It was already met; this adds a "
+          "record.", **done) if already.met else
+        T("Recorded evidence of {criterion} on {deal} dated {date} ({file}).", **done))
     after = Deal.from_document(document.data, deal.file)
     target = next_stage(pipeline, after)
     if target is not None:
         statuses = gate_status(after, repo.customers.get(deal.customer), pipeline, target, as_of, repo.config)
         missing = [s.criterion.id for s in statuses if not s.met]
         if not missing:
-            click.echo(f"All exit criteria before '{target.id}' are met: "
-                       f"`salesgen move {deal.id} {target.id}`")
+            say(T("All exit criteria before '{stage}' are met: `salesgen move {deal} {stage}`", stage=target.id,
+                  deal=deal.id))
         else:
-            click.echo(f"Still missing before '{target.id}' ({len(missing)}): {', '.join(missing)} "
-                       f"(`salesgen show {deal.id}` says how to record each)")
+            say(T("Still missing before '{stage}' ({n}): {criteria} (`salesgen show {deal}` says how to record each)",
+                  stage=target.id, n=len(missing), criteria=", ".join(missing), deal=deal.id))
     report_left(left_problems)
 
-
-def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:]

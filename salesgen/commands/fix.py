@@ -7,13 +7,15 @@ import sys
 
 import click
 
-from .common import as_of_option, fail_usage, load_or_exit, report_configuration, root_option, styled
+from ..i18n import T
+from .common import as_of_option, fail_usage, lang_option, load_or_exit, report_configuration, root_option, say
 
 
 @click.command("fix")
 @click.option("--apply", "apply_", is_flag=True, help="Write the fixes (default: only show them).")
 @root_option
 @as_of_option()
+@lang_option
 def fix(apply_, root, as_of):
     """Show (and with --apply make) the safe, mechanical fixes for what `salesgen lint` reports.
 
@@ -56,17 +58,17 @@ def fix(apply_, root, as_of):
                                                 f.new_bytes.decode("utf-8").splitlines(keepends=True),
                                                 f"a/{f.file}", f"b/{f.file}")), nl=False)
     for f in renames:
-        click.echo(f"rename {f.file} -> {f.rename_to}")
+        say(T("rename {file} -> {target}", file=f.file, target=f.rename_to))
     if not fixes:
-        click.echo("Nothing to fix mechanically.")
+        say(T("Nothing to fix mechanically."))
     elif not apply_:
-        click.echo(f"{len(fixes)} fix{'es' * (len(fixes) != 1)} shown; run `salesgen fix --apply` to make "
-                   f"{'them' if len(fixes) != 1 else 'it'}.")
+        say(T("1 fix shown; run `salesgen fix --apply` to make it.") if len(fixes) == 1 else
+            T("{n} fixes shown; run `salesgen fix --apply` to make them.", n=len(fixes)))
     if apply_ and fixes:
         _apply(root, as_of, edits, renames)
     if left:
-        click.echo(f"{len(left)} problem{'s' * (len(left) != 1)} need{'s' * (len(left) == 1)} a person "
-                   "(not mechanical): see `salesgen lint`.")
+        say(T("1 problem needs a person (not mechanical): see `salesgen lint`.") if len(left) == 1 else
+            T("{n} problems need a person (not mechanical): see `salesgen lint`.", n=len(left)))
 
 
 def _apply(root, as_of, edits, renames) -> None:
@@ -74,14 +76,14 @@ def _apply(root, as_of, edits, renames) -> None:
 
     if edits:
         commit_changes(root, as_of, {f.file: f.new_bytes for f in edits},
-                       f"apply {len(edits)} fix{'es' * (len(edits) != 1)}")
+                       T("apply 1 fix") if len(edits) == 1 else T("apply {n} fixes", n=len(edits)))
     for f in renames:
         target = root / f.rename_to
         if target.exists():
-            fail_usage(f"cannot rename {f.file}: {f.rename_to} exists")
+            fail_usage(T("cannot rename {file}: {target} exists", file=f.file, target=f.rename_to))
         try:
             os.rename(root / f.file, target)  # atomic within one folder
         except OSError as error:
-            fail_usage(f"cannot rename {f.file}: {error.strerror or error}")
-    click.echo(styled(f"Applied {len(edits) + len(renames)} fix{'es' * (len(edits) + len(renames) != 1)}.",
-                      bold=True))
+            fail_usage(T("cannot rename {file}: {reason}", file=f.file, reason=error.strerror or error))
+    applied = len(edits) + len(renames)
+    say(T("Applied 1 fix.") if applied == 1 else T("Applied {n} fixes.", n=applied), bold=True)

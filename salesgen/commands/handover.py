@@ -5,7 +5,9 @@ import sys
 
 import click
 
-from .common import as_of_option, fail_usage, lint_files, load_with_progress, root_option, styled
+from ..i18n import Message, T
+from .common import (as_of_option, fail_usage, lang_option, lint_files, load_with_progress, problem_list,
+                     root_option, say, styled, tr)
 from .completion import complete_reps
 
 
@@ -16,6 +18,7 @@ from .completion import complete_reps
 @root_option
 @as_of_option("Date of the handover, recorded on each deal's handover activity (YYYY-MM-DD). "
               "Default: as_of in salesgen.yaml, else today.")
+@lang_option
 def handover(from_id, to_id, dry_run, root, as_of):
     """Move every account and open deal of a rep to a successor.
 
@@ -40,13 +43,13 @@ def handover(from_id, to_id, dry_run, root, as_of):
     try:
         plan = plan_handover(repo, from_id, to_id, as_of)
     except (HandoverError, EditError) as error:
-        fail_usage(str(error))
+        fail_usage(error)
     _print_plan(plan, dry_run)
     if plan.files and not dry_run:
         try:
             write_all({repo.root / change.file: change.document.to_bytes() for change in plan.files}, repo.root)
         except WriteError as error:
-            fail_usage(str(error))
+            fail_usage(error)
         files, successor, skipped = [change.file for change in plan.files], plan.successor.id, bool(plan.skipped)
         root = repo.root
         del repo, plan  # the lint below loads the repository again: do not hold two in memory
@@ -57,33 +60,44 @@ def handover(from_id, to_id, dry_run, root, as_of):
 
 def _print_plan(plan, dry_run: bool) -> None:
     source, successor = plan.source, plan.successor
-    verb = "Would move" if dry_run else "Moved"
-    click.echo(f"Handover from {source.id} ({source.name}) to {successor.id} ({successor.name}) on {plan.as_of}"
-               + (" (dry run: nothing written)" if dry_run else ""))
+    who = dict(source=source.id, source_name=source.name, successor=successor.id, successor_name=successor.name,
+               date=plan.as_of)
+    say(T("Handover from {source} ({source_name}) to {successor} ({successor_name}) on {date} (dry run: nothing "
+          "written)", **who) if dry_run else
+        T("Handover from {source} ({source_name}) to {successor} ({successor_name}) on {date}", **who))
     width = max((len(change.file) for change in plan.files), default=0)
     for change in plan.files:
-        click.echo(f"  {styled(change.file.ljust(width), bold=True)}  {', '.join(change.changes)}")
+        changed = tr(T(", ")).join(tr(c) if isinstance(c, Message) else c for c in change.changes)  # keys stay
+        click.echo(f"  {styled(change.file.ljust(width), bold=True)}  {changed}")
     for deal in plan.kept:
-        click.echo(f"  {deal.file.ljust(width)}  kept: {deal.stage} (closed deals stay with {source.id})")
+        click.echo(f"  {deal.file.ljust(width)}  "
+                   + tr(T("kept: {stage} (closed deals stay with {rep})", stage=deal.stage, rep=source.id)))
     customers = sum(1 for c in plan.files if c.kind == "customer")
     deals = len(plan.files) - customers
-    click.echo(f"{verb} {customers} customer{'s' * (customers != 1)} and {deals} open deal{'s' * (deals != 1)} "
-               f"to {successor.id}." if plan.files else f"{source.id} owns no account or open deal: nothing to move.")
+    if plan.files:
+        counts = dict(customers=_count(customers, T("1 customer"), T("{n} customers")),
+                      deals=_count(deals, T("1 open deal"), T("{n} open deals")), successor=successor.id)
+        say(T("Would move {customers} and {deals} to {successor}.", **counts) if dry_run else
+            T("Moved {customers} and {deals} to {successor}.", **counts))
+    else:
+        say(T("{rep} owns no account or open deal: nothing to move.", rep=source.id))
     for warning in plan.warnings:
-        click.echo(styled(f"warning: {warning}", fg="yellow"), err=True)
+        say(T("warning: {warning}", warning=warning), err=True, fg="yellow")
     for file in plan.skipped:
-        click.echo(styled(f"warning: {file} mentions {source.id} but does not pass its checks, so it was not "
-                          "changed: fix it (salesgen lint) and run the handover again", fg="yellow"), err=True)
+        say(T("warning: {file} mentions {rep} but does not pass its checks, so it was not changed: fix it (salesgen "
+              "lint) and run the handover again", file=file, rep=source.id), err=True, fg="yellow")
+
+
+def _count(n: int, one, many):
+    """``one`` (a T message) for 1, else ``many`` with ``n``."""
+    return one if n == 1 else T(many.template, n=n)
 
 
 def _print_after(root, as_of, files: list, successor: str) -> None:
     """What `salesgen lint` still reports in the moved files: the successor's to-do list."""
-    from ..output import FORMATTERS
-    from .common import use_color
-
     problems = lint_files(root, as_of, files)
     if problems:
-        click.echo(f"Still reported by salesgen lint in the moved files (now {successor}'s):")
-        click.echo(FORMATTERS["text"](problems, color=use_color()), nl=False)
+        say(T("Still reported by salesgen lint in the moved files (now {rep}'s):", rep=successor))
+        click.echo(problem_list(problems), nl=False)
     else:
-        click.echo("The moved files lint clean.")
+        say(T("The moved files lint clean."))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import fail_usage, styled
+from ..i18n import T
+from .common import fail_usage, lang_option, say, styled, tr
 
 # (template in salesgen/templates/init/, file in the new repository); *.j2 are rendered.
 FILES = (
@@ -64,6 +65,7 @@ def _title(config: bytes) -> str:
               help="Write into a folder that is not empty. Existing files are kept, never overwritten.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the example's dates are relative to (YYYY-MM-DD). Default: today.")
+@lang_option
 def init(directory, force, as_of):
     """Create a new pipeline repository in DIR.
 
@@ -86,13 +88,13 @@ def init(directory, force, as_of):
     from ..editing import create_new
 
     if directory.exists() and not directory.is_dir():
-        fail_usage(f"{directory} exists and is not a folder")
+        fail_usage(T("{path} exists and is not a folder", path=directory))
     present = sorted(p.name for p in directory.iterdir() if p.name not in IGNORED_WHEN_EMPTY) \
         if directory.is_dir() else []
     if present and not force:
         shown = ", ".join(present[:3]) + (", ..." if len(present) > 3 else "")
-        fail_usage(f"{directory} is not empty ({shown}); choose a new folder, or pass --force to add the "
-                   "missing files (existing files are never overwritten)")
+        fail_usage(T("{path} is not empty ({files}); choose a new folder, or pass --force to add the missing files "
+                     "(existing files are never overwritten)", path=directory, files=shown))
     today = as_of.date() if as_of else dt.date.today()
     written, kept = [], []
     for rel, content in planned_files(today).items():
@@ -104,15 +106,15 @@ def init(directory, force, as_of):
         except FileExistsError:
             kept.append(rel)
         except OSError as error:
-            fail_usage(f"cannot write {path}: {error.strerror or error}")
-    click.echo(f"Created a salesgen repository in {styled(str(directory), bold=True)}:")
+            fail_usage(T("cannot write {path}: {reason}", path=path, reason=error.strerror or error))
+    say(T("Created a salesgen repository in {path}:", path=styled(str(directory), bold=True)))
     for rel in written:
         click.echo(f"  {rel}")
     for rel in kept:
-        click.echo(f"  {rel} {styled('(exists, kept)', fg='yellow')}")
-    click.echo("\nNext steps:")
-    for step in (f"cd {directory}", "salesgen lint                 # every file checked: clean",
-                 "salesgen build                # the site, in site/",
-                 "git init && pre-commit install   # lint before each commit",
-                 "edit salesgen.yaml: your roster under reps:, your stages under pipelines:"):
-        click.echo(f"  {step}")
+        click.echo(f"  {rel} " + styled(tr(T("(exists, kept)")), fg="yellow"))
+    click.echo("\n" + tr(T("Next steps:")))
+    for step in (f"cd {directory}", T("salesgen lint                 # every file checked: clean"),
+                 T("salesgen build                # the site, in site/"),
+                 T("git init && pre-commit install   # lint before each commit"),
+                 T("edit salesgen.yaml: your roster under reps:, your stages under pipelines:")):
+        click.echo(f"  {tr(step)}")

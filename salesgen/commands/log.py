@@ -5,10 +5,11 @@ import datetime as dt
 
 import click
 
-from .common import as_of_option, fail_usage, load_or_exit, root_option, styled
+from ..i18n import T
+from .common import as_of_option, fail_usage, lang_option, load_or_exit, root_option, say, styled, tr
 from .completion import complete_contacts, complete_deals, complete_reps
 from . import prompting
-from .prompting import ask_text, choose
+from .prompting import ask_text, choose, missing
 
 ACTIVITY_TYPES = ("call", "visit", "meeting", "email", "demo", "proposal", "tender", "review", "handover", "other")
 INTENTS = ("high", "medium", "low", "none")
@@ -22,32 +23,33 @@ def parse_date(value, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        fail_usage(f"{option} '{value}' is not a date: write YYYY-MM-DD")
+        fail_usage(T("{option} '{value}' is not a date: write YYYY-MM-DD", option=option, value=value))
 
 
-def _ask_date(value, option: str, prompt: str, *, default: dt.date | None = None, required: bool = True):
+def _ask_date(value, option: str, prompt, *, default: dt.date | None = None, required: bool = True):
     """A date from the flag, else asked for on a terminal (again after a bad date)."""
     if value is not None or not prompting.interactive():
         if value is None:
             if default is None and required:
-                fail_usage(f"missing {option} ({prompt.lower()}); pass it, or run on a terminal to be asked")
+                missing(option, prompt)
             return default
         return parse_date(value, option)
     while True:
-        answer = click.prompt(prompt, default=default.isoformat() if default else "", show_default=bool(default))
+        answer = click.prompt(tr(prompt), default=default.isoformat() if default else "", show_default=bool(default))
         if not answer.strip() and not required:
             return None
         try:
             return dt.date.fromisoformat(answer.strip())
         except ValueError:
-            click.echo(f"'{answer}' is not a date: write YYYY-MM-DD", err=True)
+            say(T("'{value}' is not a date: write YYYY-MM-DD", value=answer), err=True)
 
 
 def _contacts(given: tuple, known: list[str], customer: str) -> list[str]:
     """Every --contact must be a contact of the deal's customer; asked for on a terminal when none is given."""
     chosen = []
     for contact in given:
-        chosen.append(choose(contact, known, "--contact", "Contact", what=f"contact of {customer}"))
+        chosen.append(choose(contact, known, "--contact", T("Contact"),
+                             what=T("contact of {customer}", customer=customer)))
     return chosen
 
 
@@ -70,6 +72,7 @@ def _contacts(given: tuple, known: list[str], customer: str) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="Check and print what would be appended; write nothing.")
 @root_option
 @as_of_option("The day the check runs as of, and the default --date. Default: as_of in salesgen.yaml, else today.")
+@lang_option
 def log(deal_ref, date_, type_, who, contacts, summary, next_step, next_date, intent, promises, dry_run, root, as_of):
     """Append an activity to DEAL's `activities:` (a call, a visit, a meeting...).
 
@@ -94,32 +97,33 @@ def log(deal_ref, date_, type_, who, contacts, summary, next_step, next_date, in
     try:
         deal = find_deal(repo, deal_ref)
     except MoveError as error:
-        fail_usage(str(error))
+        fail_usage(error)
     customer = repo.customers.get(deal.customer)
     known_contacts = list(customer.contacts) if customer else []
     reps = [r.id for r in repo.config.reps.values() if r.active]
     asked = prompting.interactive() and (type_ is None or summary is None)
-    when = _ask_date(date_, "--date", "Date (YYYY-MM-DD)", default=as_of)
-    type_ = choose(type_, ACTIVITY_TYPES, "--type", "Type", what="activity type")
-    who = choose(who, reps, "--who", "Who (rep id)", default=deal.owner if deal.owner in reps else None,
-                 what="active rep", required=False)
+    when = _ask_date(date_, "--date", T("Date (YYYY-MM-DD)"), default=as_of)
+    type_ = choose(type_, ACTIVITY_TYPES, "--type", T("Type"), what=T("activity type"))
+    who = choose(who, reps, "--who", T("Who (rep id)"), default=deal.owner if deal.owner in reps else None,
+                 what=T("active rep"), required=False)
     chosen = _contacts(contacts, known_contacts, deal.customer)
     if asked and not chosen and known_contacts:
         while True:
-            answer = choose(None, known_contacts, "--contact", "Contact reached (empty when done)",
-                            what=f"contact of {deal.customer}", required=False)
+            answer = choose(None, known_contacts, "--contact", T("Contact reached (empty when done)"),
+                            what=T("contact of {customer}", customer=deal.customer), required=False)
             if not answer:
                 break
             chosen.append(answer)
-    summary = ask_text(summary, "--summary", "Summary (what was said and done)")
+    summary = ask_text(summary, "--summary", T("Summary (what was said and done)"))
     if asked:
-        next_step = ask_text(next_step, "--next-step", "Next step", required=False)
-        next_date = _ask_date(next_date, "--next-date", "Next contact date (YYYY-MM-DD, empty for none)",
+        next_step = ask_text(next_step, "--next-step", T("Next step"), required=False)
+        next_date = _ask_date(next_date, "--next-date", T("Next contact date (YYYY-MM-DD, empty for none)"),
                               required=False)
-        intent = choose(intent, INTENTS, "--intent", "Intent", what="intent level", required=False)
+        intent = choose(intent, INTENTS, "--intent", T("Intent"), what=T("intent level"), required=False)
     else:
         next_date = parse_date(next_date, "--next-date") if next_date else None
-        intent = choose(intent, INTENTS, "--intent", "Intent", what="intent level", required=False) if intent else None
+        intent = choose(intent, INTENTS, "--intent", T("Intent"), what=T("intent level"),
+                        required=False) if intent else None
     item: dict = {"date": when, "type": type_}
     if who:
         item["who"] = who
@@ -139,10 +143,13 @@ def log(deal_ref, date_, type_, who, contacts, summary, next_step, next_date, in
         document = EditableDocument.read(root / deal.file, deal.file)
         document.append(("activities",), item)
     except EditError as error:
-        fail_usage(str(error))
-    what = f"log a {type_} on {deal.id} dated {when}"
+        fail_usage(error)
+    from ..vocabulary import activity_type
+
+    what = T("log a {type} on {deal} dated {date}", type=activity_type(type_), deal=deal.id, date=when)
     left = commit_changes(root, as_of, {deal.file: document.to_bytes()}, what, dry_run=dry_run)
     if dry_run:
         return
-    click.echo(f"Logged a {type_} on {styled(deal.id, bold=True)} dated {when} ({deal.file}).")
+    say(T("Logged a {type} on {deal} dated {date} ({file}).", type=activity_type(type_),
+          deal=styled(deal.id, bold=True), date=when, file=deal.file))
     report_left(left)

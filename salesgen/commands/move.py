@@ -5,8 +5,9 @@ import sys
 
 import click
 
-from .common import (as_of_option, fail_usage, lint_files, load_with_progress, report_configuration, root_option,
-                     styled, use_color)
+from ..i18n import T
+from .common import (as_of_option, fail_usage, lang_option, lint_files, load_with_progress, problem_list,
+                     report_configuration, root_option, say, styled, tr)
 from .completion import complete_deals, complete_stages
 
 
@@ -24,6 +25,7 @@ from .completion import complete_deals, complete_stages
               help="Moving to won: also set the customer's `type:` to customer (an account with a won deal is a "
                    "customer), in the same all-or-nothing change.")
 @click.option("--dry-run", is_flag=True, help="Check the gate and print the change; write nothing.")
+@lang_option
 def move(deal_ref, stage_id, root, as_of, reason, lost_code, promote, dry_run):
     """Move DEAL (an id or a file) to STAGE, if the stage gate is met.
 
@@ -54,18 +56,21 @@ def move(deal_ref, stage_id, root, as_of, reason, lost_code, promote, dry_run):
         deal = find_deal(repo, deal_ref)
         plan = plan_move(repo, deal, stage_id, as_of, reason=reason, lost_code=lost_code)
         if promote and plan.target.outcome != "won":
-            raise MoveError(f"--promote-customer is for a move to won; '{plan.target.id}' is not one")
+            raise MoveError(T("--promote-customer is for a move to won; '{stage}' is not one", stage=plan.target.id))
         promotion = promote_customer(repo, deal, plan.target) if promote and plan.allowed else None
     except (MoveError, EditError) as error:
-        fail_usage(str(error))
+        fail_usage(error)
     label = repo.config.label
-    source = f"'{label(plan.source.label)}' ({plan.source.id})" if plan.source else f"'{deal.stage}'"
-    target = f"'{label(plan.target.label)}' ({plan.target.id})"
+    source = T("'{label}' ({stage})", label=label(plan.source.label), stage=plan.source.id) if plan.source \
+        else f"'{deal.stage}'"
+    target = T("'{label}' ({stage})", label=label(plan.target.label), stage=plan.target.id)
     _print_gate(plan, label)
     if not plan.allowed:
         missing = len(plan.missing)
-        click.echo(f"salesgen: cannot move {deal.id} from {source} to {target}: {missing} exit "
-                   f"criteri{'a are' if missing != 1 else 'on is'} not met", err=True)
+        say(T("salesgen: cannot move {deal} from {source} to {target}: 1 exit criterion is not met", deal=deal.id,
+              source=source, target=target) if missing == 1 else
+            T("salesgen: cannot move {deal} from {source} to {target}: {n} exit criteria are not met", deal=deal.id,
+              source=source, target=target, n=missing), err=True)
         sys.exit(1)
     customer = repo.customers.get(deal.customer)
     changes = {deal.file: plan.document.to_bytes()}
@@ -76,32 +81,32 @@ def move(deal_ref, stage_id, root, as_of, reason, lost_code, promote, dry_run):
     del repo, plan, deal, customer  # the check below loads the repository again: do not hold two in memory
     after = _lint_as_moved(root, as_of, changes, customer_file)
     blocking = _blocking(root, as_of, after, changes, customer_file, won)
-    moved = f"{deal_id} from {source} to {target} on {as_of}"
+    moved = T("{deal} from {source} to {target} on {date}", deal=deal_id, source=source, target=target, date=as_of)
     if blocking:
-        from ..output import FORMATTERS
-
-        click.echo("The move would leave problems that `salesgen lint` rejects:")
-        click.echo(FORMATTERS["text"](blocking, color=use_color()), nl=False)
-        click.echo(f"salesgen: cannot move {moved}: {len(blocking)} lint error{'s' * (len(blocking) != 1)} in "
-                   "the moved files (listed above); nothing was written", err=True)
+        say(T("The move would leave problems that `salesgen lint` rejects:"))
+        click.echo(problem_list(blocking), nl=False)
+        say(T("salesgen: cannot move {moved}: 1 lint error in the moved files (listed above); nothing was written",
+              moved=moved) if len(blocking) == 1 else
+            T("salesgen: cannot move {moved}: {n} lint errors in the moved files (listed above); nothing was "
+              "written", moved=moved, n=len(blocking)), err=True)
         sys.exit(1)
     if dry_run:
-        click.echo(f"Would move {moved}" + (f" and set {promotion[0]} type: {promotion[2]} -> customer"
-                                            if promotion else "") + " (dry run: nothing written).")
+        say(T("Would move {moved} and set {file} type: {old} -> customer (dry run: nothing written).", moved=moved,
+              file=promotion[0], old=promotion[2]) if promotion else
+            T("Would move {moved} (dry run: nothing written).", moved=moved))
         return
     try:
         write_all({root / file: data for file, data in changes.items()}, root)
     except WriteError as error:
-        fail_usage(str(error))
-    click.echo(f"Moved {moved} ({deal_file}).")
+        fail_usage(error)
+    say(T("Moved {moved} ({file}).", moved=moved, file=deal_file))
     if promotion:
-        click.echo(f"Set {promotion[0]} type: {promotion[2]} -> customer (an account with a won deal is a customer).")
+        say(T("Set {file} type: {old} -> customer (an account with a won deal is a customer).", file=promotion[0],
+              old=promotion[2]))
     problems = [p for p in after if p.file in (deal_file, customer_file)]
     if problems:
-        from ..output import FORMATTERS
-
-        click.echo("Now reported by salesgen lint for this deal and its customer:")
-        click.echo(FORMATTERS["text"](problems, color=use_color()), nl=False)
+        say(T("Now reported by salesgen lint for this deal and its customer:"))
+        click.echo(problem_list(problems), nl=False)
 
 
 def _lint_as_moved(root, as_of, changes: dict, customer_file) -> list:
@@ -128,7 +133,8 @@ def _blocking(root, as_of, after: list, changes: dict, customer_file, won: bool)
     untouched = errors_in(after, [customer_file]) if customer_file not in changes else []
     if untouched:  # compare with the customer's errors as they are now (the disk is not written yet)
         blocking += new_problems(untouched, errors_in(lint_files(root, as_of, [customer_file]), [customer_file]))
-    return [dataclasses.replace(p, hint=f"{p.hint} Or move with --promote-customer to set it in the same change.")
+    return [dataclasses.replace(p, hint=T("{hint} Or move with --promote-customer to set it in the same change.",
+                                          hint=p.hint))
             if won and p.rule == "account-type" and p.file == customer_file else p for p in blocking]
 
 
@@ -138,17 +144,30 @@ def _print_gate(plan, label) -> None:
     if not plan.gate:
         return
     met = sum(1 for item in plan.gate if item.status.met)
-    click.echo(f"Stage gate for '{label(plan.target.label)}': {met} of {len(plan.gate)} exit criteria met")
+    say(T("Stage gate for '{label}': {met} of {total} exit criteria met", label=label(plan.target.label), met=met,
+          total=len(plan.gate)))
     for item in plan.gate:
         criterion = item.criterion
-        name = f"{criterion.id} ({label(criterion.label)}, stage {item.stage.id})"
+        name = T("{criterion} ({label}, stage {stage})", criterion=criterion.id, label=label(criterion.label),
+                 stage=item.stage.id)
         if item.status.met:
             continue
         if item.waiver is not None:
-            click.echo(f"  {styled('waived', fg='yellow')}  {name}: until {item.waiver['until']} "
-                       f"({item.waiver['reason']})")
+            click.echo("  " + styled(tr(T("waived")), fg="yellow") + "  "
+                       + tr(T("{name}: until {date} ({reason})", name=name, date=item.waiver["until"],
+                              reason=item.waiver["reason"])))
         else:
-            description = label(criterion.description).strip().rstrip(".")
+            description = _description(label(criterion.description))
             needed = what_is_missing(plan.deal, criterion)
-            click.echo(f"  {styled('missing', fg='red', bold=True)} {name}: "
-                       + (f"{description}; {needed}" if description else needed))
+            click.echo("  " + styled(tr(T("missing")), fg="red", bold=True) + " "
+                       + tr(T("{name}: {description}; {needed}", name=name, description=description, needed=needed)
+                            if description else T("{name}: {needed}", name=name, needed=needed)))
+
+
+def _description(text):
+    """A criterion's description without its full stop, still in every language the configuration gives."""
+    from ..i18n import Localized
+
+    if isinstance(text, Localized):
+        return Localized(text.strip().rstrip("."), tuple((k, v.strip().rstrip("。.")) for k, v in text.variants))
+    return text.strip().rstrip(".")

@@ -11,7 +11,9 @@ import click
 
 from .. import currencies
 from ..yamlsource import one_line
-from .common import as_of_option, fail_usage, lint_files, load_or_exit, root_option, styled, use_color
+from ..i18n import T
+from .common import (as_of_option, fail_usage, lang_option, lint_files, load_or_exit, problem_list, root_option,
+                     say, styled, tr)
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 LEVELS = ("operational", "management", "decision")
@@ -23,20 +25,23 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value, option: str, prompt: str, default=None):
+def _ask(value, option: str, prompt, default=None):
     """The flag's value; else a prompt on a terminal; else the default; else a usage error."""
     if value not in (None, ""):
         return value
     if _interactive():
-        return click.prompt(prompt, default=default)
+        return click.prompt(tr(prompt), default=default)
     if default is not None:
         return default
-    fail_usage(f"missing {option} ({prompt.lower()}); pass it, or run on a terminal to be asked")
+    from .prompting import missing
+
+    missing(option, prompt)
 
 
-def _slug(value: str, what: str) -> str:
+def _slug(value: str, what) -> str:
     if not SLUG.match(value):
-        fail_usage(f"{what} '{value}' is not a slug: use lowercase letters, digits and hyphens, such as acme-press-line")
+        fail_usage(T("{what} '{value}' is not a slug: use lowercase letters, digits and hyphens, such as "
+                     "acme-press-line", what=what, value=value))
     return value
 
 
@@ -46,11 +51,12 @@ def _active_rep(config, rep_id: str, option: str) -> str:
         from .prompting import choose
 
         active = [r.id for r in config.reps.values() if r.active]
-        return choose(rep_id, active, option, "Account manager (rep id)", what="active rep")
+        return choose(rep_id, active, option, T("Account manager (rep id)"), what=T("active rep"))
     if rep is None:
-        fail_usage(f"{option} '{rep_id}' is not in the roster (reps in salesgen.yaml: {', '.join(config.reps)})")
+        fail_usage(T("{option} '{rep}' is not in the roster (reps in salesgen.yaml: {reps})", option=option, rep=rep_id,
+                     reps=", ".join(config.reps)))
     if not rep.active:
-        fail_usage(f"{option} '{rep_id}' ({rep.name}) is not an active rep")
+        fail_usage(T("{option} '{rep}' ({name}) is not an active rep", option=option, rep=rep_id, name=rep.name))
     return rep_id
 
 
@@ -60,7 +66,7 @@ def _date(value, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        fail_usage(f"{option} '{value}' is not a date: write YYYY-MM-DD")
+        fail_usage(T("{option} '{value}' is not a date: write YYYY-MM-DD", option=option, value=value))
 
 
 def _amount(value, option: str) -> Decimal:
@@ -69,7 +75,8 @@ def _amount(value, option: str) -> Decimal:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0:
-        fail_usage(f"{option} '{value}' is not an amount: write a plain number such as 1200000 or 1200000.50")
+        fail_usage(T("{option} '{value}' is not an amount: write a plain number such as 1200000 or 1200000.50",
+                     option=option, value=value))
     return amount
 
 
@@ -82,30 +89,37 @@ def _create(root: Path, rel: str, kind: str, text: str) -> None:
     document = check_bytes(data, rel, kind)
     if document.problems:
         problem = document.problems[0]
-        fail_usage(f"the new {kind} would not be valid: {problem.message} (line {problem.line}); {problem.hint}")
+        fail_usage(T("the new {kind} would not be valid: {problem} (line {line}); {hint}", kind=_KINDS[kind],
+                     problem=problem.message, line=problem.line, hint=problem.hint))
     path = root / rel
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         create_new(path, data, root)
     except FileExistsError:
-        fail_usage(f"{rel} already exists; salesgen new never overwrites a file")
-    except (OSError, WriteError) as error:
-        fail_usage(f"cannot write {rel}: {getattr(error, 'strerror', None) or error}")
+        fail_usage(T("{file} already exists; salesgen new never overwrites a file", file=rel))
+    except WriteError as error:
+        fail_usage(error)
+    except OSError as error:
+        fail_usage(T("cannot write {path}: {reason}", path=rel, reason=error.strerror or error))
 
 
-def _report(root: Path, as_of: dt.date, rel: str, verb: str = "Created") -> None:
-    click.echo(f"{verb} {styled(rel, bold=True)}.")
+_KINDS = {"customer": T("customer"), "deal": T("deal"), "contact": T("contact")}
+
+
+def _report(root: Path, as_of: dt.date, rel: str, added: str | None = None) -> None:
+    """What was written, then what `salesgen lint` still reports in it: the list of what is left to fill in."""
+    file = styled(rel, bold=True)
+    say(T("Added {contact} to {file}.", contact=added, file=file) if added else T("Created {file}.", file=file))
     problems = lint_files(root, as_of, [rel])
     if not problems:
-        click.echo("It lints clean.")
+        say(T("It lints clean."))
         return
-    from ..output import FORMATTERS
-
-    click.echo("Still to fill in (salesgen lint):")
-    click.echo(FORMATTERS["text"](problems, color=use_color()), nl=False)
+    say(T("Still to fill in (salesgen lint):"))
+    click.echo(problem_list(problems), nl=False)
 
 
 @click.group()
+@lang_option
 def new():
     """Start a new customer, deal or contact from a valid, commented skeleton.
 
@@ -131,6 +145,7 @@ def new():
 @click.option("--region", help="Region.")
 @root_option
 @as_of_option("Date recorded as `since` (YYYY-MM-DD). Default: as_of in salesgen.yaml, else today.")
+@lang_option
 def new_customer(ident, name, owner, account_type, industry, region, root, as_of):
     """Create customers/ID.yaml.
 
@@ -143,11 +158,11 @@ def new_customer(ident, name, owner, account_type, industry, region, root, as_of
     from ..editing.skeletons import render_template
 
     repo, as_of = load_or_exit(root, as_of)
-    ident = _slug(_ask(ident, "ID", "Customer id (a slug such as acme)"), "customer id")
+    ident = _slug(_ask(ident, "ID", T("Customer id (a slug such as acme)")), T("customer id"))
     if ident in repo.customers or (root / "customers" / f"{ident}.yaml").exists():
-        fail_usage(f"customer '{ident}' already exists; salesgen new never overwrites a file")
-    name = _ask(name, "--name", "Customer name")
-    owner = _active_rep(repo.config, _ask(owner, "--owner", "Account manager (rep id)"), "--owner")
+        fail_usage(T("customer '{id}' already exists; salesgen new never overwrites a file", id=ident))
+    name = _ask(name, "--name", T("Customer name"))
+    owner = _active_rep(repo.config, _ask(owner, "--owner", T("Account manager (rep id)")), "--owner")
     text = render_template("new/customer.yaml.j2", id=ident, name=name, type=account_type, owner=owner,
                            industry=industry, region=region, as_of=as_of)
     rel = f"customers/{ident}.yaml"
@@ -170,6 +185,7 @@ def new_customer(ident, name, owner, account_type, industry, region, root, as_of
 @click.option("--folder", default="", help="Subfolder of deals/ to put the file in (e.g. east-china).")
 @root_option
 @as_of_option("Date recorded as `created` and as the first stage entry. Default: as_of in salesgen.yaml, else today.")
+@lang_option
 def new_deal(ident, customer, name, owner, pipeline, stage, buyer_stage, amount, currency, expected_close, reason,
              folder, root, as_of):
     """Create deals/[FOLDER/]ID.yaml.
@@ -184,41 +200,44 @@ def new_deal(ident, customer, name, owner, pipeline, stage, buyer_stage, amount,
 
     repo, as_of = load_or_exit(root, as_of)
     config = repo.config
-    ident = _slug(_ask(ident, "ID", "Deal id (a slug such as acme-press-line)"), "deal id")
+    ident = _slug(_ask(ident, "ID", T("Deal id (a slug such as acme-press-line)")), T("deal id"))
     rel = str(PurePosixPath("deals", _folder(folder), f"{ident}.yaml"))
     existing = repo.deals.get(ident)
     if existing is not None or (root / rel).exists():
-        fail_usage(f"deal '{ident}' already exists ({existing.file if existing else rel}); "
-                   "salesgen new never overwrites a file")
-    customer_id = _ask(customer, "--customer", "Customer id")
+        fail_usage(T("deal '{id}' already exists ({file}); salesgen new never overwrites a file", id=ident,
+                     file=existing.file if existing else rel))
+    customer_id = _ask(customer, "--customer", T("Customer id"))
     account = repo.customers.get(customer_id)
     if account is None and repo.customers and _interactive():
         from .prompting import choose
 
-        customer_id = choose(customer_id, list(repo.customers), "--customer", "Customer id", what="customer")
+        customer_id = choose(customer_id, list(repo.customers), "--customer", T("Customer id"), what=T("customer"))
         account = repo.customers[customer_id]
     if account is None:
-        fail_usage(f"no customer '{customer_id}' in customers/; create it first with "
-                   f"`salesgen new customer {customer_id}`")
-    name = _ask(name, "--name", "Deal name")
+        fail_usage(T("no customer '{id}' in customers/; create it first with `salesgen new customer {id}`",
+                     id=customer_id))
+    name = _ask(name, "--name", T("Deal name"))
     default_owner = account.owner if config.reps.get(account.owner) and config.reps[account.owner].active else None
-    owner = _active_rep(config, _ask(owner, "--owner", "Account manager (rep id)", default_owner), "--owner")
+    owner = _active_rep(config, _ask(owner, "--owner", T("Account manager (rep id)"), default_owner), "--owner")
     pipeline_id = pipeline or next(iter(config.pipelines))
     chosen = config.pipelines.get(pipeline_id)
     if chosen is None:
-        fail_usage(f"no pipeline '{pipeline_id}' in salesgen.yaml; use one of: {', '.join(config.pipelines)}")
+        fail_usage(T("no pipeline '{pipeline}' in salesgen.yaml; use one of: {names}", pipeline=pipeline_id,
+                     names=", ".join(config.pipelines)))
     stage_id = stage or chosen.stages[0].id
     if chosen.stage(stage_id) is None:
-        fail_usage(f"pipeline '{chosen.id}' has no stage '{stage_id}'; use one of: "
-                   f"{', '.join(s.id for s in chosen.stages)}")
+        fail_usage(T("pipeline '{pipeline}' has no stage '{stage}'; use one of: {names}", pipeline=chosen.id,
+                     stage=stage_id, names=", ".join(s.id for s in chosen.stages)))
     if buyer_stage and chosen.buyer_index(buyer_stage) is None:
-        names = ", ".join(b for b, _ in chosen.buyer_stages) or "(this pipeline has none)"
-        fail_usage(f"pipeline '{chosen.id}' has no buyer stage '{buyer_stage}'; use one of: {names}")
-    value = _amount(_ask(amount, "--amount", "Amount (expected contract value)"), "--amount")
+        names = ", ".join(b for b, _ in chosen.buyer_stages) or T("(this pipeline has none)")
+        fail_usage(T("pipeline '{pipeline}' has no buyer stage '{stage}'; use one of: {names}", pipeline=chosen.id,
+                     stage=buyer_stage, names=names))
+    value = _amount(_ask(amount, "--amount", T("Amount (expected contract value)")), "--amount")
     currency = (currency or config.currency).upper()
     if not currencies.is_known(currency):
-        fail_usage(f"--currency '{one_line(currency)}' is not an ISO 4217 currency code. {currencies.hint(currency)}")
-    close = _date(_ask(expected_close, "--expected-close", "Expected close date (YYYY-MM-DD)"), "--expected-close")
+        fail_usage(T("--currency '{code}' is not an ISO 4217 currency code. {hint}", code=one_line(currency),
+                     hint=currencies.hint(currency)))
+    close = _date(_ask(expected_close, "--expected-close", T("Expected close date (YYYY-MM-DD)")), "--expected-close")
     text = render_template("new/deal.yaml.j2", id=ident, name=name, customer=customer_id, customer_name=account.name,
                            owner=owner, pipeline=chosen.id, stage=stage_id, buyer_stage=buyer_stage,
                            amount=format(value, "f"), currency=currency, expected_close=close, as_of=as_of,
@@ -230,7 +249,8 @@ def new_deal(ident, customer, name, owner, pipeline, stage, buyer_stage, amount,
 def _folder(folder: str) -> str:
     path = PurePosixPath(folder.replace("\\", "/").strip("/")) if folder else PurePosixPath()
     if path.is_absolute() or ".." in path.parts or any(not SLUG.match(part) for part in path.parts):
-        fail_usage(f"--folder '{folder}' must be a subfolder of deals/ made of slugs, such as east-china")
+        fail_usage(T("--folder '{folder}' must be a subfolder of deals/ made of slugs, such as east-china",
+                     folder=folder))
     return str(path) if path.parts else ""
 
 
@@ -248,6 +268,7 @@ def _folder(folder: str) -> str:
 @click.option("--email", help="Email.")
 @root_option
 @as_of_option()
+@lang_option
 def new_contact(ident, customer, name, title, department, level, function_, reports_to, phone, mobile, email, root,
                 as_of):
     """Add a contact to customers/CUSTOMER.yaml (appended to its `contacts:`).
@@ -264,31 +285,34 @@ def new_contact(ident, customer, name, title, department, level, function_, repo
     from ..editing.skeletons import contact_entry
 
     repo, as_of = load_or_exit(root, as_of)
-    ident = _slug(_ask(ident, "ID", "Contact id (a slug such as acme-wang)"), "contact id")
-    customer_id = _ask(customer, "--customer", "Customer id")
+    ident = _slug(_ask(ident, "ID", T("Contact id (a slug such as acme-wang)")), T("contact id"))
+    customer_id = _ask(customer, "--customer", T("Customer id"))
     account = repo.customers.get(customer_id)
     if account is None:
-        fail_usage(f"no customer '{customer_id}' in customers/ (or its file does not pass `salesgen lint`)")
+        fail_usage(T("no customer '{id}' in customers/ (or its file does not pass `salesgen lint`)", id=customer_id))
     if ident in repo.contacts:
         other = repo.customers[repo.contacts[ident].customer]
-        fail_usage(f"contact '{ident}' already exists in {other.file}; contact ids are unique in the repository")
-    name = _ask(name, "--name", "Contact name")
+        fail_usage(T("contact '{id}' already exists in {file}; contact ids are unique in the repository", id=ident,
+                     file=other.file))
+    name = _ask(name, "--name", T("Contact name"))
     if reports_to and reports_to not in account.contacts:
-        fail_usage(f"--reports-to '{reports_to}' is not a contact of {customer_id}")
+        fail_usage(T("--reports-to '{contact}' is not a contact of {customer}", contact=reports_to,
+                     customer=customer_id))
     entry = contact_entry(ident, name, title=title, department=department, level=level, function=function_,
                           reports_to=reports_to, phone=phone, mobile=mobile, email=email)
     try:
         document = EditableDocument.read(root / account.file, account.file)
         document.append(("contacts",), entry)
     except EditError as error:
-        fail_usage(str(error))
+        fail_usage(error)
     from ..repository import check_bytes
 
     problems = check_bytes(document.to_bytes(), account.file, "customer").problems
     if problems:
-        fail_usage(f"the contact would not be valid: {problems[0].message}; {problems[0].hint}")
+        fail_usage(T("the contact would not be valid: {problem}; {hint}", problem=problems[0].message,
+                     hint=problems[0].hint))
     try:
         write_atomic(root / account.file, document.to_bytes(), root)
     except WriteError as error:
-        fail_usage(str(error))
-    _report(root, as_of, account.file, verb=f"Added {ident} to")
+        fail_usage(error)
+    _report(root, as_of, account.file, added=ident)

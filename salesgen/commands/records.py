@@ -11,7 +11,8 @@ import datetime as dt
 
 import click
 
-from .common import as_of_option, fail_usage, load_or_exit, root_option, styled
+from ..i18n import T
+from .common import as_of_option, fail_usage, lang_option, load_or_exit, root_option, say, styled
 from .completion import complete_contacts, complete_customers, complete_deals, complete_reps
 from .prompting import choose, did_you_mean
 
@@ -22,7 +23,7 @@ INFLUENCE = ("high", "medium", "low")
 TEAM_ROLES = ("presales", "consultant", "executive", "commercial", "finance", "legal", "implementation")
 APPROVALS = ("project_initiation", "quote", "contract_review")
 OWNED_BY_COMMANDS = {"stage": "salesgen move", "stage_history": "salesgen move", "activities": "salesgen log",
-                     "evidence": "salesgen evidence", "id": "a rename (not supported: ids are referenced)",
+                     "evidence": "salesgen evidence", "id": T("a rename (not supported: ids are referenced)"),
                      "approvals": "salesgen approve", "stakeholders": "salesgen stakeholder",
                      "contacts": "salesgen new contact"}
 
@@ -37,7 +38,7 @@ def _deal(repo, ref):
     try:
         return find_deal(repo, ref)
     except MoveError as error:
-        fail_usage(str(error))
+        fail_usage(error)
 
 
 def _document(root, file):
@@ -46,7 +47,7 @@ def _document(root, file):
     try:
         return EditableDocument.read(root / file, file)
     except EditError as error:
-        fail_usage(str(error))
+        fail_usage(error)
 
 
 def set_path(document, path: tuple, value) -> None:
@@ -63,18 +64,19 @@ def set_path(document, path: tuple, value) -> None:
                 return
         document.set(path, value)
     except EditError as error:
-        fail_usage(str(error))
+        fail_usage(error)
 
 
-def _finish(root, as_of, document, what: str, dry_run: bool, done: str) -> None:
+def _finish(root, as_of, document, what, dry_run: bool, done) -> None:
+    """``what`` names the edit and ``done`` says it was made: T messages, said in the user's language."""
     from .editflow import commit_changes, report_left
 
     if not document.changed:
-        click.echo(f"Nothing to change: {what} is already recorded.")
+        say(T("Nothing to change: {what} is already recorded.", what=what))
         return
     left = commit_changes(root, as_of, {document.file: document.to_bytes()}, what, dry_run=dry_run)
     if not dry_run:
-        click.echo(done)
+        say(done)
         report_left(left)
 
 
@@ -96,6 +98,7 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Check and print t
 @dry_run_option
 @root_option
 @as_of_option()
+@lang_option
 def stakeholder(deal_ref, contact, role, attitude, closeness, influence, handler, evaluation, dry_run, root, as_of):
     """Add CONTACT to DEAL's buying centre (`stakeholders:`), or update what is known about them.
 
@@ -107,16 +110,17 @@ def stakeholder(deal_ref, contact, role, attitude, closeness, influence, handler
     repo, as_of = load_or_exit(root, as_of)
     deal = _deal(repo, deal_ref)
     customer = repo.customers.get(deal.customer)
-    contact = choose(contact, list(customer.contacts) if customer else [], "CONTACT", "Contact",
-                     what=f"contact of {deal.customer} (add one with `salesgen new contact`)")
-    fields = {"role": choose(role, ROLES, "--role", "Role", what="buying role", required=False) if role else None,
+    contact = choose(contact, list(customer.contacts) if customer else [], "CONTACT", T("Contact"),
+                     what=T("contact of {customer} (add one with `salesgen new contact`)", customer=deal.customer))
+    fields = {"role": choose(role, ROLES, "--role", T("Role"), what=T("buying role"), required=False)
+              if role else None,
               "handler": handler,
-              "attitude": choose(attitude, ATTITUDES, "--attitude", "Attitude", what="attitude", required=False)
-              if attitude else None,
-              "closeness": choose(closeness, CLOSENESS, "--closeness", "Closeness", what="closeness", required=False)
-              if closeness else None,
-              "influence": choose(influence, INFLUENCE, "--influence", "Influence", what="influence", required=False)
-              if influence else None,
+              "attitude": choose(attitude, ATTITUDES, "--attitude", T("Attitude"), what=T("attitude"),
+                                 required=False) if attitude else None,
+              "closeness": choose(closeness, CLOSENESS, "--closeness", T("Closeness"), what=T("closeness"),
+                                  required=False) if closeness else None,
+              "influence": choose(influence, INFLUENCE, "--influence", T("Influence"), what=T("influence"),
+                                  required=False) if influence else None,
               "evaluation_team": evaluation}
     fields = {k: v for k, v in fields.items() if v is not None}
     document = _document(root, deal.file)
@@ -126,13 +130,15 @@ def stakeholder(deal_ref, contact, role, attitude, closeness, influence, handler
         try:
             document.append(("stakeholders",), set_or_append)
         except Exception as error:  # EditError: one line
-            fail_usage(str(error))
-        done = f"Added {contact} to the buying centre of {styled(deal.id, bold=True)}."
+            fail_usage(error)
+        done = T("Added {contact} to the buying centre of {deal}.", contact=contact, deal=styled(deal.id, bold=True))
     else:
         for key, value in fields.items():
             set_path(document, ("stakeholders", index, key), value)
-        done = f"Updated {contact} in the buying centre of {styled(deal.id, bold=True)}."
-    _finish(root, as_of, document, f"record {contact} as a stakeholder of {deal.id}", dry_run, done)
+        done = T("Updated {contact} in the buying centre of {deal}.", contact=contact,
+                 deal=styled(deal.id, bold=True))
+    _finish(root, as_of, document, T("record {contact} as a stakeholder of {deal}", contact=contact, deal=deal.id),
+            dry_run, done)
 
 
 @click.command("team")
@@ -142,6 +148,7 @@ def stakeholder(deal_ref, contact, role, attitude, closeness, influence, handler
 @dry_run_option
 @root_option
 @as_of_option()
+@lang_option
 def team(deal_ref, role, rep, dry_run, root, as_of):
     """Put REP on DEAL's team in ROLE (presales, consultant, executive, commercial, finance, legal, implementation).
 
@@ -152,13 +159,13 @@ def team(deal_ref, role, rep, dry_run, root, as_of):
     """
     repo, as_of = load_or_exit(root, as_of)
     deal = _deal(repo, deal_ref)
-    role = choose(role, TEAM_ROLES, "ROLE", "Role", what="team role")
+    role = choose(role, TEAM_ROLES, "ROLE", T("Role"), what=T("team role"))
     reps = [r.id for r in repo.config.reps.values() if r.active]
-    rep = choose(rep, reps, "REP", "Rep", what="active rep")
+    rep = choose(rep, reps, "REP", T("Rep"), what=T("active rep"))
     document = _document(root, deal.file)
     set_path(document, ("team", role), rep)
-    _finish(root, as_of, document, f"set the {role} of {deal.id} to {rep}", dry_run,
-            f"Set the {role} of {styled(deal.id, bold=True)} to {rep}.")
+    _finish(root, as_of, document, T("set the {role} of {deal} to {rep}", role=role, deal=deal.id, rep=rep), dry_run,
+            T("Set the {role} of {deal} to {rep}.", role=role, deal=styled(deal.id, bold=True), rep=rep))
 
 
 @click.command("approve")
@@ -171,6 +178,7 @@ def team(deal_ref, role, rep, dry_run, root, as_of):
 @dry_run_option
 @root_option
 @as_of_option()
+@lang_option
 def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
     """Record an internal approval of DEAL: project_initiation, quote or contract_review.
 
@@ -185,37 +193,43 @@ def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
       salesgen approve acme-line project_initiation --by zhao-wei --ref "立项申请 P-2026-07"
       salesgen approve acme-line quote --by zhao-wei --date 2026-12-01
     """
-    from ..editing.gates import approvers, left_stage_on
+    from ..editing.gates import any_of, approvers, left_stage_on
     from .log import parse_date
 
     repo, as_of = load_or_exit(root, as_of)
     deal = _deal(repo, deal_ref)
     pipeline = repo.config.pipelines.get(deal.pipeline)
     if pipeline is None:
-        fail_usage(f"{deal.file}: unknown pipeline '{deal.pipeline}'; run `salesgen lint`")
+        fail_usage(T("{file}: unknown pipeline '{pipeline}'; run `salesgen lint`", file=deal.file,
+                     pipeline=deal.pipeline))
     wanted = {c.approval: c for c in pipeline.criteria().values() if c.kind == "approval"}
-    kind = choose(kind, list(wanted) or APPROVALS, "KIND", "Kind",
-                  what=f"approval kind of pipeline '{pipeline.id}'")
+    kind = choose(kind, list(wanted) or APPROVALS, "KIND", T("Kind"),
+                  what=T("approval kind of pipeline '{pipeline}'", pipeline=pipeline.id))
     criterion = wanted.get(kind)
     if criterion is None:
-        fail_usage(f"pipeline '{pipeline.id}' has no approval criterion of kind '{kind}'; nothing to approve")
+        fail_usage(T("pipeline '{pipeline}' has no approval criterion of kind '{kind}'; nothing to approve",
+                     pipeline=pipeline.id, kind=kind))
     reps = [r.id for r in repo.config.reps.values() if r.active]
-    approver = choose(approver, reps, "--by", "Approved by (rep id)", what="active rep")
-    roles = " or ".join(criterion.approver_roles)
+    approver = choose(approver, reps, "--by", T("Approved by (rep id)"), what=T("active rep"))
+    roles = any_of(criterion.approver_roles)
     holders = approvers(criterion, deal, repo.config)
-    may = f"; it may be approved by {', '.join(holders)}" if holders else \
-        f"; no other rep holds {roles}: give one `roles:` in salesgen.yaml"
+    may = T("; it may be approved by {reps}", reps=", ".join(holders)) if holders else \
+        T("; no other rep holds {roles}: give one `roles:` in salesgen.yaml", roles=roles)
     if approver == deal.owner:
-        fail_usage(f"--by {approver} owns {deal.id}: nobody approves their own deal ({criterion.id}){may}")
+        fail_usage(T("--by {rep} owns {deal}: nobody approves their own deal ({criterion}){may}", rep=approver,
+                     deal=deal.id, criterion=criterion.id, may=may))
     if criterion.approver_roles and not set(repo.config.reps[approver].roles) & set(criterion.approver_roles):
-        fail_usage(f"--by {approver} does not hold {roles}, the roles that approve '{kind}' ({criterion.id}){may}")
+        fail_usage(T("--by {rep} does not hold {roles}, the roles that approve '{kind}' ({criterion}){may}",
+                     rep=approver, roles=roles, kind=kind, criterion=criterion.id, may=may))
     when = parse_date(date_, "--date") if date_ else as_of
     if when > as_of:
-        fail_usage(f"--date {when} is after the as-of date {as_of}: record an approval once it is given")
+        fail_usage(T("--date {date} is after the as-of date {as_of}: record an approval once it is given", date=when,
+                     as_of=as_of))
     left = left_stage_on(deal, pipeline, criterion.stage)
     if left is not None and when > left:
-        fail_usage(f"--date {when} is after {deal.id} left stage '{criterion.stage}' on {left}: the approval of "
-                   f"'{criterion.id}' must be dated on or before that day (the gate was passed then)")
+        fail_usage(T("--date {date} is after {deal} left stage '{stage}' on {left}: the approval of '{criterion}' "
+                     "must be dated on or before that day (the gate was passed then)", date=when, deal=deal.id,
+                     stage=criterion.stage, left=left, criterion=criterion.id))
     record: dict = {"kind": kind, "date": when, "approver": approver}
     if ref:
         record["ref"] = ref
@@ -223,17 +237,18 @@ def approve(deal_ref, kind, approver, date_, ref, dry_run, root, as_of):
     try:
         document.append(("approvals",), record)
     except Exception as error:  # EditError
-        fail_usage(str(error))
-    _finish(root, as_of, document, f"record the {kind} approval of {deal.id}", dry_run,
-            f"Recorded the {kind} approval of {styled(deal.id, bold=True)} by {approver} on {when}.")
+        fail_usage(error)
+    _finish(root, as_of, document, T("record the {kind} approval of {deal}", kind=kind, deal=deal.id), dry_run,
+            T("Recorded the {kind} approval of {deal} by {rep} on {date}.", kind=kind, deal=styled(deal.id, bold=True),
+              rep=approver, date=when))
 
 
 def _contact_index(customer, contact: str) -> int:
     """The position of ``contact`` in the customer's `contacts:` list (a usage error when it is not there)."""
     ids = [entry.get("id") if isinstance(entry, dict) else None for entry in customer.raw.get("contacts") or ()]
     if contact not in ids:
-        fail_usage(f"no contact '{contact}' in {customer.file}{did_you_mean(contact, [i for i in ids if i])} "
-                   "(add one with `salesgen new contact`)")
+        fail_usage(T("no contact '{contact}' in {file}{guess} (add one with `salesgen new contact`)", contact=contact,
+                     file=customer.file, guess=did_you_mean(contact, [i for i in ids if i])))
     return ids.index(contact)
 
 
@@ -243,8 +258,8 @@ def _parse_value(text: str):
     try:
         return yaml.safe_load(text) if text.strip() else ""
     except yaml.YAMLError as error:
-        fail_usage(f"VALUE {text[:60]!r} is not a YAML value ({getattr(error, 'problem', None) or error}); "
-                   "quote text, write lists as [a, b] and mappings as {k: v}")
+        fail_usage(T("VALUE {value} is not a YAML value ({problem}); quote text, write lists as [a, b] and mappings "
+                     "as {{k: v}}", value=repr(text[:60]), problem=getattr(error, "problem", None) or error))
 
 
 @click.command("set", short_help="Set one value of a deal or customer (scorecard, buying process, contract...).")
@@ -257,6 +272,7 @@ def _parse_value(text: str):
 @dry_run_option
 @root_option
 @as_of_option()
+@lang_option
 def set_value(kind, ident, key, value, append, dry_run, root, as_of):
     """Set KEY (dotted, e.g. evaluation.credit) of a deal or customer to VALUE (YAML: 8, text, [a, b], {k: v}).
 
@@ -281,7 +297,7 @@ def set_value(kind, ident, key, value, append, dry_run, root, as_of):
     else:
         customer = repo.customers.get(ident)
         if customer is None:
-            fail_usage(f"no customer '{ident}'{did_you_mean(ident, repo.customers)}")
+            fail_usage(T("no customer '{id}'{guess}", id=ident, guess=did_you_mean(ident, repo.customers)))
         file = customer.file
     path = tuple(int(part) if part.isdigit() else part for part in key.split("."))
     if kind == "customer" and len(path) > 2 and path[0] == "contacts" and isinstance(path[1], str) \
@@ -289,7 +305,8 @@ def set_value(kind, ident, key, value, append, dry_run, root, as_of):
         path = ("contacts", _contact_index(repo.customers[ident], path[1])) + path[2:]
     elif not all(path) or path[0] in OWNED_BY_COMMANDS and not (kind == "customer" and path[0] == "stage"):
         owner = OWNED_BY_COMMANDS.get(path[0])
-        fail_usage(f"'{key}' is not set with `salesgen set`" + (f"; use {owner}" if owner else ""))
+        fail_usage(T("'{key}' is not set with `salesgen set`; use {command}", key=key, command=owner) if owner else
+                   T("'{key}' is not set with `salesgen set`", key=key))
     parsed = _parse_value(value)
     document = _document(root, file)
     if append:
@@ -301,7 +318,8 @@ def set_value(kind, ident, key, value, append, dry_run, root, as_of):
             else:
                 document.append(path, parsed)
         except EditError as error:
-            fail_usage(str(error))
+            fail_usage(error)
     else:
         set_path(document, path, parsed)
-    _finish(root, as_of, document, f"set {key} of {file}", dry_run, f"Set {key} in {styled(file, bold=True)}.")
+    _finish(root, as_of, document, T("set {key} of {file}", key=key, file=file), dry_run,
+            T("Set {key} in {file}.", key=key, file=styled(file, bold=True)))

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ..i18n import T
 from ..yamlsource import parse
 from . import render
 
@@ -45,7 +46,7 @@ class EditableDocument:
         try:
             text = data[len(BOM):].decode("utf-8") if self.bom else data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise EditError(f"{file} is not UTF-8 text ({error.reason})") from None
+            raise EditError(T("{file} is not UTF-8 text ({reason})", file=file, reason=error.reason)) from None
         self.original = text
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.data = self._check(text)
@@ -79,7 +80,7 @@ class EditableDocument:
     def set(self, path: tuple, value: Any) -> None:
         """Replace the scalar at ``path``, or add the key when its mapping lacks it."""
         if not path:
-            raise EditError("cannot replace the whole document")
+            raise EditError(T("cannot replace the whole document"))
         found = self._find(path)
         expected = copy.deepcopy(self.data)
         _container(expected, path[:-1])[path[-1]] = render.to_data(value)
@@ -107,7 +108,7 @@ class EditableDocument:
             target[path[-1]] = [render.to_data(item)]
             text = self._fill_null(node, path, item)
         else:
-            raise EditError(f"{self.file}: {'.'.join(map(str, path))} is not a list")
+            raise EditError(T("{file}: {key} is not a list", file=self.file, key=".".join(map(str, path))))
         self._commit(text, expected, path)
 
     # -- implementation ----------------------------------------------------------------
@@ -116,16 +117,19 @@ class EditableDocument:
         value, problems = parse(text, self.file)
         if problems or value is None:
             first = problems[0] if problems else None
-            where = f" (line {first.line}: {first.message})" if first else ""
-            raise EditError(f"{self.file} cannot be edited safely until it reads cleanly{where}; "
-                            "run `salesgen lint` and fix it first")
+            if first is None:
+                raise EditError(T("{file} cannot be edited safely until it reads cleanly; run `salesgen lint` and "
+                                  "fix it first", file=self.file))
+            raise EditError(T("{file} cannot be edited safely until it reads cleanly (line {line}: {problem}); "
+                              "run `salesgen lint` and fix it first", file=self.file, line=first.line,
+                              problem=first.message))
         return value
 
     def _commit(self, text: str, expected: Any, path: tuple) -> None:
         value, problems = parse(text, self.file)
         if problems or value != expected:
-            raise EditError(f"{self.file}: editing {'.'.join(map(str, path))} would change more than that value "
-                            "(an anchor, a tag or an unusual layout); edit this file by hand")
+            raise EditError(T("{file}: editing {key} would change more than that value (an anchor, a tag or an "
+                              "unusual layout); edit this file by hand", file=self.file, key=".".join(map(str, path))))
         self.text = text
         self.data = value
         self._root = yaml.compose(text, Loader=_Loader)
@@ -143,14 +147,15 @@ class EditableDocument:
             if child is None:
                 if depth == len(path) - 1 and isinstance(node, yaml.MappingNode):
                     return None
-                raise EditError(f"{self.file}: there is no {'.'.join(map(str, path[: depth + 1]))}")
+                raise EditError(T("{file}: there is no {key}", file=self.file,
+                                  key=".".join(map(str, path[: depth + 1]))))
             node = child
         return node, in_flow
 
     def _replace_scalar(self, node, in_flow: bool, value: Any, path: tuple) -> str:
         if (not isinstance(node, yaml.ScalarNode) or node.style in _BLOCK_STYLES
                 or isinstance(value, (dict, list, tuple))):
-            raise EditError(f"{self.file}: {'.'.join(map(str, path))} is not a one-line value")
+            raise EditError(T("{file}: {key} is not a one-line value", file=self.file, key=".".join(map(str, path))))
         start, end = node.start_mark.index, node.end_mark.index
         new = render.scalar(value, flow=in_flow, style=node.style or "")
         if start == end:  # an empty value (`key:`): keep one space after the colon
@@ -160,7 +165,8 @@ class EditableDocument:
     def _add_key(self, path: tuple, value: Any) -> str:
         parent, _in_flow = self._find(path[:-1]) if path[:-1] else (self._root, False)
         if not isinstance(parent, yaml.MappingNode):
-            raise EditError(f"{self.file}: {'.'.join(map(str, path[:-1])) or 'the document'} is not a mapping")
+            raise EditError(T("{file}: {key} is not a mapping", file=self.file, key=".".join(map(str, path[:-1])))
+                            if path[:-1] else T("{file}: the document is not a mapping", file=self.file))
         key = path[-1]
         if parent.flow_style:
             close = parent.end_mark.index - 1
@@ -203,7 +209,7 @@ class EditableDocument:
         last = node.value[-1]
         dash = self._dash_before(last)
         if dash is None:
-            raise EditError(f"{self.file}: cannot tell how this list is indented; edit it by hand")
+            raise EditError(T("{file}: cannot tell how this list is indented; edit it by hand", file=self.file))
         offset = max(last.start_mark.column - dash, 2)
         if getattr(last, "flow_style", False) and isinstance(item, (dict, list, tuple)):
             lines = [" " * dash + "-" + " " * (offset - 1) + render.flow(item)]  # keep `- {a: 1}` style
@@ -216,7 +222,7 @@ class EditableDocument:
 
     def _insert_flow(self, node, close: int, entry: str) -> str:
         if self.text[close] not in "]}":
-            raise EditError(f"{self.file}: cannot find the end of a flow collection; edit it by hand")
+            raise EditError(T("{file}: cannot find the end of a flow collection; edit it by hand", file=self.file))
         head = self.text[:close].rstrip(" ")
         separator = "" if not node.value else (" " if head.endswith(",") else ", ")
         return head + separator + entry + self.text[close:]
@@ -225,7 +231,8 @@ class EditableDocument:
         """`key:` or `key: ~` becomes `key:` followed by a block list with one item."""
         parent, _ = self._find(path[:-1]) if path[:-1] else (self._root, False)
         if parent.flow_style:
-            raise EditError(f"{self.file}: {'.'.join(map(str, path))} is empty inside a flow mapping; edit it by hand")
+            raise EditError(T("{file}: {key} is empty inside a flow mapping; edit it by hand", file=self.file,
+                              key=".".join(map(str, path))))
         column = next(k.start_mark.column for k, v in parent.value if v is node)
         start, end = node.start_mark.index, node.end_mark.index
         head = self.text[:start].rstrip(" ") if end > start else self.text[:start]

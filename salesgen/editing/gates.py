@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import Config, Criterion, Pipeline, Stage
-from ..criteria import NAMED_CHECKS, CriterionStatus, evaluate, handler_contact, required_before
+from ..criteria import CriterionStatus, evaluate, handler_contact, required_before
+from ..i18n import N_, Message, T, join
 from ..model import Customer, Deal
+from ..rules.stage_gate import needed_data
 
 
 def next_stage(pipeline: Pipeline, deal: Deal) -> Stage | None:
@@ -50,57 +52,79 @@ def approvers(criterion: Criterion, deal: Deal, config: Config | None) -> list[s
             if r.active and r.id != deal.owner and set(r.roles) & set(criterion.approver_roles)]
 
 
-def approve_command(deal: Deal, criterion: Criterion, config: Config | None, date: str = "YYYY-MM-DD") -> str:
+def any_of(codes) -> Message | str:
+    """'presales or executive' (a T message, so the "or" is said in the user's language); '' for none."""
+    codes = list(codes)
+    if len(codes) < 2:
+        return codes[0] if codes else ""
+    return T("{first} or {rest}", first=codes[0], rest=any_of(codes[1:]))
+
+
+def approve_command(deal: Deal, criterion: Criterion, config: Config | None, date: str = "YYYY-MM-DD") -> Message:
     """The `salesgen approve` line that meets an approval criterion, with who may approve it as a comment."""
     who = approvers(criterion, deal, config)
     rep = who[0] if len(who) == 1 else "REP"
-    roles = " or ".join(criterion.approver_roles) or "any role"
-    holders = f" ({', '.join(who)})" if who else " (nobody in the roster: add `roles:` to a rep in salesgen.yaml)"
-    return (f"salesgen approve {deal.id} {criterion.approval} --by {rep} --date {date} --ref \"...\"   "
-            f"# by a rep holding {roles}{holders}, not the owner {deal.owner}")
+    roles = any_of(criterion.approver_roles) or T("any role")
+    command = f"salesgen approve {deal.id} {criterion.approval} --by {rep} --date {date} --ref \"...\""
+    if who:
+        return T("{command}   # by a rep holding {roles} ({holders}), not the owner {owner}", command=command,
+                 roles=roles, holders=", ".join(who), owner=deal.owner)
+    return T("{command}   # by a rep holding {roles} (nobody in the roster: add `roles:` to a rep in salesgen.yaml), "
+             "not the owner {owner}", command=command, roles=roles, owner=deal.owner)
 
 
-def computed_need(criterion: Criterion) -> str:
-    """What data meets a computed criterion, one sentence."""
+def computed_need(criterion: Criterion) -> Message:
+    """What data meets a computed criterion, one sentence starting in lower case."""
     if criterion.check:
-        text = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().splitlines()[0].rstrip(".")
-        return text
-    return "the deal matches the criterion's `schema:` in salesgen.yaml"
+        return Message(needed_data(criterion.check))  # a msgid of the catalogue (the check's docstring)
+    return T("the deal matches the criterion's `schema:` in salesgen.yaml")
 
 
-RECORDS = {  # named check -> the command(s) that record the data it reads
-    "scorecard_filled": "salesgen set customer {customer} evaluation.FACTOR SCORE   # the seven factors, 1-10",
-    "target_fit": "salesgen set customer {customer} evaluation.FACTOR SCORE   # the seven factors, 1-10; "
-                  "the weighted score must reach scorecard_threshold ({threshold})",
-    "handler_reached": "salesgen stakeholder {deal} CONTACT --handler --closeness frequent",
-    "visit_booked": "salesgen log {deal} --type visit --contact {handler} --date YYYY-MM-DD --summary \"...\"",
-    "buying_process_mapped": "salesgen set customer {customer} buying_process --append \"{{step: ...}}\"",
-    "org_chart": "salesgen new contact ID --customer {customer} --department ... --reports-to ...",
-    "roles_attitudes": "salesgen stakeholder {deal} CONTACT --role ROLE --attitude ATTITUDE --closeness CLOSENESS",
-    "price_as_range": "salesgen set deal {deal} quote '{{low: 900000, high: 1100000}}'",
-    "decision_makers_known": "salesgen stakeholder {deal} CONTACT --role decision_maker\n"
-                             "salesgen set customer {customer} contacts.CONTACT.title \"...\"   # the position\n"
-                             "salesgen set customer {customer} contacts.CONTACT.motives.personality \"...\"",
-    "evaluation_attitudes": "salesgen stakeholder {deal} CONTACT --evaluation-team --attitude ATTITUDE",
-    "competitor_analysis": "salesgen set deal {deal} competitors --append "
-                           "\"{{name: ..., strengths: ..., weaknesses: ...}}\"",
+SEVEN_FACTORS = N_("the seven factors, 1-10")
+RECORDS = {  # named check -> the command(s) that record the data it reads, each with its comment (a msgid)
+    "scorecard_filled": [("salesgen set customer {customer} evaluation.FACTOR SCORE", SEVEN_FACTORS)],
+    "target_fit": [("salesgen set customer {customer} evaluation.FACTOR SCORE",
+                    N_("the seven factors, 1-10; the weighted score must reach scorecard_threshold ({threshold})"))],
+    "handler_reached": [("salesgen stakeholder {deal} CONTACT --handler --closeness frequent", None)],
+    "visit_booked": [("salesgen log {deal} --type visit --contact {handler} --date YYYY-MM-DD --summary \"...\"",
+                      None)],
+    "buying_process_mapped": [("salesgen set customer {customer} buying_process --append \"{{step: ...}}\"", None)],
+    "org_chart": [("salesgen new contact ID --customer {customer} --department ... --reports-to ...", None)],
+    "roles_attitudes": [("salesgen stakeholder {deal} CONTACT --role ROLE --attitude ATTITUDE --closeness CLOSENESS",
+                         None)],
+    "price_as_range": [("salesgen set deal {deal} quote '{{low: 900000, high: 1100000}}'", None)],
+    "decision_makers_known": [("salesgen stakeholder {deal} CONTACT --role decision_maker", None),
+                              ("salesgen set customer {customer} contacts.CONTACT.title \"...\"", N_("the position")),
+                              ("salesgen set customer {customer} contacts.CONTACT.motives.personality \"...\"", None)],
+    "evaluation_attitudes": [("salesgen stakeholder {deal} CONTACT --evaluation-team --attitude ATTITUDE", None)],
+    "competitor_analysis": [("salesgen set deal {deal} competitors --append "
+                             "\"{{name: ..., strengths: ..., weaknesses: ...}}\"", None)],
 }
 
 
 def how_to_record(deal: Deal, criterion: Criterion, config: Config | None = None,
-                  customer: Customer | None = None) -> str:
-    """The exact command that would meet ``criterion`` for ``deal`` (several lines when it takes several)."""
+                  customer: Customer | None = None) -> Message:
+    """The exact command that would meet ``criterion`` for ``deal`` (several lines when it takes several); the
+    commands stay as they are in every language, their comments translate."""
     evidence = (f"salesgen evidence {deal.id} {criterion.id} --date YYYY-MM-DD --kind document "
                 f"--ref \"...\"")
     if criterion.kind == "evidence":
-        return evidence
+        return Message(evidence)
     if criterion.kind == "approval":
         return approve_command(deal, criterion, config)
+    lines = []
     if criterion.check in RECORDS:
         handlers = [s["contact"] for s in handler_contact(deal, customer)]
         threshold = config.scorecard_threshold if config is not None else "scorecard_threshold"
-        command = RECORDS[criterion.check].format(deal=deal.id, customer=deal.customer, threshold=threshold,
-                                                  handler=handlers[0] if handlers else "HANDLER")
+        values = dict(deal=deal.id, customer=deal.customer, handler=handlers[0] if handlers else "HANDLER")
+        for command, comment in RECORDS[criterion.check]:
+            command = command.format(**values)
+            lines.append(T("{command}   # {comment}", command=command,
+                           comment=Message(comment, (("threshold", threshold),) if "{threshold}" in comment else ()))
+                         if comment else command)
     else:
-        command = f"salesgen set deal {deal.id} KEY VALUE   # so that the deal matches the criterion's schema"
-    return command + (f"\nor: {evidence}" if criterion.evidence_accepted else "")
+        command = f"salesgen set deal {deal.id} KEY VALUE"
+        lines.append(T("{command}   # so that the deal matches the criterion's schema", command=command))
+    if criterion.evidence_accepted:
+        lines.append(T("or: {command}", command=evidence))
+    return join(lines, "\n")

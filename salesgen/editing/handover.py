@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..config import Rep
+from ..i18n import T
 from ..repository import Repository
 from .document import EditableDocument, EditError
 
@@ -55,19 +56,24 @@ def _rep(repo: Repository, rep_id: str, role: str) -> Rep:
     if rep_id in reps:
         return reps[rep_id]
     guess = difflib.get_close_matches(rep_id, list(reps), n=1)
-    also = f"; did you mean '{guess[0]}'?" if guess else "; reps are listed under `reps:` in salesgen.yaml"
-    raise HandoverError(f"{role} '{rep_id}' is not in the roster{also}")
+    if guess:
+        raise HandoverError(T("{option} '{rep}' is not in the roster; did you mean '{guess}'?", option=role, rep=rep_id,
+                              guess=guess[0]))
+    raise HandoverError(T("{option} '{rep}' is not in the roster; reps are listed under `reps:` in salesgen.yaml",
+                          option=role, rep=rep_id))
 
 
 def plan_handover(repo: Repository, from_id: str, to_id: str, as_of: dt.date) -> HandoverPlan:
     source = _rep(repo, from_id, "--from")
     successor = _rep(repo, to_id, "--to")
     if successor.id == source.id:
-        raise HandoverError("--from and --to are the same rep")
+        raise HandoverError(T("--from and --to are the same rep"))
     if not successor.active:
-        left = f" (left on {successor.left})" if successor.left else ""
-        raise HandoverError(f"successor '{successor.id}' ({successor.name}) is not an active rep{left}; "
-                            "choose an active rep as --to")
+        if successor.left:
+            raise HandoverError(T("successor '{rep}' ({name}) is not an active rep (left on {left}); choose an "
+                                  "active rep as --to", rep=successor.id, name=successor.name, left=successor.left))
+        raise HandoverError(T("successor '{rep}' ({name}) is not an active rep; choose an active rep as --to",
+                              rep=successor.id, name=successor.name))
     plan = HandoverPlan(source, successor, as_of)
     for customer in sorted(repo.customers.values(), key=lambda c: c.file):
         if customer.owner == source.id and not customer.partial:  # a file with problems is listed as skipped
@@ -91,7 +97,7 @@ def plan_handover(repo: Repository, from_id: str, to_id: str, as_of: dt.date) ->
         for path in roles:
             document.set(path, successor.id)
         document.append(("activities",), plan.activity)
-        changes = [".".join(path) for path in roles] + ["+ handover activity"]
+        changes = [".".join(path) for path in roles] + [T("+ handover activity")]
         plan.files.append(FileChange(deal.file, "deal", deal.id, changes, document))
         plan.warnings += _self_approved_waivers(deal, roles, successor)
     plan.skipped = _unreadable_mentions(repo, source.id)
@@ -102,15 +108,15 @@ def _open(repo: Repository, file: str) -> EditableDocument:
     try:
         return EditableDocument.read(repo.root / file, file)
     except OSError as error:
-        raise HandoverError(f"cannot read {file}: {error.strerror}") from None
+        raise HandoverError(T("cannot read {path}: {reason}", path=file, reason=error.strerror)) from None
 
 
 def _self_approved_waivers(deal, roles, successor: Rep) -> list[str]:
     """Waivers the successor approved on a deal they now own: four eyes no longer hold."""
     if ("owner",) not in roles:
         return []
-    return [f"{deal.file}: the waiver for {w['rule']} was approved by {successor.id}, the new owner; "
-            "it is no longer valid (four eyes): have another manager approve it"
+    return [T("{file}: the waiver for {rule} was approved by {rep}, the new owner; it is no longer valid (four "
+              "eyes): have another manager approve it", file=deal.file, rule=w["rule"], rep=successor.id)
             for w in deal.get("waivers") or () if w["approved_by"] == successor.id]
 
 

@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..i18n import T
 from . import atomic
 from .atomic import WriteError, checkpoint, is_temp_of, remove, sync_folder, write_file
 
@@ -92,7 +93,8 @@ def transaction(root: Path, changes: dict, *, create: bool = False) -> None:
                 except OSError as error:
                     if create:
                         raise
-                    raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
+                    raise WriteError(T("cannot write {path}: {reason}", path=path,
+                                       reason=error.strerror or error)) from None
                 written.append(Entry(entry.target, entry.old, entry.new, _relative(root, temp)))
             _write_journal(root, "committed", written)
         except BaseException:
@@ -108,13 +110,15 @@ def transaction(root: Path, changes: dict, *, create: bool = False) -> None:
                 _roll_back(root, entries, written)
                 if create or not isinstance(error, OSError):
                     raise
-                raise WriteError(f"cannot replace {root / written[0].target}: {error.strerror or error}") from None
+                raise WriteError(T("cannot replace {path}: {reason}", path=root / written[0].target,
+                                    reason=error.strerror or error)) from None
             try:  # some files are new already: the others must follow
                 _roll_forward(root, written)
             except OSError as again:
-                raise WriteError(f"cannot replace {written[done].target}: {again.strerror or again}; "
-                                 f"the edit is recorded in {JOURNAL} and the next salesgen command finishes it "
-                                 "(already written: " + ", ".join(e.target for e in written[:done]) + ")") from None
+                raise WriteError(T("cannot replace {path}: {reason}; the edit is recorded in {journal} and the next "
+                                   "salesgen command finishes it (already written: {written})",
+                                   path=written[done].target, reason=again.strerror or again, journal=JOURNAL,
+                                   written=", ".join(e.target for e in written[:done]))) from None
             _finish(root, written)
             return
         _finish(root, written)
@@ -139,7 +143,7 @@ def _entry(root: Path, path: Path, data: bytes, create: bool) -> Entry:
     except FileNotFoundError:
         old = None
     except OSError as error:
-        raise WriteError(f"cannot read {path}: {error.strerror or error}") from None
+        raise WriteError(T("cannot read {path}: {reason}", path=path, reason=error.strerror or error)) from None
     return Entry(target, old, digest(data))
 
 
@@ -147,7 +151,7 @@ def _relative(root: Path, path: Path) -> str:
     try:
         return Path(path).absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        raise WriteError(f"cannot write {path}: it is outside {root}") from None
+        raise WriteError(T("cannot write {path}: it is outside {root}", path=path, root=root)) from None
 
 
 def _write_journal(root: Path, state: str, entries: list[Entry]) -> None:
@@ -162,7 +166,8 @@ def _write_journal(root: Path, state: str, entries: list[Entry]) -> None:
         os.replace(temp, root / JOURNAL)
     except OSError as error:
         remove(temp)
-        raise WriteError(f"cannot write {root / JOURNAL}: {error.strerror or error}") from None
+        raise WriteError(T("cannot write {path}: {reason}", path=root / JOURNAL,
+                           reason=error.strerror or error)) from None
     except BaseException:
         remove(temp)
         raise
@@ -261,7 +266,7 @@ def _recover_locked(root: Path) -> str | None:
     if entries is None:
         remove(root / JOURNAL)
         sync_folder(root)
-        return f"removed an unreadable {JOURNAL} (not written by this salesgen); no file was changed"
+        return T("removed an unreadable {journal} (not written by this salesgen); no file was changed", journal=JOURNAL)
     if record["state"] == "prepared":
         for entry in entries:
             _remove_temporaries(root, entry.target)
@@ -269,17 +274,17 @@ def _recover_locked(root: Path) -> str | None:
             sync_folder(folder)
         remove(root / JOURNAL)
         sync_folder(root)
-        return f"rolled back an interrupted edit of {_names(entries)}: none of it was written"
+        return T("rolled back an interrupted edit of {files}: none of it was written", files=_names(entries))
     try:
         left_alone = _roll_forward(root, entries)
     except OSError as error:
-        return (f"could not finish an interrupted edit of {_names(entries)}: {error.strerror or error}; "
-                f"fix the cause and run salesgen again ({JOURNAL} keeps the edit)")
+        return T("could not finish an interrupted edit of {files}: {reason}; fix the cause and run salesgen again "
+                 "({journal} keeps the edit)", files=_names(entries), reason=error.strerror or error, journal=JOURNAL)
     _finish(root, entries)
-    message = f"finished an interrupted edit of {_names(entries)}: all of it is written"
     if left_alone:
-        message += f" (changed since, left as they are: {', '.join(left_alone[:SHOWN])})"
-    return message
+        return T("finished an interrupted edit of {files}: all of it is written (changed since, left as they are: "
+                 "{kept})", files=_names(entries), kept=", ".join(left_alone[:SHOWN]))
+    return T("finished an interrupted edit of {files}: all of it is written", files=_names(entries))
 
 
 def _valid_entries(record) -> list[Entry] | None:
@@ -308,7 +313,10 @@ def _safe_relative(value) -> bool:
     return not path.is_absolute() and ".." not in path.parts and path.parts[:1] != ("",)
 
 
-def _names(entries: list[Entry]) -> str:
+def _names(entries: list[Entry]):
     names = [e.target for e in entries]
-    shown = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
-    return f"{len(names)} file{'s' * (len(names) != 1)} ({shown})"
+    shown = ", ".join(names[:SHOWN])
+    if len(names) > SHOWN:
+        shown = T("{names} and {n} more", names=shown, n=len(names) - SHOWN)
+    return T("1 file ({names})", names=shown) if len(names) == 1 else T("{n} files ({names})", n=len(names),
+                                                                         names=shown)

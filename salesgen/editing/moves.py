@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Criterion, Pipeline, Stage
-from ..criteria import NAMED_CHECKS, CriterionStatus, evaluate, required_before
+from ..criteria import CriterionStatus, evaluate, required_before
+from ..i18n import Message, T
 from ..model import Deal
 from ..repository import Repository
 from ..rules.base import Context
+from ..rules.stage_gate import needed_data
 from ..rules.stage_history import stage_ranks
 from ..rules.waiver_invalid import waiver_is_valid
 from .document import EditableDocument
+from .gates import any_of
 
 GATE_RULE = "stage-gate"
 
@@ -72,9 +75,11 @@ def find_deal(repo: Repository, ref: str) -> Deal:
     for document in repo.documents:
         if document.kind == "deal" and (document.file == wanted or Path(document.file).stem == ref
                                         or (found is not None and document.file == found.file)):
-            raise MoveError(f"{document.file} does not pass its checks yet; run `salesgen lint` and fix it first")
+            raise MoveError(T("{file} does not pass its checks yet; run `salesgen lint` and fix it first",
+                                file=document.file))
     guess = difflib.get_close_matches(ref, list(repo.deals), n=1)
-    raise MoveError(f"no deal '{ref}'" + (f"; did you mean '{guess[0]}'?" if guess else " in deals/"))
+    raise MoveError(T("no deal '{ref}'; did you mean '{guess}'?", ref=ref, guess=guess[0]) if guess
+                    else T("no deal '{ref}' in deals/", ref=ref))
 
 
 def _relative(root: Path, ref: str) -> str:
@@ -93,14 +98,17 @@ def plan_move(repo: Repository, deal: Deal, stage_id: str, as_of: dt.date, *, re
     label = config.label
     pipeline = config.pipelines.get(deal.pipeline)
     if pipeline is None:
-        raise MoveError(f"{deal.file}: unknown pipeline '{deal.pipeline}'; run `salesgen lint`")
+        raise MoveError(T("{file}: unknown pipeline '{pipeline}'; run `salesgen lint`", file=deal.file,
+                          pipeline=deal.pipeline))
     target = pipeline.stage(stage_id)
     if target is None:
         names = ", ".join(s.id for s in pipeline.stages)
-        raise MoveError(f"pipeline '{pipeline.id}' has no stage '{stage_id}'; use one of: {names}")
+        raise MoveError(T("pipeline '{pipeline}' has no stage '{stage}'; use one of: {names}", pipeline=pipeline.id,
+                          stage=stage_id, names=names))
     source = pipeline.stage(deal.stage)
     if target.id == deal.stage:
-        raise MoveError(f"{deal.id} is already in stage '{label(target.label)}' ({target.id})")
+        raise MoveError(T("{deal} is already in stage '{label}' ({stage})", deal=deal.id, label=label(target.label),
+                          stage=target.id))
     _check_dates(deal, as_of)
     entry: dict = {"stage": target.id, "date": as_of}
     if target.outcome == "lost":
@@ -108,8 +116,8 @@ def plan_move(repo: Repository, deal: Deal, stage_id: str, as_of: dt.date, *, re
     else:
         why = _needs_reason(pipeline, source, target, label)
         if why and not reason:
-            raise MoveError(f"moving {deal.id} from {why}: give --reason (it is recorded on the "
-                            "stage_history entry)")
+            raise MoveError(T("moving {deal} from {why}: give --reason (it is recorded on the stage_history entry)",
+                              deal=deal.id, why=why))
         if reason:
             entry["reason"] = reason
     plan = MovePlan(deal, pipeline, source, target, as_of, entry)
@@ -136,27 +144,30 @@ def gate(repo: Repository, deal: Deal, pipeline: Pipeline, target: Stage, as_of:
 
 def what_is_missing(deal: Deal, criterion: Criterion) -> str:
     """One sentence: what would meet ``criterion``."""
-    record = f"an `evidence:` entry `{{criterion: {criterion.id}, date: YYYY-MM-DD, kind: ..., ref: ...}}`"
     if criterion.kind == "evidence":
-        return f"record {record}"
+        return T("record an `evidence:` entry `{{criterion: {criterion}, date: YYYY-MM-DD, kind: ..., ref: ...}}`",
+                 criterion=criterion.id)
     if criterion.kind == "approval":
-        return (f"record an `approvals:` entry `{{kind: {criterion.approval}, date: YYYY-MM-DD, approver: ...}}` "
-                f"by a rep with the role {' or '.join(criterion.approver_roles)}, not the owner")
+        return T("record an `approvals:` entry `{{kind: {kind}, date: YYYY-MM-DD, approver: ...}}` by a rep with the "
+                 "role {roles}, not the owner", kind=criterion.approval, roles=any_of(criterion.approver_roles))
     if criterion.check:
-        needed = (NAMED_CHECKS[criterion.check].__doc__ or criterion.check).strip().splitlines()[0].rstrip(".")
-        text = needed[0].lower() + needed[1:]
+        text = Message(needed_data(criterion.check))  # a msgid of the catalogue (the check's docstring)
     else:
-        text = "the deal must match the criterion's `schema:` in salesgen.yaml"
-    return text + (f", or record {record}" if criterion.evidence_accepted else "")
+        text = T("the deal must match the criterion's `schema:` in salesgen.yaml")
+    if criterion.evidence_accepted:
+        return T("{need}, or record an `evidence:` entry `{{criterion: {criterion}, date: YYYY-MM-DD, kind: ..., "
+                 "ref: ...}}`", need=text, criterion=criterion.id)
+    return text
 
 
 def _check_dates(deal: Deal, as_of: dt.date) -> None:
     if deal.stage_history and as_of < deal.stage_history[-1].date:
         last = deal.stage_history[-1]
-        raise MoveError(f"the move date {as_of} is before {deal.id}'s last stage change "
-                        f"({last.stage} on {last.date}); pass a later --as-of")
+        raise MoveError(T("the move date {date} is before {deal}'s last stage change ({stage} on {last}); pass a "
+                          "later --as-of", date=as_of, deal=deal.id, stage=last.stage, last=last.date))
     if deal.created is not None and as_of < deal.created:
-        raise MoveError(f"the move date {as_of} is before {deal.id} was created ({deal.created}); pass a later --as-of")
+        raise MoveError(T("the move date {date} is before {deal} was created ({created}); pass a later --as-of",
+                          date=as_of, deal=deal.id, created=deal.created))
 
 
 def _lost_code(config, deal: Deal, code: str | None) -> str | None:
@@ -164,13 +175,18 @@ def _lost_code(config, deal: Deal, code: str | None) -> str | None:
     if code is None:
         if existing:
             return None
-        codes = ", ".join(sorted(config.lost_reasons)) or "a short reason code"
-        raise MoveError(f"moving {deal.id} to lost needs --lost-reason CODE (one of: {codes})")
+        if not config.lost_reasons:
+            raise MoveError(T("moving {deal} to lost needs --lost-reason CODE (a short reason code)", deal=deal.id))
+        raise MoveError(T("moving {deal} to lost needs --lost-reason CODE (one of: {codes})", deal=deal.id,
+                          codes=", ".join(sorted(config.lost_reasons))))
     if config.lost_reasons and code not in config.lost_reasons:
         guess = difflib.get_close_matches(code, list(config.lost_reasons), n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
-        raise MoveError(f"'{code}' is not a lost reason in salesgen.yaml; {hint}"
-                        f"use one of: {', '.join(sorted(config.lost_reasons))}")
+        codes = ", ".join(sorted(config.lost_reasons))
+        if guess:
+            raise MoveError(T("'{code}' is not a lost reason in salesgen.yaml; did you mean '{guess}'? use one of: "
+                              "{codes}", code=code, guess=guess[0], codes=codes))
+        raise MoveError(T("'{code}' is not a lost reason in salesgen.yaml; use one of: {codes}", code=code,
+                          codes=codes))
     return code
 
 
@@ -181,14 +197,14 @@ def _needs_reason(pipeline: Pipeline, source: Stage | None, target: Stage, label
     ranks = stage_ranks(pipeline)
     before, after = ranks[source.id], ranks[target.id]
     opens = pipeline.open_stages
-    names = f"'{label(source.label)}' ({source.id}) to '{label(target.label)}' ({target.id})"
+    names = dict(source=label(source.label), source_id=source.id, target=label(target.label), target_id=target.id)
     if before is None or before >= len(opens):
-        return f"{names} reopens a closed deal"
+        return T("'{source}' ({source_id}) to '{target}' ({target_id}) reopens a closed deal", **names)
     if after < before:
-        return f"{names} moves it back"
+        return T("'{source}' ({source_id}) to '{target}' ({target_id}) moves it back", **names)
     if after > before + 1:
         skipped = ", ".join(s.id for s in opens[before + 1:after])
-        return f"{names} skips {skipped}"
+        return T("'{source}' ({source_id}) to '{target}' ({target_id}) skips {skipped}", skipped=skipped, **names)
     return None
 
 
