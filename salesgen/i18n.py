@@ -127,10 +127,16 @@ def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
 
 def translate(text, lang: str) -> str:
     """A Message (or a plain catalogue msgid) in ``lang``; any other text as it is."""
-    if lang == "en" or not text:
+    if not text:
         return str(text) if text is not None else ""
     if isinstance(text, Localized):
         return text.in_language(lang)
+    if lang == "en":  # the English text, but a label salesgen.yaml gives in several languages in English too
+        if isinstance(text, Message) and any(isinstance(value, (Message, Localized)) for _, value in text.args):
+            args = {name: translate(value, lang) if isinstance(value, (Message, Localized)) else value
+                    for name, value in text.args}
+            return text.template.format(**args)
+        return str(text)
     if isinstance(text, Message):
         args = {name: translate(value, lang) if isinstance(value, (Message, Localized)) else value
                 for name, value in text.args}

@@ -239,3 +239,14 @@ def test_the_rules_command_explains_a_rule_in_chinese_with_its_examples(tmp_path
     assert "owner: zhang-jq   # ref-rep: not in salesgen.yaml reps" in result.output
     english = CliRunner().invoke(cli, ["rules", "ref-rep", "--root", str(tmp_path)], env={}).output
     assert "The roster is `reps:` in salesgen.yaml." in english
+
+
+def test_labels_given_in_both_languages_read_in_english_under_lang_en():
+    # salesgen.yaml says language: zh, so a stage label is its Chinese text; --lang en must still show English.
+    from salesgen.i18n import Localized, Message, translate
+
+    label = Localized("商务谈判", (("en", "Negotiation"), ("zh", "商务谈判")))
+    assert translate(label, "en") == "Negotiation"
+    message = Message("deal moved to {stage}", (("stage", label),))
+    assert translate(message, "en") == "deal moved to Negotiation"
+    assert translate(Message("plain {n}", (("n", 3),)), "en") == "plain 3"
