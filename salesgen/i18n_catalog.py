@@ -13,6 +13,7 @@ domain click uses), compiled to ``messages.mo`` for the standard gettext module.
 """
 from __future__ import annotations
 
+import datetime
 import inspect
 import io
 from pathlib import Path
@@ -46,6 +47,11 @@ def build_template() -> Catalog:
 
     for check in sorted(NAMED_CHECKS):
         catalog.add(needed_data(check), None, auto_comments=[f"stage-gate hint: what the check {check} needs"])
+    from .schemas import schema_msgids
+
+    for text, where in schema_msgids():
+        if text not in catalog:
+            catalog.add(text, None, auto_comments=[f"{where}: a description or title a hint quotes"])
     for where, text in help_texts():
         for msgid in help_msgids(text):
             if msgid not in catalog:
@@ -101,7 +107,8 @@ def update_click_catalogue(lang: str) -> None:
         if msgid not in catalog:
             catalog.add(msgid, None)
     path.write_text(render(catalog), encoding="utf-8")
-    with (folder / f"{CLICK_CATALOGUE}.mo").open("wb") as handle:
+    catalog.creation_date = catalog.revision_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    with (folder / f"{CLICK_CATALOGUE}.mo").open("wb") as handle:  # the same bytes for the same messages
         write_mo(handle, catalog)
     untranslated = [m.id for m in catalog if m.id and not m.string]
     print(f"{path}: {len(untranslated)} untranslated")
