@@ -127,11 +127,14 @@ def test_the_run_leaves_the_environment_as_it_found_it(monkeypatch):
     assert "LANGUAGE" not in os.environ
 
 
-def test_a_command_run_on_its_own_keeps_clicks_english():
+def test_a_command_run_on_its_own_keeps_clicks_english(monkeypatch):
     from salesgen.commands.lint import lint
 
-    result = CliRunner().invoke(lint, ["--lang", "zh", "--nosuch"], env=CLEAN)
-    assert "Error: No such option" in result.output and "LANGUAGE" not in os.environ
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    env = {key: value for key, value in CLEAN.items() if key != "LANGUAGE"}  # the runner would restore it
+    result = CliRunner().invoke(lint, ["--lang", "zh", "--format", "x"], env=env)
+    assert "Error: Invalid value for '--format'" in result.output
+    assert "LANGUAGE" not in os.environ
 
 
 # --- the catalogues ------------------------------------------------------------------------------------
