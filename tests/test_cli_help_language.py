@@ -83,7 +83,7 @@ def test_the_command_list_summarises_each_command_in_chinese():
 
 
 @pytest.mark.parametrize(("args", "english", "chinese"), [
-    (["lint", "--nosuch"], "Error: No such option '--nosuch'", "错误：没有选项 '--nosuch'"),
+    (["lint", "--nosuch"], "Error: No such option", "错误：没有选项"),  # click 8.2 and 8.4 word the rest apart
     (["lint", "--format", "x"], "Error: Invalid value for '--format': 'x' is not one of",
      "错误：'--format' 的值无效：'x' 不是以下之一"),
     (["move"], "Error: Missing argument 'DEAL'.", "错误：缺少参数 'DEAL'"),
