@@ -262,13 +262,14 @@ class HelpFormatter(click.HelpFormatter):
             if text is None:  # not in the catalogue: click's own summary
                 return second
         else:  # an option: its help, then click's "[default: ...]" which click's gettext already translated
-            text, extra = second, ""
+            whole = " ".join(second.split())
+            text = _lookup(whole, self.lang)
             found = re.fullmatch(r"(.*?)(\s*\[[^\[\]]*\])", second, flags=re.S)
-            if found and found.group(1).strip():
-                text, extra = found.group(1), found.group(2)
-            elif found:
-                text, extra = "", second
-            text = _lookup(" ".join(text.split()), self.lang) + extra if text else extra
+            if text == whole and found:
+                help_text, extra = " ".join(found.group(1).split()), found.group(2)
+                text = (_lookup(help_text, self.lang) if help_text else "") + extra
+            elif text == whole:
+                text = second
         if CJK.search(text) and columns(text) > width:
             return "\b\n" + "\n".join(wrap_wide(text, width))
         return text
