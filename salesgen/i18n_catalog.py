@@ -120,6 +120,19 @@ def render(catalog: Catalog) -> str:
     return out.getvalue().decode("utf-8")
 
 
+def appended(catalog: Catalog, before: list) -> Catalog:
+    """``catalog`` with the messages it had ``before`` in their old order and new ones at the end (in the
+    template's order): Babel's merge would sort them like the template, so every new msgid of a module
+    early in the package would land mid-file, where the next merge of two branches collides."""
+    place = {key: index for index, key in enumerate(before)}
+    messages = [m for m in catalog if m.id]
+    messages.sort(key=lambda m: place.get((m.id, m.context), len(place)))  # stable: new ones keep their order
+    ordered = Catalog(locale=catalog.locale, domain=catalog.domain, fuzzy=False)
+    for message in messages:
+        ordered[message.id] = message
+    return ordered
+
+
 def main() -> None:
     template = build_template()
     TEMPLATE.write_text(render(template), encoding="utf-8")
@@ -133,9 +146,10 @@ def main() -> None:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=lang, domain=DOMAIN)
+        before = [(m.id, m.context) for m in catalog if m.id]
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
-        path.write_text(render(catalog), encoding="utf-8")
+        path.write_text(render(appended(catalog, before)), encoding="utf-8")
         untranslated = [m.id for m in catalog if m.id and not m.string]
         print(f"{path}: {len(untranslated)} untranslated")
         update_click_catalogue(lang)
