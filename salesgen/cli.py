@@ -7,6 +7,7 @@ import click
 
 from . import __version__
 from .commands.build import build
+from .cli_language import LocalizedGroup, localize
 from .commands.common import lang_option
 from .commands.completion import completion
 from .commands.evidence import evidence
@@ -28,7 +29,7 @@ from .commands.winloss import winloss
 from .commands.show import show
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="salesgen")
 @lang_option
 def cli():
@@ -72,6 +73,7 @@ cli.add_command(changes)
 cli.add_command(calibration)
 cli.add_command(forecast_trend)
 cli.add_command(demo_history)
+localize(cli)  # every help page in the user's language (cli_language.py)
 
 
 def main() -> None:

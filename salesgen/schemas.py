@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from . import currencies
-from .i18n import N_, T
+from .i18n import N_, Localized, T
 from .problem import Problem
 from .yamlsource import locate, one_line
 
@@ -352,7 +352,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
                        T("{where} must be {expected}, not {got}", where=where, expected=_article(expected), got=got),
                        _type_hint(expected), path=path)
     if validator == "pattern":
-        description = schema.get("description") or f"text matching {error.validator_value}"
+        description = schema_text(schema.get("description")) or f"text matching {error.validator_value}"
         return Problem(file, line, column, "schema-pattern",
                        T("{where}: '{value}' is not valid", where=where, value=_short(error.instance)),
                        T("Expected: {description}", description=description), path=path)
@@ -378,7 +378,7 @@ def _problem(error: jsonschema.ValidationError, path: tuple, document: Any, file
     else:
         message = f"{where}: {error.message}"
     return Problem(file, line, column, "schema", message,
-                   schema.get("description") or _SEE_SCHEMA, path=path)
+                   schema_text(schema.get("description")) or _SEE_SCHEMA, path=path)
 
 
 _short = one_line  # keys and values quoted in messages: one line, at most 60 characters
@@ -426,7 +426,52 @@ def _describe(path: tuple, kind: str) -> str:
 
 def _property_title(schema: dict, key: str) -> str:
     prop = schema.get("properties", {}).get(key, {})
-    return prop.get("title", "") if isinstance(prop, dict) else ""
+    return schema_text(prop.get("title", "")) if isinstance(prop, dict) else ""
+
+
+_BILINGUAL = re.compile(r"(?P<en>.+?)\s+—\s+(?P<zh>.*[\u4e00-\u9fff].*)", re.S)  # "English — 中文"
+_GLOSSED = re.compile(r"(?P<en>[^\u4e00-\u9fff]+?) \((?P<zh>[^()]*[\u4e00-\u9fff][^()]*)\)")  # "Owner (客户经理)"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def schema_text(text: str | None) -> str:
+    """A schema's title or description as a hint quotes it: only the part in the user's language.
+
+    The schemas say most things in both languages, "English — 中文" (descriptions) or
+    "English (中文)" (titles): each language gets its own part. A text in English only is a
+    catalogue message (``schema_msgids``); one in Chinese only stays as it is.
+    """
+    if not text:
+        return text or ""
+    found = _BILINGUAL.fullmatch(text) or _GLOSSED.fullmatch(text)
+    if found:
+        return Localized(found["en"], (("en", found["en"]), ("zh", found["zh"])))
+    return text if _CJK.search(text) else T(text)
+
+
+def schema_msgids() -> list[tuple[str, str]]:
+    """(text, where) for the English-only texts a hint can quote: every description, and the titles of
+    required keys (``Add `key:` (title).``)."""
+    found = {}
+
+    def walk(node, kind):
+        if isinstance(node, dict):
+            texts = [node.get("description")]
+            properties = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+            texts += [properties.get(key, {}).get("title") for key in node.get("required", [])
+                      if isinstance(properties.get(key), dict)]
+            for text in texts:
+                if isinstance(text, str) and text and not _CJK.search(text):
+                    found.setdefault(text, f"{kind} schema")
+            for value in node.values():
+                walk(value, kind)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, kind)
+
+    for kind in ("deal", "customer", "config"):
+        walk(load_schema(kind), kind)
+    return list(found.items())
 
 
 def _type_name(value: Any) -> str:

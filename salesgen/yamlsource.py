@@ -26,6 +26,7 @@ import yaml
 from . import fullwidth
 from .i18n import T
 from .problem import Problem
+from .yaml_errors import syntax_message
 
 try:  # pragma: no cover - depends on the platform's PyYAML build
     _Loader = yaml.CSafeLoader
@@ -554,7 +555,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str, text: str) -> Proble
         return Problem(file, line, column, "yaml-multiple-documents",
                        T("file holds more than one YAML document"),
                        T("Keep one deal or customer per file: remove the '---' separator and split the file."))
-    message = " ".join(part for part in (error.context, error.problem) if part)
+    message = syntax_message(error.context, error.problem) or ""  # in the catalogue: read in the user's language
     hint = T("Check indentation, colons and quoting on this line and the one before.")
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:

@@ -287,6 +287,32 @@ def test_no_page_kind_scrolls_sideways(served_example, width):
         assert result["squeezed"] == [], (language, width, kind)
 
 
+def test_a_problems_message_is_on_screen_on_a_phone(served_example):
+    """The rules page and the dashboard list problems as cards at 390 px: every message cell lies inside the
+    screen and its table does not scroll sideways (the message is read without swiping)."""
+    sync_playwright = require_browser()
+    language, base, paths = served_example
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            for kind in ("rules", "dashboard"):
+                page.goto(base + paths[kind], wait_until="networkidle")
+                cells = page.evaluate(
+                    """() => [...document.querySelectorAll('table.sg-problems tbody tr')].map(tr => {
+                      const cell = tr.lastElementChild.getBoundingClientRect(), table = tr.closest('table');
+                      return {left: cell.left, right: cell.right, width: cell.width, inner: window.innerWidth,
+                              text: tr.lastElementChild.innerText.slice(0, 30),
+                              sideways: table.scrollWidth - table.clientWidth}; })""")
+                assert len(cells) >= (3 if kind == "rules" else 1), (language, kind)
+                for cell in cells:
+                    assert 0 <= cell["left"] and cell["right"] <= cell["inner"] + 1, (language, kind, cell)
+                    assert cell["width"] >= 0.75 * cell["inner"], (language, kind, cell)  # the full width, not a strip
+                    assert cell["sideways"] <= 1, (language, kind, cell)
+        finally:
+            browser.close()
+
+
 def test_every_page_of_the_hostile_repository_fits_a_phone(served_hostile_site):
     """Payloads and very long values (names, titles, notes) stay inert and inside a 390 px screen."""
     sync_playwright = require_browser()

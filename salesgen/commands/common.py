@@ -37,6 +37,9 @@ root_option = click.option(
 def _remember_lang(ctx, param, value):
     if value:
         ctx.find_root().meta["salesgen.lang"] = value
+        from ..cli_language import remember
+
+        remember(value)  # click's own words (errors, prompts) from here on in that language
     return value
 
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..i18n import T
+
 FOLDERS = ("deals", "customers")
 SUFFIXES = (".yaml", ".yml")
 ZERO_SHA = "0" * 40
-SHALLOW_HINT = ("the repository is a shallow clone, so its history is cut off: fetch the full history "
-                "(git fetch --unshallow; in CI set fetch-depth: 0 for actions/checkout, GIT_DEPTH: 0 for GitLab)")
+SHALLOW_HINT = T("the repository is a shallow clone, so its history is cut off: fetch the full history "
+                 "(git fetch --unshallow; in CI set fetch-depth: 0 for actions/checkout, GIT_DEPTH: 0 for GitLab)")
 
 
 class NoHistory(Exception):
@@ -25,7 +27,15 @@ class NoHistory(Exception):
 
 
 class HistoryError(Exception):
-    """History exists but cannot be read (a shallow clone, git missing or failing): a usage error."""
+    """History exists but cannot be read (a shallow clone, git missing or failing): a usage error.
+
+    Its argument (and NoHistory's) is a catalogue message: ``reason(error)`` keeps it translatable."""
+
+
+def reason(error: Exception):
+    """What an exception of this module says, as the message it was raised with (``str()`` would make it
+    plain English text)."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
 
 
 @dataclass(slots=True)
@@ -47,13 +57,13 @@ def _run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
     except FileNotFoundError:
-        raise HistoryError("git is not installed (history is read from git)") from None
+        raise HistoryError(T("git is not installed (history is read from git)")) from None
     if check and done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = reason[-1] if reason else f"git exited with {done.returncode}"
         if "not a git repository" in reason:
-            raise NoHistory(f"{root} is not a git repository")
-        raise HistoryError(f"git {args[0]} failed: {reason}")
+            raise NoHistory(T("{root} is not a git repository", root=root))
+        raise HistoryError(T("git {command} failed: {reason}", command=args[0], reason=reason))
     return done
 
 
@@ -62,7 +72,7 @@ def commits(root: Path, until: str = "HEAD") -> list[Commit]:
     root = Path(root)
     shallow = _run(root, "rev-parse", "--is-shallow-repository").stdout.strip()
     if _run(root, "rev-parse", "--verify", "--quiet", f"{until}^{{commit}}", check=False).returncode != 0:
-        raise NoHistory("no commits yet")
+        raise NoHistory(T("no commits yet"))
     if shallow == b"true":
         raise HistoryError(SHALLOW_HINT)
     out = _run(root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "--raw", "--no-abbrev",

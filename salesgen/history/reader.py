@@ -130,8 +130,8 @@ def load_history(root: Path, *, use_cache: bool = True, until: str = "HEAD") -> 
     root = Path(root)
     try:
         commits = git.commits(root, until)
-    except git.NoHistory as reason:
-        return History(root, note=str(reason))
+    except git.NoHistory as why:
+        return History(root, note=git.reason(why))
     history = History(root, commits)
     cache = StateCache(root, enabled=use_cache)
     wanted: dict[str, tuple] = {}  # key -> (sha, first path, kind)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import translate
+from ..i18n import N_, T, ngettext, translate
 
 
 def _escape_data(text: str) -> str:
@@ -53,13 +53,20 @@ def _code(text: str) -> str:
 
 
 def github_summary(problems, note: str = "", lang: str = "en") -> str:
+    """The job summary: a heading with the counts, then every problem as a table row, in ``lang``."""
     errors = sum(1 for p in problems if p.severity.value == "error")
     warnings = len(problems) - errors
-    out = [f"## salesgen lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", ""]
+    counts = (ngettext("{n} error", "{n} errors", errors, lang) + translate(T(", "), lang)
+              + ngettext("{n} warning", "{n} warnings", warnings, lang))
+    out = [f"## salesgen lint: {counts}", ""]
     if note:
-        out += [_cell(note), ""]
+        out += [_cell(translate(note, lang)), ""]
     if problems:
-        out += ["| Location | Severity | Rule | Message | Hint |", "|---|---|---|---|---|"]
+        out += ["| " + " | ".join(translate(heading, lang) for heading in _COLUMNS) + " |", "|---|---|---|---|---|"]
         for p in problems:
-            out.append(f"| {_code(f'{p.file}:{p.line}')} | {p.severity.value} | `{p.rule}` | {_cell(translate(p.message, lang))} | {_cell(translate(p.hint, lang))} |")
+            out.append(f"| {_code(f'{p.file}:{p.line}')} | {translate(T(p.severity.value), lang)} | `{p.rule}` | "
+                       f"{_cell(translate(p.message, lang))} | {_cell(translate(p.hint, lang))} |")
     return "\n".join(out) + "\n"
+
+
+_COLUMNS = (N_("Location"), N_("Severity"), N_("Rule"), N_("Message"), N_("Hint"))

@@ -45,7 +45,7 @@ class SiteHistory:
         try:
             history = load_history(root)
         except git.HistoryError as error:
-            return cls(note="hist.unreadable", detail=str(error))
+            return cls(note="hist.unreadable", detail=git.reason(error))  # a message, shown translated
         if history.empty:
             return cls(note="hist.none", detail=history.note or "")
         found = [e for e in movement.events(history, config) if e.day <= as_of]
