@@ -138,6 +138,13 @@ def test_the_missing_assignment_hint_says_what_to_add(tmp_path):
     assert "make its owner a rep with the role executive" in problem.hint
 
 
+def test_without_anybody_to_assign_the_hint_says_to_give_the_role(tmp_path):
+    write_repo(tmp_path, edit(NO_ASSIGNMENT), {"held_by": ["executive"], "assigned_by": ["legal"]})
+    [problem] = problems(tmp_path)
+    assert problem.rule == "account-unassigned"
+    assert problem.hint.startswith("Nobody in the roster holds the role legal that assigns new accounts")
+
+
 @pytest.mark.parametrize("edits, message", [
     ([("owner: li-lei", "owner: zhang-wei")], "the account is assigned by its own owner 'zhang-wei'"),
     ([("by: zhang-wei", "by: han-meimei")],

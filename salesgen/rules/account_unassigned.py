@@ -45,12 +45,16 @@ def check(ctx):
         if ("assigned" in customer.raw or owner not in config.reps
                 or config.holds_role(owner, config.account_holder_roles)):
             continue  # recorded, an unknown rep (ref-rep), or held by the head of the sales centre: pending review
-        example = assigners[0] if assigners else "<rep>"
+        roles, held = roles_text(config.account_assigner_roles), roles_text(config.account_holder_roles)
+        if assigners:
+            hint = T("Add `assigned: {{by: <rep>, date: YYYY-MM-DD}}`: the rep with the role {roles} (such as "
+                     "{example}) who reviewed the account and assigned it to '{rep}', and the day; or, while it "
+                     "awaits review, make its owner a rep with the role {held}.", example=one_line(assigners[0]),
+                     roles=roles, rep=one_line(owner), held=held)
+        else:
+            hint = T("Nobody in the roster holds the role {roles} that assigns new accounts: give it to the head of "
+                     "sales under `reps:` in salesgen.yaml, then add `assigned: {{by: <rep>, date: YYYY-MM-DD}}` "
+                     "(who assigned the account to '{rep}', and the day).", roles=roles, rep=one_line(owner))
         yield ctx.problem(ID, customer.file, ("owner",),
                           T("the interest account is owned by '{rep}', but nobody is recorded assigning it",
-                            rep=one_line(owner)),
-                          T("Add `assigned: {{by: <rep>, date: YYYY-MM-DD}}`: the rep with the role {roles} (such as "
-                            "{example}) who reviewed the account and assigned it to '{rep}', and the day; or, while it "
-                            "awaits review, make its owner a rep with the role {held}.", example=one_line(example),
-                            roles=roles_text(config.account_assigner_roles), rep=one_line(owner),
-                            held=roles_text(config.account_holder_roles)))
+                            rep=one_line(owner)), hint)
