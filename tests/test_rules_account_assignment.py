@@ -234,3 +234,14 @@ def test_the_example_interest_accounts_record_their_assignment():
 
 def test_both_rules_are_registered_with_their_severity():
     assert (rules.get("account-assignment").SEVERITY, rules.get("account-unassigned").SEVERITY) == ("error", "warning")
+
+
+@pytest.mark.parametrize("rule_id", ["account-assignment", "account-unassigned"])
+def test_the_documented_examples_are_yaml_and_the_failing_one_names_its_rule(rule_id):
+    import re
+
+    doc = rules.doc(rules.get(rule_id))
+    passing, failing = (re.search(r"```yaml\n(.*?)```", doc[doc.index(word):], re.S).group(1)
+                        for word in ("Passing:", "Failing:"))
+    assert yaml.safe_load(passing)["type"] == yaml.safe_load(failing)["type"] == "interest"
+    assert f"# {rule_id}:" in failing and rule_id not in passing
