@@ -39,6 +39,10 @@ def default_weights() -> dict:
 # number; 6.0 is the text's own customer A, the lower of its two worked examples.
 DEFAULT_THRESHOLD = Decimal("6.0")
 
+# Who holds a new interest account and who reviews and assigns it (figure 1-3: 营销中心经理,
+# 营销中心总经理), as roster roles; `interest_accounts:` in salesgen.yaml changes them.
+DEFAULT_ACCOUNT_ROLES = ("executive",)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -128,6 +132,13 @@ class Config:
     scorecard_threshold: Decimal = DEFAULT_THRESHOLD
     rule_levels: dict = field(default_factory=dict)
     published_contact_fields: tuple = ()  # `publish: contact_fields:` personal fields shown on the site
+    account_holder_roles: tuple = DEFAULT_ACCOUNT_ROLES  # hold a new interest account until it is assigned
+    account_assigner_roles: tuple = DEFAULT_ACCOUNT_ROLES  # review a new interest account and assign it
+
+    def holds_role(self, rep_id: str | None, roles: tuple) -> bool:
+        """Whether ``rep_id`` is a rep of the roster who holds one of ``roles``."""
+        rep = self.reps.get(rep_id) if rep_id else None
+        return bool(rep and set(rep.roles) & set(roles))
 
     def label(self, label: dict | None) -> str:
         if not label:
@@ -176,6 +187,7 @@ def _build(data: Mapping) -> Config:
                                tuple(item.get("roles") or ()))
     pipelines = {p["id"]: _pipeline(p) for p in data["pipelines"]}
     cadence = data.get("cadence") or {}
+    accounts = data.get("interest_accounts") or {}
     weights = default_weights()
     weights.update(data.get("scorecard") or {})
     return Config(
@@ -190,6 +202,8 @@ def _build(data: Mapping) -> Config:
         scorecard_threshold=Decimal(str(data.get("scorecard_threshold", DEFAULT_THRESHOLD))),
         rule_levels={k: str(v).lower() for k, v in (data.get("rules") or {}).items()},
         published_contact_fields=tuple((data.get("publish") or {}).get("contact_fields") or ()),
+        account_holder_roles=tuple(accounts.get("held_by") or DEFAULT_ACCOUNT_ROLES),
+        account_assigner_roles=tuple(accounts.get("assigned_by") or DEFAULT_ACCOUNT_ROLES),
     )
 
 

@@ -260,7 +260,29 @@ class _World:
                                       "建立采购标准", "招标，初步筛选", "确定首选供应商", "合同审核，商务谈判", "签约")]
         doc["type"] = _account_type(account.deals)
         doc["contacts"] = account.contacts
+        if doc["type"] == "interest":
+            doc = self._assigned(doc)
         return doc
+
+    def _assigned(self, doc: dict) -> dict:
+        """Figure 1-3: an interest account an account manager owns was assigned by the head of sales.
+
+        The assigner and the day follow from the id and ``since`` (no draw from the random
+        stream, so every other file stays as the same seed made it before)."""
+        config = self.config
+        holders = {r for role in config.account_holder_roles for r in self.approvers.get(role, ())}
+        assigners = sorted({r for role in config.account_assigner_roles for r in self.approvers.get(role, ())}
+                           - {doc["owner"]})
+        if doc["owner"] in holders or not assigners:
+            return doc
+        record = {"by": assigners[sum(map(ord, doc["id"])) % len(assigners)],
+                  "date": min(doc["since"] + dt.timedelta(days=1), self.as_of)}
+        ordered = {}
+        for key, value in doc.items():  # written right under `owner:`, as a person would
+            ordered[key] = value
+            if key == "owner":
+                ordered["assigned"] = record
+        return ordered
 
     # --- deals ---------------------------------------------------------------------------------
 

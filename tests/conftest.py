@@ -15,6 +15,7 @@ id: acme
 name: Acme 机械
 type: interest
 owner: {rep}
+assigned: {{by: {assigner}, date: 2026-11-01}}
 contacts:
   - id: acme-boss
     name: 王总
@@ -67,6 +68,15 @@ def first_active_rep(config_text: str) -> str:
     return next(r["id"] for r in data["reps"] if r.get("active", True))
 
 
+def first_assigner(config_text: str) -> str:
+    """The first active rep who may assign a new interest account (role executive, the default)."""
+    import yaml
+
+    data = yaml.safe_load(config_text)
+    roles = set((data.get("interest_accounts") or {}).get("assigned_by") or ["executive"])
+    return next(r["id"] for r in data["reps"] if r.get("active", True) and roles & set(r.get("roles") or ()))
+
+
 @pytest.fixture
 def tiny_repo(tmp_path: Path) -> Path:
     """A one-customer, one-deal repository that lints clean as of 2026-11-20."""
@@ -75,7 +85,8 @@ def tiny_repo(tmp_path: Path) -> Path:
     (tmp_path / "salesgen.yaml").write_text(config, encoding="utf-8")
     (tmp_path / "customers").mkdir()
     (tmp_path / "deals").mkdir()
-    (tmp_path / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep=rep), encoding="utf-8")
+    customer = TINY_CUSTOMER.format(rep=rep, assigner=first_assigner(config))
+    (tmp_path / "customers" / "acme.yaml").write_text(customer, encoding="utf-8")
     (tmp_path / "deals" / "acme-line.yaml").write_text(TINY_DEAL.format(rep=rep), encoding="utf-8")
     return tmp_path
 

@@ -243,3 +243,23 @@ def test_the_example_repository_departure_leaves_no_handover_pending(example_rep
 def test_help_has_examples():
     result = run("handover", "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and "--dry-run" in result.output
+
+
+def test_an_assigned_interest_account_keeps_its_assignment(example_repo):
+    # xibu-cable (interest) was assigned to liu-yang by zhao-wei; the handover is no new review
+    before = (example_repo / "customers" / "xibu-cable.yaml").read_text(encoding="utf-8")
+    result = handover(example_repo, "--from", "liu-yang", "--to", "chen-ming")
+    assert result.exit_code == 0, result.output
+    after = (example_repo / "customers" / "xibu-cable.yaml").read_text(encoding="utf-8")
+    assert after == before.replace("owner: liu-yang", "owner: chen-ming")
+    assert "assigned: {by: zhao-wei, date: 2026-08-25}" in after
+    assert not any(p["rule"].startswith("account-") for p in lint_problems(example_repo))
+
+
+def test_an_account_handed_back_to_the_rep_who_assigned_it_is_warned_about(example_repo):
+    result = handover(example_repo, "--from", "liu-yang", "--to", "zhao-wei")
+    assert result.exit_code == 0, result.output
+    assert ("warning: customers/xibu-cable.yaml: the account was assigned by zhao-wei, who now owns it "
+            "(account-assignment)") in result.output
+    assert [(p["file"], p["rule"]) for p in lint_problems(example_repo) if p["rule"].startswith("account-")] == \
+        [("customers/xibu-cable.yaml", "account-assignment")]

@@ -138,3 +138,39 @@ def test_new_contact_appends_to_the_customer_and_keeps_the_rest(tiny_repo):
 def test_help_has_examples(command):
     result = run("new", *command, "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and "salesgen new" in result.output
+
+
+# --- a new interest account and who assigned it (figure 1-3; rules account-assignment, account-unassigned) ---
+
+def test_new_interest_customer_records_who_assigned_it(tiny_repo):
+    # the default roster: li-lei is an account manager, zhang-wei the head of sales (executive)
+    result = new(tiny_repo, "customer", "beta", "--name", "Beta", "--type", "interest", "--owner", "li-lei",
+                 "--assigned-by", "zhang-wei")
+    assert result.exit_code == 0, result.output
+    assert "It lints clean." in result.stdout
+    assert read(tiny_repo, "customers/beta.yaml")["assigned"] == {"by": "zhang-wei", "date": AS_OF}
+
+
+def test_new_interest_customer_without_assignment_says_what_to_add(tiny_repo):
+    result = new(tiny_repo, "customer", "beta", "--name", "Beta", "--type", "interest", "--owner", "li-lei")
+    assert result.exit_code == 0, result.output
+    assert "# assigned: {by: <rep>, date: YYYY-MM-DD}" in (tiny_repo / "customers" / "beta.yaml").read_text("utf-8")
+    assert [(p["rule"], p["severity"]) for p in problems_in(tiny_repo, "customers/beta.yaml")] == \
+        [("account-unassigned", "warning")]
+
+
+def test_new_interest_customer_held_by_the_head_of_sales_needs_no_assignment(tiny_repo):
+    result = new(tiny_repo, "customer", "beta", "--name", "Beta", "--type", "interest", "--owner", "zhang-wei")
+    assert result.exit_code == 0 and "It lints clean." in result.stdout, result.output
+
+
+@pytest.mark.parametrize("assigner, message", [
+    ("han-meimei", "--assigned-by 'han-meimei' (韩梅梅) does not hold the role executive that assigns new accounts"),
+    ("li-lei", "--assigned-by 'li-lei' is the owner"),
+    ("nobody", "--assigned-by 'nobody' is not an active rep"),
+])
+def test_an_assigner_who_may_not_assign_is_refused_before_writing(tiny_repo, assigner, message):
+    result = new(tiny_repo, "customer", "beta", "--name", "Beta", "--type", "interest", "--owner", "li-lei",
+                 "--assigned-by", assigner)
+    assert result.exit_code == 2 and message in result.output
+    assert not (tiny_repo / "customers" / "beta.yaml").exists()

@@ -257,7 +257,7 @@ def test_a_move_that_promotes_the_customer_killed_at_every_step_changes_both_fil
         (root / "customers").mkdir(parents=True)
         (root / "deals").mkdir()
         (root / "salesgen.yaml").write_bytes((REPO / "salesgen" / "data" / "default-config.yaml").read_bytes())
-        (root / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep="li-lei"), encoding="utf-8")
+        (root / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep="li-lei", assigner="zhang-wei"), encoding="utf-8")
         (root / "deals" / "acme-line.yaml").write_text(TINY_DEAL.format(rep="li-lei"), encoding="utf-8")
         gate_waived(root, FULL_TEAM + CONTRACT)
         return root

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import AS_OF, DEFAULT_CONFIG, TINY_CUSTOMER, TINY_DEAL, first_active_rep
+from conftest import AS_OF, DEFAULT_CONFIG, TINY_CUSTOMER, TINY_DEAL, first_active_rep, first_assigner
 from salesgen import rules
 from salesgen.cli import cli
 from salesgen.commands.evidence import KINDS
@@ -36,7 +36,7 @@ def build_tiny(root: Path) -> Path:
     shutil.copy(DEFAULT_CONFIG, root / "salesgen.yaml")
     (root / "customers").mkdir()
     (root / "deals").mkdir()
-    (root / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep=OWNER), encoding="utf-8")
+    (root / "customers" / "acme.yaml").write_text(TINY_CUSTOMER.format(rep=OWNER, assigner=first_assigner(DEFAULT_CONFIG.read_text(encoding="utf-8"))), encoding="utf-8")
     (root / "deals" / "acme-line.yaml").write_text(TINY_DEAL.format(rep=OWNER), encoding="utf-8")
     return root
 

@@ -132,6 +132,23 @@ def test_cadence_follows_the_method(name):
         == {"follow_up_days": 15, "intent_days": 30}
 
 
+@pytest.mark.parametrize("name", CONFIGS)
+def test_interest_account_roles_follow_the_method(name):
+    roles = load(CONFIGS[name])["interest_accounts"]
+    assert roles == METHOD["interest_accounts"] == {"held_by": ["executive"], "assigned_by": ["executive"]}
+
+
+def test_a_configuration_without_interest_account_roles_gets_the_methods(tmp_path):
+    from salesgen.config import load_config
+
+    data = load(CONFIGS["default-config"])
+    del data["interest_accounts"]
+    (tmp_path / "salesgen.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config, problems = load_config(tmp_path)
+    assert problems == [] and config is not None
+    assert (config.account_holder_roles, config.account_assigner_roles) == (("executive",), ("executive",))
+
+
 def test_a_configuration_without_weights_gets_the_method_weights(tmp_path):
     """The one place the default weights live (the default configuration) is the method's."""
     from salesgen.config import load_config

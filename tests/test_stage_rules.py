@@ -544,8 +544,11 @@ def test_lost_case(tmp_path, name):
     assert found(tmp_path) == expect(deal_text, customer_text, expected)
 
 
+# An interest account owned by an account manager records who assigned it (rule account-unassigned).
+ASSIGNED = ("owner: li-lei", "owner: li-lei\nassigned: {by: manager, date: 2026-05-06}")
+
 ACCOUNT_CASES = {
-    "approved-open-deal-but-interest": ([], [("type: intent", "type: interest")],
+    "approved-open-deal-but-interest": ([], [("type: intent", "type: interest"), ASSIGNED],
                                         [("account-type", "customer:type: interest")]),
     "approval-after-as-of-does-not-count": (
         [("{kind: project_initiation, date: 2026-06-20", "{kind: project_initiation, date: 2026-11-21"),
@@ -563,7 +566,7 @@ ACCOUNT_CASES = {
           "  - {stage: negotiation, date: 2026-10-15}\n", ""),
          ("  - {kind: project_initiation, date: 2026-06-20, approver: manager}\n", ""),
          ("{criterion: interest_confirmed, date: 2026-05-10", "{criterion: interest_confirmed, date: 2026-11-20")],
-        [("type: intent", "type: interest")], []),
+        [("type: intent", "type: interest"), ASSIGNED], []),
     "organization-is-fine-before-approval": (
         [("stage: negotiation", "stage: planning"), ("buyer_stage: negotiation", "buyer_stage: problem_recognized"),
          ("  - {stage: visit, date: 2026-05-20}\n  - {stage: proposal, date: 2026-06-10}\n  - {stage: demo, date: 2026-07-01}\n"

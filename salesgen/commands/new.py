@@ -60,6 +60,21 @@ def _active_rep(config, rep_id: str, option: str) -> str:
     return rep_id
 
 
+def _assigner(config, rep_id: str, owner: str) -> None:
+    """--assigned-by: an active rep who may assign new interest accounts, other than the owner (account-assignment)."""
+    from ..editing.gates import any_of
+
+    rep = config.reps.get(rep_id)
+    if rep is None or not rep.active:
+        fail_usage(T("--assigned-by '{rep}' is not an active rep of the roster (reps in salesgen.yaml)", rep=rep_id))
+    if rep_id == owner:
+        fail_usage(T("--assigned-by '{rep}' is the owner: an account is assigned to someone else; "
+                     "leave --assigned-by out while the head of sales keeps the account", rep=rep_id))
+    if not config.holds_role(rep_id, config.account_assigner_roles):
+        fail_usage(T("--assigned-by '{rep}' ({name}) does not hold the role {roles} that assigns new accounts",
+                     rep=rep_id, name=rep.name, roles=any_of(config.account_assigner_roles)))
+
+
 def _date(value, option: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -141,18 +156,22 @@ def new():
 @click.option("--owner", metavar="REP", help="Account manager: an active rep id from salesgen.yaml.")
 @click.option("--type", "account_type", type=click.Choice(ACCOUNT_TYPES), default="organization", show_default=True,
               help="Account type (EIS).")
+@click.option("--assigned-by", metavar="REP",
+              help="For an interest account given to an account manager: the head of sales who reviewed and "
+                   "assigned it (a rep with the role under interest_accounts: assigned_by), recorded as `assigned:`.")
 @click.option("--industry", help="Industry.")
 @click.option("--region", help="Region.")
 @root_option
 @as_of_option("Date recorded as `since` (YYYY-MM-DD). Default: as_of in salesgen.yaml, else today.")
 @lang_option
-def new_customer(ident, name, owner, account_type, industry, region, root, as_of):
+def new_customer(ident, name, owner, account_type, assigned_by, industry, region, root, as_of):
     """Create customers/ID.yaml.
 
     \b
     Examples:
       salesgen new customer acme --name "Acme 机械" --owner li-lei
       salesgen new customer acme --name "Acme 机械" --owner li-lei --industry 工程机械 --region 华东
+      salesgen new customer acme --name "Acme 机械" --type interest --owner li-lei --assigned-by zhang-wei
       salesgen new customer          # asks for id, name and owner on a terminal
     """
     from ..editing.skeletons import render_template
@@ -163,8 +182,10 @@ def new_customer(ident, name, owner, account_type, industry, region, root, as_of
         fail_usage(T("customer '{id}' already exists; salesgen new never overwrites a file", id=ident))
     name = _ask(name, "--name", T("Customer name"))
     owner = _active_rep(repo.config, _ask(owner, "--owner", T("Account manager (rep id)")), "--owner")
+    if assigned_by is not None:
+        _assigner(repo.config, assigned_by, owner)
     text = render_template("new/customer.yaml.j2", id=ident, name=name, type=account_type, owner=owner,
-                           industry=industry, region=region, as_of=as_of)
+                           assigned_by=assigned_by, industry=industry, region=region, as_of=as_of)
     rel = f"customers/{ident}.yaml"
     _create(root, rel, "customer", text)
     _report(root, as_of, rel)

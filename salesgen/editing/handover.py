@@ -4,7 +4,9 @@ What moves: `owner` of every customer the rep owns; in every open deal, `owner` 
 each `team` role the rep holds, plus a `handover` activity recording the move. What
 stays: closed (won or lost) deals, which are history and count for the rep who closed
 them, and every past record of the rep (`who` of activities, approvers, waiver
-approvers). ``plan_handover`` edits texts in memory; the caller writes them.
+approvers), and a customer's `assigned:` (the review of a new interest account, figure
+1-3, is not repeated by a handover; when the account goes back to the rep who assigned
+it, the plan warns). ``plan_handover`` edits texts in memory; the caller writes them.
 """
 from __future__ import annotations
 
@@ -80,6 +82,7 @@ def plan_handover(repo: Repository, from_id: str, to_id: str, as_of: dt.date) ->
             document = _open(repo, customer.file)
             document.set(("owner",), successor.id)
             plan.files.append(FileChange(customer.file, "customer", customer.id, ["owner"], document))
+            plan.warnings += _assigned_by_successor(customer, successor)
     pipelines = repo.config.pipelines
     for deal in sorted(repo.deals.values(), key=lambda d: d.file):
         if deal.partial:  # a file with problems is listed as skipped
@@ -118,6 +121,16 @@ def _self_approved_waivers(deal, roles, successor: Rep) -> list[str]:
     return [T("{file}: the waiver for {rule} was approved by {rep}, the new owner; it is no longer valid (four "
               "eyes): have another manager approve it", file=deal.file, rule=w["rule"], rep=successor.id)
             for w in deal.get("waivers") or () if w["approved_by"] == successor.id]
+
+
+def _assigned_by_successor(customer, successor: Rep) -> list[str]:
+    """An interest account the successor once assigned comes back to them: the record no longer holds."""
+    assigned = customer.raw.get("assigned")
+    if customer.type != "interest" or not isinstance(assigned, dict) or assigned.get("by") != successor.id:
+        return []
+    return [T("{file}: the account was assigned by {rep}, who now owns it (account-assignment): "
+              "remove `assigned:` while they keep it, or assign it to an account manager",
+              file=customer.file, rep=successor.id)]
 
 
 def _unreadable_mentions(repo: Repository, rep_id: str) -> list[str]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import textwrap
 
 from . import (
+    account_assignment,
     account_type,
+    account_unassigned,
     approval_four_eyes,
     buyer_alignment,
     cadence_follow_up,
@@ -65,6 +67,8 @@ CHECKS = (
     cadence_intent,
     team_roles,
     account_type,
+    account_assignment,
+    account_unassigned,
     closing_won,
     closing_lost,
     close_date_passed,

@@ -14,9 +14,10 @@ the account from the first call, before any deal is opened, so `interest` needs 
 deal). Reported on the customer's `type`.
 
 The text creates a new interest account with the sales centre's manager as its account
-manager until the account is reviewed and assigned (审核，修改帐户经理，分配客户): here the
-`owner` is whoever holds the account now, a rep of the roster; an owner who left is
-reported by handover-pending until the account is assigned again.
+manager until the account is reviewed and assigned (审核，修改帐户经理，分配客户): the
+`owner` is whoever holds the account now, a rep of the roster, and `assigned:` records
+who assigned it and when (rules account-assignment and account-unassigned); an owner
+who left is reported by handover-pending until the account is assigned again.
 
 Passing:
 

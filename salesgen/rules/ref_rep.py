@@ -1,4 +1,4 @@
-"""Owners, team members, activity reps and approvers are reps of the roster.
+"""Owners, team members, activity reps, approvers and assigners are reps of the roster.
 
 The roster is `reps:` in salesgen.yaml. A rep who left stays in the roster with
 `active: false`, so that history still resolves.
@@ -31,6 +31,9 @@ def rep_references(data):
     """(path, rep id) of every rep reference in a deal or customer document."""
     if isinstance(data.get("owner"), str):
         yield ("owner",), data["owner"]
+    assigned = data.get("assigned")
+    if isinstance(assigned, dict) and isinstance(assigned.get("by"), str):
+        yield ("assigned", "by"), assigned["by"]
     for role, rep in (data.get("team") or {}).items():
         yield ("team", role), rep
     for i, activity in enumerate(data.get("activities") or ()):
