@@ -124,7 +124,7 @@ jobs_option = click.option(
          "there are at least 300 such files, else 1.")
 
 
-SUMMARY_AFTER = 1.0  # seconds: a quicker check writes no summary line, as it draws no bar
+SUMMARY_AFTER = 1.0  # seconds: a quicker check draws no bar and writes no summary line
 
 
 def checking_progress(lang: str | None = None, summary: bool = True):
@@ -140,7 +140,7 @@ def checking_progress(lang: str | None = None, summary: bool = True):
                            seconds=format(seconds, ".1f")), lang)
 
     return Progress(translate(T("Checking files"), lang), 0, translate(T("files"), lang), summary=summary and line,
-                    summary_after=SUMMARY_AFTER)
+                    delay=SUMMARY_AFTER, summary_after=SUMMARY_AFTER)
 
 
 def cache_loader(cache, jobs: int | None, progress=None):
