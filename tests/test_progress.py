@@ -131,3 +131,28 @@ def test_summary_after_leaves_quick_work_silent_and_sums_up_slow_work():
                 clock.now += seconds_each
                 progress.advance()
         assert out.getvalue() == expected
+
+
+def test_changes_draws_a_bar_over_the_file_versions_it_parses(example_repo, monkeypatch):
+    import json
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from salesgen import progress as progress_module
+    from salesgen.cli import cli
+    from salesgen.commands import common
+    from salesgen.repository import discover
+
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=example_repo, check=True)
+    monkeypatch.setattr(progress_module, "interactive", lambda stream: True)
+    monkeypatch.setattr(common, "SUMMARY_AFTER", 0.0)
+    files = len(discover(example_repo))
+    result = CliRunner().invoke(cli, ["changes", "--root", str(example_repo), "--format", "json", "--no-cache",
+                                      "--since", "2026-01-05", "--until", "2026-12-31"])
+    assert result.exit_code == 0, result.output
+    assert f"Reading file versions [########################] {files}/{files} versions 100%" in result.stderr
+    assert result.stderr.endswith("\r\x1b[2K")  # cleared; the command's own output says what it found
+    json.loads(result.stdout)

@@ -127,9 +127,10 @@ jobs_option = click.option(
 SUMMARY_AFTER = 1.0  # seconds: a quicker check draws no bar and writes no summary line
 
 
-def checking_progress(lang: str | None = None, summary: bool = True):
+def checking_progress(lang: str | None = None, summary: bool = True, label: str | None = None,
+                      unit: str | None = None):
     """The progress of reading and checking the files: a bar after a second on a terminal, else (``summary``)
-    one line at the end."""
+    one line at the end. ``label`` and ``unit`` (T messages): other work counted alike (history's file versions)."""
     from ..i18n import T, ngettext, translate
     from ..progress import Progress
 
@@ -139,7 +140,8 @@ def checking_progress(lang: str | None = None, summary: bool = True):
         return translate(T("salesgen: {files} checked in {seconds} s", files=ngettext("{n} file", "{n} files", count, lang),
                            seconds=format(seconds, ".1f")), lang)
 
-    return Progress(translate(T("Checking files"), lang), 0, translate(T("files"), lang), summary=summary and line,
+    return Progress(translate(label or T("Checking files"), lang), 0, translate(unit or T("files"), lang),
+                    summary=summary and line,
                     delay=SUMMARY_AFTER, summary_after=SUMMARY_AFTER)
 
 
