@@ -201,3 +201,16 @@ def test_lint_draws_the_bar_on_a_terminal(example_repo, monkeypatch):
     assert f"\r\x1b[2KChecking files [########################] {files}/{files} files 100%" in result.stderr
     assert result.stderr.endswith("\r\x1b[2Ksalesgen: " + result.stderr.rsplit("salesgen: ", 1)[1])
     assert "\x1b" not in result.stdout
+
+
+def test_reports_read_through_the_same_pool(example_repo, monkeypatch, pool_spy):
+    """Commands that load through the cache (here `funnel`) use the default too, with the same result."""
+    args = ["funnel", "--root", str(example_repo), "--as-of", "2026-11-20"]
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    serial = CliRunner().invoke(cli, args)
+    shutil.rmtree(example_repo / CACHE_DIR)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    pooled = CliRunner().invoke(cli, args)
+    assert pool_spy == [2]
+    assert (pooled.exit_code, pooled.output) == (serial.exit_code, serial.output) and serial.exit_code == 0
