@@ -79,7 +79,7 @@ def run_tasks(tasks: dict, workers: int, done: Callable[[int, bytes | None], Non
                     payload = None
                 finished.add(shard)
                 done(shard, payload)
-    except BrokenProcessPool:  # pragma: no cover - raised by the pool's shutdown after a crash
+    except (BrokenProcessPool, OSError):  # a crash seen at shutdown; no process or semaphore to be had
         pass
     finally:
         _TASKS = {}

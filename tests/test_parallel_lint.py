@@ -214,3 +214,18 @@ def test_reports_read_through_the_same_pool(example_repo, monkeypatch, pool_spy)
     pooled = CliRunner().invoke(cli, args)
     assert pool_spy == [2]
     assert (pooled.exit_code, pooled.output) == (serial.exit_code, serial.output) and serial.exit_code == 0
+
+
+def test_no_pool_to_be_had_means_one_process(example_repo, monkeypatch, pool_spy):
+    """Where processes cannot be started (no /dev/shm for the pool's semaphores), lint runs in its own."""
+    import concurrent.futures
+
+    expected = cold(example_repo, "--format", "json", "--jobs", "1")
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
+    assert cold(example_repo, "--format", "json", "--jobs", "2") == expected
+    assert pool_spy == [2]
