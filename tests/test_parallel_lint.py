@@ -13,8 +13,6 @@ from salesgen.cache import CACHE_DIR
 from salesgen.cli import cli
 from salesgen.synthetic import generate
 
-pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="worker processes are forked (Linux, macOS)")
-
 HOSTILE = {  # files whose own problems must come out of a worker as they come out of one process
     "deals/broken/syntax.yaml": b"id: syntax\nname: [unclosed\n",
     "deals/broken/deep.yaml": b"id: deep\nx: " + b"[" * 150 + b"]" * 150 + b"\n",
