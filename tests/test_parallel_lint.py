@@ -227,3 +227,11 @@ def test_no_pool_to_be_had_means_one_process(example_repo, monkeypatch, pool_spy
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
     assert cold(example_repo, "--format", "json", "--jobs", "2") == expected
     assert pool_spy == [2]
+
+
+def test_summary_line_counts_as_the_bar_does():
+    from salesgen.commands.common import checking_progress
+
+    assert checking_progress("en").summary(12000, 6.14) == "salesgen: 12,000 files checked in 6.1 s"
+    assert checking_progress("en").summary(1, 1.0) == "salesgen: 1 file checked in 1.0 s"
+    assert checking_progress("zh").summary(1000, 2.0) == "salesgen：已检查 1,000 个文件，用时 2.0 秒"
