@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Callable, Iterator
+from typing import Callable
 
 # Below this many files to check a pool costs more than it saves (forking, the results'
 # trip back): the default then checks them in the command's own process.
