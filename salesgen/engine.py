@@ -139,14 +139,15 @@ def select(problems: Iterable[Problem], root: Path, paths: Iterable[Path]) -> li
 
 
 def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_document, *,
-         past: bool = False) -> LintResult:
+         past: bool = False, prepare=None) -> LintResult:
     """Check the repository at ``root``. Raises ConfigurationError for an unusable configuration.
 
     ``past``: when ``as_of`` is earlier than the latest change the files record, check the
     deals as they were then (``analytics.asof``), as the site built for that day shows them,
     instead of today's deals against an old date. ``LintResult.repo`` is the repository as read.
+    ``prepare``: see ``load_repository`` (``LintCache.prepare``, to check files over several processes).
     """
-    repo = load_repository(root, reader)
+    repo = load_repository(root, reader, prepare)
     check_rule_levels(repo)
     checked = repo
     if past:

@@ -13,7 +13,8 @@ bar never opens with a fifteen-minute estimate for a thirty-second job. When the
 not a terminal, or ``CI`` is set, nothing is drawn while the work runs and ``close`` writes
 one line: the label, the count and the time taken (``summary`` may be a function of the
 count and the seconds that words it in the user's language, or False when the caller
-prints a summary of its own).
+prints a summary of its own; with ``summary_after``, work quicker than that many seconds
+writes none, as it draws no bar).
 """
 from __future__ import annotations
 
@@ -46,11 +47,12 @@ class Progress:
 
     def __init__(self, label: str, total: int, unit: str = "", *, stream: TextIO | None = None,
                  live: bool | None = None, summary: "bool | Callable[[int, float], str]" = True, delay: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, summary_after: float = 0.0) -> None:
         self.label, self.total, self.unit = label, max(0, total), unit
         self.stream = stream if stream is not None else sys.stderr
         self.live = interactive(self.stream) if live is None else live
         self.summary, self.delay, self.clock = summary, delay, clock
+        self.summary_after = summary_after  # work quicker than this writes no summary either
         self.done = 0
         self.started = clock()
         self.first_at: float | None = None  # when the first item finished: the estimate's origin
@@ -60,8 +62,8 @@ class Progress:
     def __enter__(self) -> "Progress":
         return self
 
-    def __exit__(self, *exc) -> bool:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> bool:
+        self.close(summary=exc_type is None)  # work that failed half way has nothing to sum up
         return False
 
     @property
@@ -106,14 +108,15 @@ class Progress:
         self.stream.write("\r\x1b[2K" + self.line(now))
         self.stream.flush()
 
-    def close(self) -> None:
+    def close(self, summary: bool = True) -> None:
+        """Clear the bar; then, unless ``summary`` is False, the summary line (see the module docstring)."""
         if self.closed:
             return
         self.closed = True
         if self.live and self.drawn_at is not None:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
-        if self.summary:
+        if self.summary and summary and self.elapsed >= self.summary_after:
             text = (self.summary(self.done, self.elapsed) if callable(self.summary)
                     else f"{self.label}: {self.done:,} {self.unit} in {self.elapsed:.1f} s".replace("  ", " "))
             self.stream.write(text + "\n")

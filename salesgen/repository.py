@@ -197,8 +197,14 @@ def _name_matches_id(value: Any, rel: str) -> list[Problem]:
 Reader = Callable[[Path, str, str, Path], Document]
 
 
-def load_repository(root: Path, reader: Reader = read_document) -> Repository:
-    """Load everything below ``root``. Raises ConfigurationError when salesgen.yaml is unusable."""
+def load_repository(root: Path, reader: Reader = read_document,
+                    prepare: Callable[[list], None] | None = None) -> Repository:
+    """Load everything below ``root``. Raises ConfigurationError when salesgen.yaml is unusable.
+
+    ``prepare``, when given, is called once with the (rel, kind, path) of every file the
+    reader will be asked for, in that order, before the first (``LintCache.prepare`` checks
+    them over several processes).
+    """
     config, config_problems = load_config(root)
     if config is None or any(p.severity.value == "error" for p in config_problems):
         raise ConfigurationError(config_problems)
@@ -206,12 +212,16 @@ def load_repository(root: Path, reader: Reader = read_document) -> Repository:
     resolved_root = root.resolve()
     folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
     with collector_paused():
+        found = []
         for rel, kind, path in discover(root):
             # Linked folders are checked here, once each, for every reader, before any byte is read.
             inside = folder_inside.get(path.parent)
             if inside is None:
                 inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
-            outside = None if inside else outside_root(resolved_root, rel, kind, path)
+            found.append((rel, kind, path, None if inside else outside_root(resolved_root, rel, kind, path)))
+        if prepare is not None:
+            prepare([(rel, kind, path) for rel, kind, path, outside in found if outside is None])
+        for rel, kind, path, outside in found:
             repo.documents.append(outside or reader(root, rel, kind, path))  # the reader checks a linked file
         build_model(repo)
     return repo

@@ -54,6 +54,7 @@ _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
+_SCALAR = yaml.ScalarNode
 _IMPLICIT = {first: tuple(resolvers) + tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
              for first, resolvers in _Loader.yaml_implicit_resolvers.items() if first is not None}
 _WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
@@ -72,13 +73,23 @@ class _FastLoader(_Loader):
     ascend_resolver = tuple  # () -> ignored
 
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-                    if regexp.match(value):
-                        return tag
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = _STR
+                    for candidate, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                        if regexp.match(value):
+                            tag = candidate
+                            break
+                    if len(value) <= 32 and len(_RESOLVED) < 100_000:  # keys, dates, codes repeat in every file
+                        _RESOLVED[value] = tag
+                return tag
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_RESOLVED: dict = {}  # plain scalar -> the tag the resolvers above give it
 
 
 if _Loader.yaml_path_resolvers or _Loader.DEFAULT_SCALAR_TAG != _STR:  # pragma: no cover - a customised PyYAML
@@ -303,6 +314,8 @@ class _Builder:
         positions = [((mark.line + 1) << shift) | (column if column < mask else mask)]
         if node.tag not in (_MAP,):
             self.unknown_tag(node, path)
+        # A plain text value (most values) needs no depth, alias or tag check: built here, without two calls.
+        fast = depth < MAX_DEPTH and not self.track_aliases
         for key_node, value_node in node.value:
             kmark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode):
@@ -321,7 +334,11 @@ class _Builder:
             positions.append(((kmark.line + 1) << shift) | (column if column < mask else mask))
             column = vmark.column + 1
             positions.append(((vmark.line + 1) << shift) | (column if column < mask else mask))
-            result[key] = self.build(value_node, path + (key,), depth + 1)
+            if fast and value_node.__class__ is _SCALAR and value_node.tag == _STR:
+                value = value_node.value
+                result[key] = intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
+            else:
+                result[key] = self.build(value_node, path + (key,), depth + 1)
         result.pos = _freeze(positions, self.narrow)
         return result
 
@@ -333,11 +350,16 @@ class _Builder:
         positions = [((mark.line + 1) << shift) | (column if column < mask else mask)]
         if node.tag != _SEQ:
             self.unknown_tag(node, path)
+        fast = depth < MAX_DEPTH and not self.track_aliases  # as in mapping()
         for index, item in enumerate(node.value):
             imark = item.start_mark
             column = imark.column + 1
             positions.append(((imark.line + 1) << shift) | (column if column < mask else mask))
-            result.append(self.build(item, path + (index,), depth + 1))
+            if fast and item.__class__ is _SCALAR and item.tag == _STR:
+                value = item.value
+                result.append(intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value)
+            else:
+                result.append(self.build(item, path + (index,), depth + 1))
         result.pos = _freeze(positions, self.narrow)
         return result
 
@@ -350,7 +372,6 @@ class _Builder:
         if tag == _STR:
             # ids, codes, enum values, names, titles repeat across thousands of files: keep one copy
             return intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
-        shown = one_line(value)  # as quoted in messages
         if node.style:  # quoted scalars with an explicit tag
             self.unknown_tag(node, path)
             return value
@@ -359,6 +380,7 @@ class _Builder:
         if tag == _BOOL:
             if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
                 return value.lower() == "true"
+            shown = one_line(value)  # as quoted in messages
             self.problem(node.start_mark, "yaml-ambiguous-value",
                          T("'{value}' is read by YAML as the boolean {boolean}", value=shown,
                            boolean=str(value.lower() in ('yes', 'on'))),
@@ -376,6 +398,7 @@ class _Builder:
                                n=len(value.lstrip('+-'))),
                              T("Write the real number, or quote the value if it is a code."), path)
                 return value
+            shown = one_line(value)
             self.problem(node.start_mark, "yaml-ambiguous-value",
                          T("'{value}' is read by YAML as the number {number}", value=shown,
                            number=_yaml11_number(node)),
@@ -388,7 +411,7 @@ class _Builder:
                     return Decimal(value)
                 except InvalidOperation:  # pragma: no cover - regex guarantees a number
                     return value
-            lowered = value.lower()
+            lowered, shown = value.lower(), one_line(value)
             if lowered.endswith(("inf", "nan")):
                 self.problem(node.start_mark, "yaml-special-number",
                              T("'{value}' is not a finite number", value=shown),
@@ -406,7 +429,7 @@ class _Builder:
                     _dt.date.fromisoformat(value)
                 except ValueError:
                     self.problem(node.start_mark, "yaml-invalid-date",
-                                 T("'{value}' is not a real calendar date", value=shown),
+                                 T("'{value}' is not a real calendar date", value=one_line(value)),
                                  T("Check the day and month; dates are written YYYY-MM-DD."), path)
             return intern(value) if len(value) <= 64 else value  # a few hundred dates, repeated
         self.unknown_tag(node, path)

@@ -25,6 +25,9 @@ ROWS = ("Bare `yaml.load", "Cold `salesgen lint`", "`check-jsonschema`", "Warm `
         "Build time at", "Peak memory of `salesgen build`", "Average deal page")
 
 
+LINT_ROWS = ("Cold `salesgen lint --jobs 1`", "`salesgen lint` at 20 deals, cold, default against `--jobs 1`")
+
+
 def test_tiny_benchmark_prints_every_row_and_the_profile(bench, tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(f"# Title\n\nbefore\n\n{bench.START}\nold table\n{bench.END}\n\nafter\n", encoding="utf-8")
@@ -38,6 +41,8 @@ def test_tiny_benchmark_prints_every_row_and_the_profile(bench, tmp_path, capsys
     for line in table[2:len(ROWS) + 2]:  # every row has a result cell
         assert re.match(r"\| [^|]+ \| [^|]*\S[^|]* \|", line), line
     assert "| total |" in out and "| cross-file rules (" in out
+    for row in LINT_ROWS:
+        assert sum(line.startswith(f"| {row}") for line in table) == 1, row
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# Title\n\nbefore\n\n") and text.endswith(f"{bench.END}\n\nafter\n")
     assert "old table" not in text and "| Cold `salesgen lint`" in text

@@ -110,3 +110,49 @@ def test_interactive_only_on_a_terminal_outside_ci(monkeypatch, ci, tty, expecte
                                            (3725, "1:02:05")])
 def test_clock_text(seconds, text):
     assert clock_text(seconds) == text
+
+
+def test_work_that_fails_half_way_writes_no_summary():
+    clock, out = Clock(), io.StringIO()
+    with pytest.raises(ValueError):
+        with Progress("Checking", 10, "files", stream=out, live=False, clock=clock) as progress:
+            progress.advance()
+            raise ValueError("a configuration error")
+    assert out.getvalue() == ""
+
+
+def test_summary_after_leaves_quick_work_silent_and_sums_up_slow_work():
+    text, _ = run(live=False, steps=10, seconds_each=0.09, summary=True)
+    assert text == "Checking: 10 files in 0.9 s\n"  # without summary_after every run sums up
+    for seconds_each, expected in ((0.099, ""), (0.101, "Checking: 10 files in 1.0 s\n")):
+        clock, out = Clock(), io.StringIO()
+        with Progress("Checking", 10, "files", stream=out, live=False, clock=clock, summary_after=1.0) as progress:
+            for _ in range(10):
+                clock.now += seconds_each
+                progress.advance()
+        assert out.getvalue() == expected
+
+
+def test_changes_draws_a_bar_over_the_file_versions_it_parses(example_repo, monkeypatch):
+    import json
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from salesgen import progress as progress_module
+    from salesgen.cli import cli
+    from salesgen.commands import common
+    from salesgen.repository import discover
+
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=example_repo, check=True)
+    monkeypatch.setattr(progress_module, "interactive", lambda stream: True)
+    monkeypatch.setattr(common, "SUMMARY_AFTER", 0.0)
+    files = len(discover(example_repo))
+    result = CliRunner().invoke(cli, ["changes", "--root", str(example_repo), "--format", "json", "--no-cache",
+                                      "--since", "2026-01-05", "--until", "2026-12-31"])
+    assert result.exit_code == 0, result.output
+    assert f"Reading file versions [########################] {files}/{files} versions 100%" in result.stderr
+    assert result.stderr.endswith("\r\x1b[2K")  # cleared; the command's own output says what it found
+    json.loads(result.stdout)

@@ -127,3 +127,17 @@ def test_positioned_values_pickle():
     copy = pickle.loads(pickle.dumps(value))
     assert isinstance(copy, Mapping) and isinstance(copy["a"], Sequence)
     assert locate(copy, ("a", 0, "b")) == locate(value, ("a", 0, "b")) == (2, 8)
+
+
+@pytest.mark.parametrize("levels, too_deep", [(99, False), (100, True)])
+def test_a_text_value_just_past_the_depth_limit_is_too_deep(levels, too_deep):
+    """The text value itself counts as a level (block mapping and flow sequence alike), at the boundary."""
+    from salesgen.yamlsource import MAX_DEPTH
+
+    assert MAX_DEPTH == 100
+    block = "".join(" " * i + "k:\n" for i in range(levels)) + " " * levels + "k: x\n"
+    flow = "v: " + "[" * levels + "x" + "]" * levels + "\n"
+    for text in (block, flow):
+        value, problems = parse(text, "f.yaml")
+        assert [p.rule for p in problems] == (["yaml-too-deep"] if too_deep else []), text[:40]
+        assert (value is None) is too_deep

@@ -29,8 +29,12 @@ def load_or_explain(root, *, use_cache: bool = True):
         from .common import report_configuration
 
         report_configuration(problems)
+    from ..i18n import T
+    from .common import checking_progress
+
     try:
-        history = load_history(root, use_cache=use_cache)
+        with checking_progress(summary=False, label=T("Reading file versions"), unit=T("versions")) as progress:
+            history = load_history(root, use_cache=use_cache, progress=progress)
     except git.HistoryError as error:
         fail_usage(str(error))
     if history.empty:

@@ -134,14 +134,14 @@ def report_configuration(problems: list[Problem], lang: str | None = None) -> No
     sys.exit(2)
 
 
-def load_or_exit(root: Path, as_of=None, reader=None):
+def load_or_exit(root: Path, as_of=None, reader=None, prepare=None):
     """Load the repository (or exit 2 on a configuration error) and resolve the as-of date."""
     from ..repository import ConfigurationError, load_repository, read_document
 
     if not root.is_dir():
         fail_usage(T("no such directory: {path}", path=root))
     try:
-        repo = load_repository(root, reader or read_document)
+        repo = load_repository(root, reader or read_document, prepare)
     except ConfigurationError as error:
         report_configuration(error.problems)
     ctx = click.get_current_context(silent=True)
@@ -150,28 +150,55 @@ def load_or_exit(root: Path, as_of=None, reader=None):
     return repo, resolve_as_of(as_of, repo.config)
 
 
-PROGRESS_MIN_FILES = 200
+jobs_option = click.option(
+    "--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that read and check files the lint cache does not hold. Default: every usable core when "
+         "there are at least 300 such files, else 1.")
 
 
-def load_with_progress(root: Path, as_of=None, label=T("Reading")):
-    """``load_or_exit`` through the lint cache, with a progress bar when stderr is a terminal."""
+SUMMARY_AFTER = 1.0  # seconds: a quicker check draws no bar and writes no summary line
+
+
+def checking_progress(lang: str | None = None, summary: bool = True, label: str | None = None,
+                      unit: str | None = None):
+    """The progress of reading and checking the files: a bar after a second on a terminal, else (``summary``)
+    one line at the end. ``label`` and ``unit`` (T messages): other work counted alike (history's file versions)."""
+    from ..i18n import T, ngettext, translate
+    from ..progress import Progress
+
+    lang = lang or language()
+
+    def line(count: int, seconds: float) -> str:
+        files = ngettext("{n} file", "{n} files", count, lang).replace(str(count), f"{count:,}", 1)  # 12,000 as on the bar
+        return translate(T("salesgen: {files} checked in {seconds} s", files=files, seconds=format(seconds, ".1f")), lang)
+
+    return Progress(translate(label or T("Checking files"), lang), 0, translate(unit or T("files"), lang),
+                    summary=summary and line,
+                    delay=SUMMARY_AFTER, summary_after=SUMMARY_AFTER)
+
+
+def cache_loader(cache, jobs: int | None, progress=None):
+    """``prepare`` for ``load_repository``: check ahead over ``jobs`` processes, counting into ``progress``."""
+    if progress is not None:
+        cache.advance = progress.advance
+
+    def prepare(files: list) -> None:
+        if progress is not None:
+            progress.total = len(files)
+        cache.prepare(files, jobs)
+
+    return prepare
+
+
+def load_with_progress(root: Path, as_of=None, jobs: int | None = None):
+    """``load_or_exit`` through the lint cache, checking files over ``jobs`` processes, with a progress bar."""
     if not root.is_dir():
         return load_or_exit(root, as_of)
     from ..cache import LintCache
-    from ..repository import discover
 
     cache = LintCache(root)
-    total = len(discover(root)) if sys.stderr.isatty() else 0
-    if total < PROGRESS_MIN_FILES:  # quick enough that a bar would only flicker
-        loaded = load_or_exit(root, as_of, cache.reader)
-    else:
-        with click.progressbar(length=total, label=tr(label), file=sys.stderr) as bar:
-            def reader(base, rel, kind, path):
-                document = cache.reader(base, rel, kind, path)
-                bar.update(1)
-                return document
-
-            loaded = load_or_exit(root, as_of, reader)
+    with checking_progress(summary=False) as progress:  # the command's own output says what it found
+        loaded = load_or_exit(root, as_of, cache.reader, cache_loader(cache, jobs, progress))
     cache.save()
     return loaded
 
@@ -184,7 +211,7 @@ def lint_files(root: Path, as_of, files) -> list[Problem]:
 
     cache = LintCache(root)
     try:
-        result = run_lint(root, as_of, reader=cache.reader)
+        result = run_lint(root, as_of, reader=cache.reader, prepare=cache_loader(cache, None))
     except ConfigurationError as error:
         report_configuration(error.problems)
     cache.save()

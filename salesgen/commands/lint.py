@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..i18n import T
-from .common import (as_of_option, fail_usage, lang_option, language, report_configuration, resolve_as_of,
-                     root_option, use_color)
+from .common import (as_of_option, cache_loader, checking_progress, fail_usage, jobs_option, lang_option, language,
+                     report_configuration, resolve_as_of, root_option, use_color)
 
 
 @click.command()
@@ -31,8 +31,9 @@ from .common import (as_of_option, fail_usage, lang_option, language, report_con
                    "and untracked files are left out. For pre-commit hooks.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Do not read or write the lint cache (.salesgen-cache/).")
+@jobs_option
 @lang_option
-def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
+def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache, jobs):
     """Check deals, customers and salesgen.yaml against the schemas and the stage rules.
 
     PATHS narrow what is reported (files or folders); cross-file checks always see the
@@ -47,6 +48,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
       salesgen lint --as-of 2026-12-31 --format json > problems.json
       salesgen lint --changed --base origin/main --format github
       salesgen lint --staged
+      salesgen lint --jobs 4
       salesgen lint --lang zh
     """
     import gc
@@ -74,16 +76,16 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache):
         paths = [_inside(lint_root, root, path) for path in paths]
     config, _ = load_config(lint_root)
     from ..cache import LintCache
-    from ..repository import read_document
 
-    cache = None if no_cache else LintCache(lint_root, store=root)  # entries are keyed by the bytes checked
+    # entries are keyed by the bytes checked; with --no-cache nothing is read from or written to the folder
+    cache = LintCache(lint_root, store=root, enabled=not no_cache)
     try:
-        result = run_lint(lint_root, resolve_as_of(as_of, config), paths,
-                          reader=cache.reader if cache else read_document)
+        with checking_progress(language(config)) as progress:
+            result = run_lint(lint_root, resolve_as_of(as_of, config), paths, reader=cache.reader,
+                              prepare=cache_loader(cache, jobs, progress))
     except ConfigurationError as error:
         _report_configuration(error.problems, fmt, language(config))
-    if cache is not None:
-        cache.save()
+    cache.save()
     problems = result.problems
     note = ""
     if scope is not None:

@@ -122,10 +122,11 @@ def _key(kind: str, sha: str) -> str:
     return f"{kind[0]}{sha}"
 
 
-def load_history(root: Path, *, use_cache: bool = True, until: str = "HEAD") -> History:
+def load_history(root: Path, *, use_cache: bool = True, until: str = "HEAD", progress=None) -> History:
     """The history below ``root``; an empty History (with ``note``) when there is none.
 
-    Raises ``git.HistoryError`` for a shallow clone or a failing git.
+    Raises ``git.HistoryError`` for a shallow clone or a failing git. ``progress`` (a
+    ``progress.Progress``) counts the file versions parsed, those the cache lacks.
     """
     root = Path(root)
     try:
@@ -150,12 +151,16 @@ def load_history(root: Path, *, use_cache: bool = True, until: str = "HEAD") -> 
 
         with collector_paused():
             items = list(wanted.items())
+            if progress is not None:
+                progress.total = len(items)
             blobs = git.read_blobs(root, [sha for _, (sha, _, _) in items])
             for (key, (sha, path, kind)), (_, data) in zip(items, blobs):
                 state = state_of(data, path, kind)
                 history.states[key] = state
                 cache.put(key, state)
                 history.parsed += 1
+                if progress is not None:
+                    progress.advance()
         cache.save()
     return history
 

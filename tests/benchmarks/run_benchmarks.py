@@ -130,18 +130,104 @@ def took(run: Run) -> str:
     return f"{run.cpu:.2f} s CPU ({run.seconds:.2f} s wall)"
 
 
-def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool) -> list:
+# Lint targets (issue #16): a cold run uses every core and is judged by its wall time against the
+# single-process bare load; at 50,000 deals and more the warm and memory targets of that size apply.
+LINT_TARGETS = {"cold_wall": 0.5, "jobs1_cpu": 1.5, "small_default": 1.1}
+LARGE_DEALS = 50_000
+LARGE_TARGETS = {"warm": 0.15, "lint_mb": 600}
+
+# Like WRAPPER, and also samples the summed resident memory of the command and its workers.
+TREE_WRAPPER = """
+import json, os, resource, subprocess, sys, time
+def tree(pid):
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                for child in handle.read().split():
+                    found += tree(int(child))
+    except OSError:
+        pass
+    return found
+def rss(pid):
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:], cwd=sys.argv[1] or None, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+tree_mb = 0.0
+import threading
+out = {}
+reader = threading.Thread(target=lambda: out.update(zip(("stdout", "stderr"), child.communicate())))
+reader.start()
+while child.poll() is None:
+    tree_mb = max(tree_mb, sum(rss(pid) for pid in tree(child.pid)))
+    time.sleep(0.05)
+reader.join()
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+                  "tree_mb": tree_mb, "code": child.returncode,
+                  "stdout": out["stdout"].decode("utf-8", "replace")[-4000:],
+                  "stderr": out["stderr"].decode("utf-8", "replace")[-4000:]}))
+"""
+
+
+def measure_lint(command: list, repeat: int = 1, before=None, by: str = "cpu") -> Run:
+    """``measure`` for lint runs: best of ``repeat`` by CPU or (``by="seconds"``) wall time; ``peak_mb`` is the
+    largest process, ``tree_mb`` (an attribute added here) the largest sum of the command and its workers."""
+    best, peak, tree = None, 0.0, 0.0
+    for attempt in range(repeat):
+        if before is not None:
+            before(attempt)
+        out = subprocess.run([sys.executable, "-c", TREE_WRAPPER, "", *map(str, command)],
+                             capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout)
+        tree = max(tree, result.pop("tree_mb"))
+        run = Run(**result)
+        if run.code != 0:
+            raise RuntimeError(f"{' '.join(map(str, command))} exited with {run.code}:\n{run.stderr}{run.stdout}")
+        peak = max(peak, run.peak_mb)
+        if best is None or getattr(run, by) < getattr(best, by):
+            best = run
+    best.peak_mb = peak
+    best.tree_mb = tree
+    return best
+
+
+def walled(run: Run) -> str:
+    return f"{run.seconds:.2f} s wall ({run.cpu:.2f} s CPU)"
+
+
+def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool, work: Path | None = None) -> list:
+    from salesgen.parallel import usable_cores
+
+    large = info["deals"] >= LARGE_DEALS
+    warm_target = LARGE_TARGETS["warm"] if large else TARGETS["warm"]
+    mb_target = LARGE_TARGETS["lint_mb"] if large else TARGETS["lint_mb"]
     rows = []
     bare = measure([sys.executable, "-c", BARE_LOAD, big], repeat=repeat)
-    cold = measure(salesgen("lint", "--root", big), repeat=repeat,
-                   before=lambda _n: shutil.rmtree(big / ".salesgen-cache", ignore_errors=True))
+
+    def no_cache(_attempt):
+        shutil.rmtree(big / ".salesgen-cache", ignore_errors=True)
+
+    cold = measure_lint(salesgen("lint", "--root", big), repeat=repeat, before=no_cache, by="seconds")
+    single = measure_lint(salesgen("lint", "--root", big, "--jobs", "1"), repeat=repeat, before=no_cache)
     size = f"{info['deals']:,} deals, {info['customers']:,} customers, {info['contacts']:,} contacts " \
            f"({info['files']:,} files, {info['mb']:.3g} MB)"
     rows.append(Row(f"Bare `yaml.load(..., Loader=yaml.CSafeLoader)` of the {size}", took(bare), "baseline", None))
-    ratio = cold.cpu / bare.cpu
-    rows.append(Row("Cold `salesgen lint` (empty cache, every check on, cache written)",
-                    f"{took(cold)} = **{ratio:.2f} ×** bare load", f"≤ {TARGETS['cold']} ×",
-                    ratio <= TARGETS["cold"]))
+    ratio = cold.seconds / bare.seconds
+    rows.append(Row(f"Cold `salesgen lint` (empty cache, every check on, cache written; {usable_cores()} cores), "
+                    "wall time against the one-process bare load", f"{walled(cold)} = **{ratio:.2f} ×** bare load",
+                    f"≤ {LINT_TARGETS['cold_wall']} ×", ratio <= LINT_TARGETS["cold_wall"]))
+    ratio = single.cpu / bare.cpu
+    rows.append(Row("Cold `salesgen lint --jobs 1` (one process), CPU", f"{took(single)} = **{ratio:.2f} ×** bare load",
+                    f"≤ {LINT_TARGETS['jobs1_cpu']} ×", ratio <= LINT_TARGETS["jobs1_cpu"]))
     checker_name = "`check-jsonschema` on the same files with the same schemas (schemas only)"
     if not with_check_jsonschema:
         rows.append(Row(checker_name, "not measured (--no-check-jsonschema)", f"≥ {TARGETS['check_jsonschema']} ×",
@@ -159,25 +245,48 @@ def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool) -
                 run = measure(["check-jsonschema", "--schemafile", schema_dir() / f"{schema}.schema.json",
                                *files[batch:batch + 2000]])
                 cpu, wall = cpu + run.cpu, wall + run.seconds
-        factor = cpu / cold.cpu
-        rows.append(Row(checker_name, f"{cpu:.1f} s CPU ({wall:.1f} s wall): salesgen lint is **{factor:.1f} ×** "
-                        f"faster", f"≥ {TARGETS['check_jsonschema']} ×", factor >= TARGETS["check_jsonschema"]))
+        factor = cpu / single.cpu
+        rows.append(Row(checker_name, f"{cpu:.1f} s CPU ({wall:.1f} s wall): `salesgen lint --jobs 1` is "
+                        f"**{factor:.1f} ×** faster", f"≥ {TARGETS['check_jsonschema']} ×",
+                        factor >= TARGETS["check_jsonschema"]))
     measure(salesgen("lint", "--root", big))  # fill the cache
-    unchanged = measure(salesgen("lint", "--root", big), repeat=repeat)
+    unchanged = measure_lint(salesgen("lint", "--root", big), repeat=repeat)
     before, restore = edit_one_file(big)
     try:
-        warm = measure(salesgen("lint", "--root", big), repeat=repeat, before=before)
+        warm = measure_lint(salesgen("lint", "--root", big), repeat=repeat, before=before)
     finally:
         restore()
     rows.append(Row("Warm `salesgen lint`, nothing changed", f"{took(unchanged)} = "
                     f"{unchanged.cpu / bare.cpu:.2f} × bare load", "", None))
     ratio = warm.cpu / bare.cpu
-    rows.append(Row("Warm `salesgen lint`, one file changed", f"{took(warm)} = **{ratio:.2f} ×** bare load",
-                    f"≤ {TARGETS['warm']} ×", ratio <= TARGETS["warm"]))
-    peak = max(cold.peak_mb, warm.peak_mb, unchanged.peak_mb)
-    rows.append(Row("Peak memory of `salesgen lint` (cold and warm)", f"{peak:.0f} MB", f"≤ {TARGETS['lint_mb']} MB",
-                    peak <= TARGETS["lint_mb"]))
+    rows.append(Row("Warm `salesgen lint`, one file changed (one process: no pool for one file)",
+                    f"{took(warm)} = **{ratio:.2f} ×** bare load", f"≤ {warm_target} ×", ratio <= warm_target))
+    peak = max(cold.peak_mb, single.peak_mb, warm.peak_mb, unchanged.peak_mb)
+    tree = max(cold.tree_mb, single.tree_mb, warm.tree_mb, unchanged.tree_mb)
+    rows.append(Row("Peak memory of `salesgen lint` (cold and warm; largest process)",
+                    f"{peak:.0f} MB (with its workers, sampled: {tree:.0f} MB)", f"≤ {mb_target} MB",
+                    peak <= mb_target))
+    if work is not None:
+        rows.append(small_lint_row(work, repeat))
     return rows
+
+
+def small_lint_row(work: Path, repeat: int) -> Row:
+    """At 20 deals the default must cost what one process costs: it checks so few files in the command's own."""
+    small = work / "lint-20"
+    shutil.rmtree(small, ignore_errors=True)
+    generate(small, 20, 5, 40, 1)
+
+    def no_cache(_attempt):
+        shutil.rmtree(small / ".salesgen-cache", ignore_errors=True)
+
+    default = measure_lint(salesgen("lint", "--root", small), repeat=max(repeat, 3), before=no_cache, by="seconds")
+    single = measure_lint(salesgen("lint", "--root", small, "--jobs", "1"), repeat=max(repeat, 3), before=no_cache,
+                          by="seconds")
+    ratio = default.seconds / single.seconds
+    return Row("`salesgen lint` at 20 deals, cold, default against `--jobs 1`",
+               f"{default.seconds:.2f} s against {single.seconds:.2f} s wall = **{ratio:.2f} ×**",
+               f"≤ {LINT_TARGETS['small_default']} ×", ratio <= LINT_TARGETS["small_default"])
 
 
 def build_available() -> bool:
@@ -421,7 +530,9 @@ def environment(sites_in_ram: bool) -> str:
             f"{platform.python_version()}, PyYAML {yaml.__version__} (C loader: {hasattr(yaml, 'CSafeLoader')}). "
             "Each figure is the best of the repeated runs of a child process, interpreter start included; ratios "
             "compare CPU time (user + system), which a busy neighbour on a shared machine does not inflate (every "
-            "command measured is a single process, so on an idle machine it equals wall time, shown too). "
+            "command so compared is a single process, so on an idle machine it equals wall time, shown too); the "
+            "cold `salesgen lint` row, which checks files on every core, compares wall time: run it on a quiet "
+            "machine. "
             + ("Both builds write their sites to tmpfs (/dev/shm): on this virtual machine's disk the system time "
                "of writing the same files varies tenfold from run to run, and would decide the ratio. "
                if sites_in_ram else "Both builds write their sites to the temporary folder (no room in /dev/shm). ")
@@ -476,7 +587,7 @@ def main(argv=None) -> int:
         rows = []
         in_ram = ram_folder_fits(info["deals"] + info["customers"])  # where the sites go (output_folder)
         if args.only in (None, "lint"):
-            rows += lint_rows(big, info, args.repeat, not args.no_check_jsonschema)
+            rows += lint_rows(big, info, args.repeat, not args.no_check_jsonschema, work)
         if args.only in (None, "build"):
             measure(salesgen("lint", "--root", small), ok_codes=(0, 1))
             rows += build_rows(big, small, info, small_info, work, args.repeat, in_ram)

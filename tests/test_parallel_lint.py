@@ -1,0 +1,237 @@
+"""`salesgen lint --jobs N`: files checked in worker processes give exactly what one process gives."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesgen import parallel, repository
+from salesgen.cache import CACHE_DIR
+from salesgen.cli import cli
+from salesgen.synthetic import generate
+
+HOSTILE = {  # files whose own problems must come out of a worker as they come out of one process
+    "deals/broken/syntax.yaml": b"id: syntax\nname: [unclosed\n",
+    "deals/broken/deep.yaml": b"id: deep\nx: " + b"[" * 150 + b"]" * 150 + b"\n",
+    "deals/broken/bomb.yaml": b"a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                              b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                              b"e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+    "deals/broken/binary.yaml": b"id: binary\x00\x01\n",
+    "deals/broken/latin1.yaml": "id: latin1\nname: caf\u00e9\n".encode("latin-1"),
+    "deals/broken/fullwidth.yaml": "id: fullwidth\namount：500000\n".encode(),
+    "customers/empty.yaml": b"# nothing yet\n",
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic_repo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic") / "repo"
+    generate(root, deals=60, customers=12, contacts=40, seed=3)
+    for rel, data in HOSTILE.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+@pytest.fixture
+def pool_spy(monkeypatch):
+    """How many workers each pool had (a run that used none leaves it empty)."""
+    pools = []
+    real = parallel.run_tasks
+
+    def spy(tasks, workers, done):
+        pools.append(workers)
+        return real(tasks, workers, done)
+
+    monkeypatch.setattr(parallel, "run_tasks", spy)
+    return pools
+
+
+def lint(root: Path, *args: str):
+    result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", "2026-11-20", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def cache_files(root: Path) -> dict:
+    folder = root / CACHE_DIR
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def cold(root: Path, *args: str):
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    result = lint(root, *args)
+    return result.exit_code, result.stdout, cache_files(root)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("which", ["example", "synthetic"])
+def test_parallel_cold_lint_equals_serial_byte_for_byte(which, fmt, example_repo, synthetic_repo, pool_spy):
+    root = example_repo if which == "example" else synthetic_repo
+    serial = cold(root, "--format", fmt, "--jobs", "1")
+    assert pool_spy == []
+    parallel_run = cold(root, "--format", fmt, "--jobs", "2")
+    assert pool_spy == [2]
+    assert parallel_run == serial
+    assert serial[2]  # the cache was written, and is the same file by file
+    if which == "synthetic":
+        assert serial[0] == 1 and "yaml-alias" in serial[1] and "yaml-encoding" in serial[1]
+
+
+def test_parallel_warm_lint_with_edits_equals_serial(synthetic_repo, pool_spy):
+    root = synthetic_repo
+    cold(root, "--jobs", "2")
+    deals = sorted((root / "deals").rglob("*.yaml"))
+    saved = {path: path.read_bytes() for path in deals[:8]}
+    try:
+        for deal in deals[:6]:  # in several shards
+            deal.write_bytes(deal.read_bytes().replace(b"\nname: ", b"\nname: x", 1))
+        deals[6].write_bytes(b"id: [\n")
+        deals[7].unlink()
+        before = cache_files(root)
+        serial = lint(root, "--format", "json", "--jobs", "1")
+        serial_cache = cache_files(root)
+        for name, data in before.items():  # back to the warm state, then the same edits in parallel
+            (root / CACHE_DIR / name).write_bytes(data)
+        parallel_run = lint(root, "--format", "json", "--jobs", "2")
+        assert pool_spy == [2, 2]
+        assert (parallel_run.exit_code, parallel_run.stdout) == (serial.exit_code, serial.stdout)
+        assert cache_files(root) == serial_cache
+    finally:
+        for path, data in saved.items():
+            path.write_bytes(data)
+
+
+@pytest.mark.parametrize("failure", ["raises", "dies"])
+def test_a_worker_that_fails_on_a_file_changes_nothing(failure, synthetic_repo, monkeypatch, pool_spy):
+    root = synthetic_repo
+    expected = cold(root, "--format", "json", "--jobs", "1")
+    parent = os.getpid()
+    real = repository.check_bytes
+
+    def hostile(data, rel, kind):
+        if os.getpid() != parent and rel == "deals/broken/bomb.yaml":
+            if failure == "dies":
+                os._exit(70)  # as a crash in a C library would end the worker
+            raise MemoryError("a worker ran out of memory")
+        return real(data, rel, kind)
+
+    monkeypatch.setattr(repository, "check_bytes", hostile)
+    assert cold(root, "--format", "json", "--jobs", "2") == expected
+    assert pool_spy == [2]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_jobs_must_be_a_positive_whole_number(value, example_repo):
+    result = CliRunner().invoke(cli, ["lint", "--root", str(example_repo), "--jobs", value])
+    assert result.exit_code == 2
+    assert "Invalid value for '--jobs'" in result.output
+    assert "Traceback" not in result.output
+    assert not (example_repo / CACHE_DIR).exists()
+
+
+def test_default_uses_every_core_only_for_enough_files(monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
+    assert parallel.workers_for(None, parallel.PARALLEL_MIN_FILES - 1, 64) == 0
+    assert parallel.workers_for(None, parallel.PARALLEL_MIN_FILES, 64) == 4
+    assert parallel.workers_for(None, parallel.PARALLEL_MIN_FILES, 3) == 3  # no more workers than tasks
+    assert parallel.workers_for(2, 5, 64) == 2  # an explicit number is obeyed for few files
+    assert parallel.workers_for(8, 5, 1) == 0  # one task: nothing to share
+    assert parallel.workers_for(1, 10_000, 64) == 0
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    assert parallel.workers_for(None, 10_000, 64) == 0
+
+
+def test_default_forks_for_a_cold_run_but_not_for_a_warm_one(synthetic_repo, monkeypatch, pool_spy):
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 20)
+    expected = cold(synthetic_repo, "--jobs", "1")
+    assert cold(synthetic_repo) == expected
+    assert pool_spy == [2]
+    deal = sorted((synthetic_repo / "deals").rglob("*.yaml"))[5]
+    original = deal.read_bytes()
+    try:
+        deal.write_bytes(original.replace(b"\nname: ", b"\nname: y", 1))
+        lint(synthetic_repo)
+        assert pool_spy == [2]  # one changed file: checked in the command's own process
+    finally:
+        deal.write_bytes(original)
+
+
+def test_one_usable_core_never_reads_ahead(synthetic_repo, monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    from salesgen.cache import LintCache
+
+    cache = LintCache(synthetic_repo)
+    cache.prepare(repository.discover(synthetic_repo), None)
+    assert cache._prepared == {} and cache.hits == cache.misses == 0  # the reader does it all, file by file
+
+
+def test_lint_sums_up_on_stderr_when_nobody_watches(example_repo, monkeypatch):
+    from salesgen.commands import common
+
+    quick = lint(example_repo, "--format", "json")
+    assert "checked in" not in quick.stderr  # under a second: nothing, as on a terminal
+    monkeypatch.setattr(common, "SUMMARY_AFTER", 0.0)
+    files = len(repository.discover(example_repo))
+    result = lint(example_repo, "--format", "json")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"salesgen: {files} files checked in ")
+    assert lines[0].endswith(" s") and "checked in" not in result.stdout
+    chinese = lint(example_repo, "--format", "json", "--lang", "zh")
+    assert chinese.stderr.startswith(f"salesgen：已检查 {files} 个文件，用时 ")
+    assert "checked in" not in chinese.stdout and "已检查" not in chinese.stdout
+
+
+def test_lint_draws_the_bar_on_a_terminal(example_repo, monkeypatch):
+    """On a terminal a run of over a second draws a bar, clears it, and sums up."""
+    from salesgen import progress as progress_module
+    from salesgen.commands import common
+
+    monkeypatch.setattr(progress_module, "interactive", lambda stream: True)
+    monkeypatch.setattr(common, "SUMMARY_AFTER", 0.0)
+    files = len(repository.discover(example_repo))
+    result = lint(example_repo, "--format", "json")
+    assert f"\r\x1b[2KChecking files [########################] {files}/{files} files 100%" in result.stderr
+    assert result.stderr.endswith("\r\x1b[2Ksalesgen: " + result.stderr.rsplit("salesgen: ", 1)[1])
+    assert "\x1b" not in result.stdout
+
+
+def test_reports_read_through_the_same_pool(example_repo, monkeypatch, pool_spy):
+    """Commands that load through the cache (here `funnel`) use the default too, with the same result."""
+    args = ["funnel", "--root", str(example_repo), "--as-of", "2026-11-20"]
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    serial = CliRunner().invoke(cli, args)
+    shutil.rmtree(example_repo / CACHE_DIR)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    pooled = CliRunner().invoke(cli, args)
+    assert pool_spy == [2]
+    assert (pooled.exit_code, pooled.output) == (serial.exit_code, serial.output) and serial.exit_code == 0
+
+
+def test_no_pool_to_be_had_means_one_process(example_repo, monkeypatch, pool_spy):
+    """Where processes cannot be started (no /dev/shm for the pool's semaphores), lint runs in its own."""
+    import concurrent.futures
+
+    expected = cold(example_repo, "--format", "json", "--jobs", "1")
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
+    assert cold(example_repo, "--format", "json", "--jobs", "2") == expected
+    assert pool_spy == [2]
+
+
+def test_summary_line_counts_as_the_bar_does():
+    from salesgen.commands.common import checking_progress
+
+    assert checking_progress("en").summary(12000, 6.14) == "salesgen: 12,000 files checked in 6.1 s"
+    assert checking_progress("en").summary(1, 1.0) == "salesgen: 1 file checked in 1.0 s"
+    assert checking_progress("zh").summary(1000, 2.0) == "salesgen：已检查 1,000 个文件，用时 2.0 秒"
