@@ -103,12 +103,17 @@ def test_every_kind_of_change_gives_the_site_of_a_full_build(repo, tmp_path):
     text = target.read_text(encoding="utf-8")
     target.write_text(re.sub(r"(?m)^amount: (\d+)", lambda m: f"amount: {int(m.group(1)) + 12345}", text, count=1),
                       encoding="utf-8")
-    before = {p: p.stat().st_mtime_ns for p in (site / "deals").glob("*/index.html")}
+    before = {p: p.stat().st_mtime_ns for folder in ("deals", "customers", "team")
+              for p in (site / folder).glob("*/index.html")}
     output = check(root, site, scratch)
-    assert rebuilt(output)[0] == written + 3  # the deal, its forms page and its customer page
     deal_id = re.search(r"(?m)^id: (\S+)", text).group(1)
-    changed = {p.parent.name for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
-    assert changed == {deal_id}
+    customer_id = re.search(r"(?m)^customer: (\S+)", text).group(1)
+    reps = set(re.findall(r"(?m)^\s*(?:owner|presales|consultant|who|approver|[a-z_]+): ([a-z]+-[a-z]+)$", text))
+    changed = {p.relative_to(site).parent.as_posix() for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
+    # the deal, its customer and the reps it names: no other deal, customer or rep page
+    assert f"deals/{deal_id}" in changed and f"customers/{customer_id}" in changed
+    assert changed - {f"deals/{deal_id}", f"customers/{customer_id}"} <= {f"team/{rep}" for rep in reps}
+    assert rebuilt(output)[0] == written + len(changed) + 1  # and the deal's forms page
 
     # a new deal (a copy under another id), then one deleted: their pages come and go
     new = target.with_name("zz-new-deal.yaml")

@@ -113,7 +113,7 @@ def words_key(words) -> str:
 
 def page_digests(data, specs) -> dict:
     """src_uri -> digest of the inputs of each deal, forms and customer page (the others are always built)."""
-    from .data import customer_url, deal_url
+    from .data import customer_url, deal_url, rep_url
     from .pages.forms import forms_url
 
     root = data.repo.root
@@ -141,7 +141,31 @@ def page_digests(data, specs) -> dict:
         deals = [(deal.id, deal.file, file_digest(deal.file)) for deal in data.deals_by_customer.get(customer.id, ())]
         digests[f"{customer_url(customer.id)}index.md"] = _hash("customer", customer.id, customer.file,
                                                                 file_digest(customer.file), stable(deals))
+    for rep_id, shown in rep_inputs(data).items():
+        digests[f"{rep_url(rep_id)}index.md"] = _hash("rep", rep_id, *(f"{rel}:{file_digest(rel)}" for rel in shown))
     return {uri: digest for uri, digest in digests.items() if uri in specs and not specs[uri].in_nav}
+
+
+def rep_inputs(data) -> dict:
+    """rep id -> the files a rep's page may show: every deal the rep owns, is on the team of or did an activity
+    of, the customers of those deals, and the accounts the rep owns (the page shows the rep's deals, week,
+    forecast, KPIs and handover, all from these)."""
+    files: dict = {rep_id: set() for rep_id in data.config.reps}
+    customers = data.repo.customers
+    for deal in data.deals:
+        people = {deal.owner, *deal.team.values(), *(a.who for a in deal.activities)}
+        people.update(str(a.get("approver")) for a in deal.get("approvals") or () if isinstance(a, dict))
+        customer = customers.get(deal.customer)
+        for rep_id in people:
+            found = files.get(rep_id)
+            if found is not None:
+                found.add(deal.file)
+                if customer is not None:
+                    found.add(customer.file)
+    for customer in data.customers:
+        if customer.owner in files:
+            files[customer.owner].add(customer.file)
+    return {rep_id: sorted(found) for rep_id, found in files.items()}
 
 
 @dataclass
@@ -190,29 +214,46 @@ def site_files(site_dir) -> list:
 
 
 def remove_stale(site_dir, keep: set) -> list:
-    """Delete every file not in ``keep`` (relative paths) and the folders left empty; the files deleted."""
-    removed = []
-    for directory, dirs, files in os.walk(site_dir, topdown=False):
-        for name in files:
-            rel = os.path.relpath(os.path.join(directory, name), site_dir).replace(os.sep, "/")
-            if rel not in keep:
-                os.remove(os.path.join(directory, name))
-                removed.append(rel)
-        if directory != str(site_dir) and not os.listdir(directory):
-            os.rmdir(directory)
-    return removed
+    """Delete every file not in ``keep`` (relative paths) and the folders left empty; the files that remain."""
+    remaining = []
+
+    def clean(folder: str, prefix: str) -> bool:  # True when the folder is left empty
+        empty = True
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if clean(entry.path, rel + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif rel in keep:
+                    remaining.append(rel)
+                    empty = False
+                else:
+                    os.remove(entry.path)
+        return empty
+
+    clean(str(site_dir), "")
+    return sorted(remaining)
 
 
-def write(site_dir, key: str, words: str, pages: dict) -> None:
-    """Record this build: ``pages`` is src_uri -> (digest, dest path); sizes and times are read now."""
+def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None, files: list | None = None) -> None:
+    """Record this build: ``pages`` is src_uri -> (digest, dest path); sizes and times are read now, except for
+    the pages ``kept`` from the last build (src_uri -> its entry, checked this build); ``files``: the folder's."""
+    kept = kept or {}
     entries = {}
     for uri, (digest, dest) in pages.items():
+        entry = kept.get(uri)
+        if entry is not None:
+            entries[uri] = entry
+            continue
         try:
             stat = os.stat(os.path.join(site_dir, dest))
         except OSError:
             continue  # not written: the next build renders it
         entries[uri] = [digest, dest, stat.st_size, stat.st_mtime_ns]
-    files = [name for name in site_files(site_dir) if name != MANIFEST]
+    files = [name for name in (site_files(site_dir) if files is None else files) if name != MANIFEST]
     text = json.dumps({"format": FORMAT, "key": key, "words": words, "pages": entries, "files": files},
                       separators=(",", ":"), ensure_ascii=False)
     target = Path(site_dir, MANIFEST)

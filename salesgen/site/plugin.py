@@ -88,6 +88,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.digests: dict = {}  # src_uri -> digest of the page's inputs (deal, forms, customer pages)
         self.dests: dict = {}  # src_uri -> the page's file in the site folder
         self.kept = 0  # pages left as the last build wrote them
+        self.kept_uris: list = []
         self.built_urls: set = set()
         self.old_search: list = []
         self.files = None
@@ -199,7 +200,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         # The site folder was just cleaned: mark it as ours, so that `salesgen build` may clean it next time.
         Path(config.site_dir).mkdir(parents=True, exist_ok=True)
         Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        self.written, self.dests = 0, {}
+        self.written, self.dests, self.kept_uris = 0, {}, []
         for uri, spec in self.specs.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -216,6 +217,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                         self.previous, uri, digest, file.dest_uri, config.site_dir):
                     compat.keep_unchanged(file)
                     self.kept += 1
+                    self.kept_uris.append(uri)
         for uri in (CSS_URI, JS_URI):
             if files.get_file_from_path(uri) is None:
                 text = resources.files("salesgen.site").joinpath(uri).read_text(encoding="utf-8")
@@ -310,12 +312,15 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if self.frames is not None:
             log.debug(f"salesgen: {self.frames.reused} pages joined from a reused frame, "
                       f"{self.frames.rendered} rendered in full by the theme")
+        files = None
         if self.previous is not None:  # pages that are gone, and files no build of this site wrote
             gone = {entry[1] for uri, entry in self.previous.pages.items() if uri not in self.specs}
             keep = (set(self.previous.files) - gone) | set(self.dests.values()) | {incremental.MANIFEST}
-            incremental.remove_stale(config.site_dir, keep)
+            files = incremental.remove_stale(config.site_dir, keep)
+        kept = {uri: self.previous.pages[uri] for uri in self.kept_uris} if self.previous is not None else {}
         incremental.write(config.site_dir, self.build_key, self.words_key,
-                          {uri: (self.digests.get(uri, ""), self.dests[uri]) for uri in self.specs if uri in self.dests})
+                          {uri: (self.digests.get(uri, ""), self.dests[uri]) for uri in self.specs if uri in self.dests},
+                          kept, files)
 
     on_post_build = CombinedEvent(_merge_search, _finish)
 
