@@ -134,8 +134,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         as_of = self.resolve_as_of(self.root)
         result = self.lint_result
         if result is None or result.as_of != as_of or result.repo.root.resolve() != self.root:
-            try:
-                result = lint(self.root, as_of, past=True)
+            from ..cache import LintCache
+
+            try:  # through the lint cache `salesgen lint` left (read, never written): serve rebuilds on every edit
+                result = lint(self.root, as_of, reader=LintCache(self.root).reader, past=True)
             except ConfigurationError as error:
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
