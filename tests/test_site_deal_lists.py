@@ -130,7 +130,7 @@ def other_lists(big: Path) -> dict:
         data = SiteData(engine.lint(big, AS_OF))
         customers = {c.id for c in data.customers}
         return {spec.url: spec.render() for spec in pages(data)
-                if spec.url.startswith("winloss/")
+                if spec.url.startswith("winloss/") or spec.url == ""
                 or spec.url.startswith("customers/") and spec.url.split("/")[1] not in customers}
     finally:
         deal_pages.PAGE_ROWS = saved
@@ -164,3 +164,23 @@ def test_win_loss_lists_its_closed_deals_latest_first_over_numbered_pages(big: P
     assert set(closed) == {deal_id for deal_id, (outcome, year) in expected.items() if outcome and year <= 2026}
     years = [expected[deal_id][1] for deal_id in closed]
     assert years == sorted(years, reverse=True)  # latest first, across the pages
+
+
+def test_the_deals_index_names_at_most_a_hundred_deals_left_off_its_chart(lists: dict):
+    body = lists["deals/"]
+    note = re.search(r'<p class="sg-sub sg-left-out">Not on the chart \((\d+) open deals[^:]*: (.*?)\.</p>', body, re.S)
+    assert note, "the 700-deal repository has open deals without an opportunity analysis"
+    count, names = int(note.group(1)), note.group(2)
+    shown = names.rstrip("…").split(", ")
+    assert len(shown) == min(count, deal_pages.MATRIX_NAMES)
+    assert names.endswith("…") == (count > deal_pages.MATRIX_NAMES)
+
+
+def test_the_dashboard_lists_at_most_a_page_of_recent_wins_and_losses(other_lists: dict):
+    from salesgen.site.pages.overview import LIST_LIMIT
+
+    recent = other_lists[""].split('<h2 id="recent">', 1)[1]
+    rows = re.findall(r"<tr><td class=\"sg-nowrap\">", recent)
+    assert 0 < len(rows) <= LIST_LIMIT
+    if len(rows) == LIST_LIMIT:
+        assert '<p class="sg-more">… and ' in recent
