@@ -377,7 +377,7 @@ def large_rows(deals: int, work: Path, seed: int, in_ram: bool) -> list:
         own = {"deals", "customers", "team"}
         lists = [p for p in pages if not (len(p.relative_to(out).parts) >= 3 and p.relative_to(out).parts[0] in own
                                           and not p.relative_to(out).parts[1].isdigit()
-                                          and p.relative_to(out).parts[1] not in ("open", "closed", "page"))]
+                                          and p.relative_to(out).parts[1] not in ("open", "closed", "ranked"))]
         largest = max(lists, key=lambda p: p.stat().st_size)
         size_kb = largest.stat().st_size / 1024
         return [Row(f"{names[0]} ({len(pages):,} pages, {info['customers']:,} customers; MkDocs: {took(baseline)})",
