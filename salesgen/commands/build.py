@@ -97,7 +97,7 @@ def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bo
     plugin.config.as_of = result.as_of.isoformat()
     plugin.config.include_sensitive = include_sensitive
     plugin.lint_result = result  # linted above: the plugin does not lint again
-    plugin.incremental = not full  # a dirty build of MkDocs: the plugin keeps the unchanged pages, or empties the folder
+    plugin.incremental = not full  # a dirty MkDocs build: the plugin keeps unchanged pages, or empties the folder
     lang = language(result.repo.config)
     started = time.monotonic()
     with _progress(lang) as progress:

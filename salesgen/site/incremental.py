@@ -102,7 +102,8 @@ def global_key(data, config, options: dict, compat_state: tuple) -> str:
     return _hash(FORMAT, code_digest(), *(f"{name}={_version(name)}" for name in VERSIONED), compat_state,
                  config_text, config.site_dir, config.site_url, config.docs_dir, config.use_directory_urls,
                  config.theme.name, theme, list(config.plugins.keys()), _folder_listing(config.docs_dir),
-                 str(data.repo.root.resolve()), _read(data.repo.root / "salesgen.yaml"), data.as_of, data.include_sensitive, data.config.language,
+                 str(data.repo.root.resolve()), _read(data.repo.root / "salesgen.yaml"), data.as_of,
+                 data.include_sensitive, data.config.language,
                  data.history_enabled, data.reconstructed, get_build_date(), os.environ.get("SOURCE_DATE_EPOCH"),
                  sorted(options.items()))
 

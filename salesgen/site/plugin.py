@@ -321,7 +321,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             files = incremental.remove_stale(config.site_dir, keep)
         kept = {uri: self.previous.pages[uri] for uri in self.kept_uris} if self.previous is not None else {}
         incremental.write(config.site_dir, self.build_key, self.words_key,
-                          {uri: (self.digests.get(uri, ""), self.dests[uri]) for uri in self.specs if uri in self.dests},
+                          {uri: (self.digests.get(uri, ""), dest) for uri, dest in self.dests.items()},
                           kept, files)
 
     on_post_build = CombinedEvent(_merge_search, _finish)
