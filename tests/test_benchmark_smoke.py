@@ -22,7 +22,8 @@ def bench():
 
 ROWS = ("Bare `yaml.load", "Cold `salesgen lint`", "`check-jsonschema`", "Warm `salesgen lint`, nothing changed",
         "Warm `salesgen lint`, one file changed", "Peak memory of `salesgen lint`", "`salesgen build`",
-        "Build time at", "Peak memory of `salesgen build`", "Average deal page")
+        "Build time at", "Peak memory of `salesgen build`", "Average deal page", "Incremental `salesgen build`",
+        "`salesgen serve`", "Largest size: `salesgen build`", "Largest size: peak memory", "Largest size: the largest page")
 
 
 LINT_ROWS = ("Cold `salesgen lint --jobs 1`", "`salesgen lint` at 20 deals, cold, default against `--jobs 1`")
@@ -31,7 +32,8 @@ LINT_ROWS = ("Cold `salesgen lint --jobs 1`", "`salesgen lint` at 20 deals, cold
 def test_tiny_benchmark_prints_every_row_and_the_profile(bench, tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(f"# Title\n\nbefore\n\n{bench.START}\nold table\n{bench.END}\n\nafter\n", encoding="utf-8")
-    code = bench.main(["--deals", "30", "--customers", "6", "--small-deals", "10", "--repeat", "1", "--profile",
+    code = bench.main(["--deals", "30", "--customers", "6", "--small-deals", "10", "--large-deals", "0", "--repeat", "1",
+                       "--profile",
                        "--readme", str(readme), "--workdir", str(tmp_path / "work")])
     assert code == 0
     out = capsys.readouterr().out
@@ -58,7 +60,8 @@ def test_readme_without_markers_is_left_alone(bench, tmp_path):
 def test_only_build_measures_those_rows_and_leaves_the_readme(bench, tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(f"{bench.START}\nold table\n{bench.END}\n", encoding="utf-8")
-    code = bench.main(["--deals", "12", "--customers", "3", "--small-deals", "6", "--repeat", "1", "--only", "build",
+    code = bench.main(["--deals", "12", "--customers", "3", "--small-deals", "6", "--large-deals", "20", "--repeat", "1",
+                       "--only", "build",
                        "--readme", str(readme), "--workdir", str(tmp_path / "work")])
     assert code == 0
     table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]

@@ -115,3 +115,72 @@ def test_the_pager_links_every_page(lists: dict):
     assert "<strong>1</strong>" in pager
     for n, url in enumerate(numbered, 2):
         assert f'<a href="../{url}">{n}</a>' in pager, url
+
+
+CUSTOMER_ROW = re.compile(r'<tr data-customer="([a-z0-9-]+)">.*?</tr>', re.S)
+CLOSED_ROW = re.compile(r'<tr data-deal="([a-z0-9-]+)">.*?</tr>', re.S)
+
+
+@pytest.fixture(scope="module")
+def other_lists(big: Path) -> dict:
+    """url -> body of the customers index pages and the win/loss pages, pages of ROWS rows."""
+    saved = deal_pages.PAGE_ROWS
+    deal_pages.PAGE_ROWS = ROWS
+    try:
+        data = SiteData(engine.lint(big, AS_OF))
+        customers = {c.id for c in data.customers}
+        return {spec.url: spec.render() for spec in pages(data)
+                if spec.url.startswith("winloss/") or spec.url == ""
+                or spec.url.startswith("customers/") and spec.url.split("/")[1] not in customers}
+    finally:
+        deal_pages.PAGE_ROWS = saved
+
+
+def test_the_customers_ranking_continues_on_numbered_pages(big: Path, other_lists: dict):
+    urls = [url for url in other_lists if url.startswith("customers/")]
+    customers = len(list((big / "customers").rglob("*.yaml")))
+    assert customers > ROWS  # 150: two pages
+    assert urls == ["customers/"] + [f"customers/ranked/{n}/" for n in range(2, -(-customers // ROWS) + 1)]
+    seen = []
+    for url in urls:
+        rows = CUSTOMER_ROW.findall(other_lists[url])
+        assert 0 < len(rows) <= ROWS, url
+        seen += rows
+        if len(urls) > 1:
+            assert '<nav class="sg-pager">' in other_lists[url], url
+    assert len(seen) == len(set(seen)) == customers  # each customer once, the ranking in page order
+    body = other_lists[urls[0]]
+    row_bytes = sum(len(m.group(0).encode("utf-8")) + 1 for m in CUSTOMER_ROW.finditer(body)) / ROWS
+    assert deal_pages.PAGE_ROWS * row_bytes + 60_000 + FRAME_BYTES < 1_000_000, row_bytes
+
+
+def test_win_loss_lists_its_closed_deals_latest_first_over_numbered_pages(big: Path, other_lists: dict):
+    expected = outcome_and_year(big)
+    urls = [url for url in other_lists if url.startswith("winloss/")]
+    closed = [deal_id for url in urls for deal_id in CLOSED_ROW.findall(other_lists[url])]
+    assert urls[0] == "winloss/" and urls[1:] == [f"winloss/deals/{n}/" for n in range(2, len(urls) + 1)]
+    assert len(urls) > 2 and all(len(CLOSED_ROW.findall(other_lists[url])) <= ROWS for url in urls)
+    assert len(closed) == len(set(closed))
+    assert set(closed) == {deal_id for deal_id, (outcome, year) in expected.items() if outcome and year <= 2026}
+    years = [expected[deal_id][1] for deal_id in closed]
+    assert years == sorted(years, reverse=True)  # latest first, across the pages
+
+
+def test_the_deals_index_names_at_most_a_hundred_deals_left_off_its_chart(lists: dict):
+    body = lists["deals/"]
+    note = re.search(r'<p class="sg-sub sg-left-out">Not on the chart \((\d+) open deals[^:]*: (.*?)\.</p>', body, re.S)
+    assert note, "the 700-deal repository has open deals without an opportunity analysis"
+    count, names = int(note.group(1)), note.group(2)
+    shown = names.rstrip("…").split(", ")
+    assert len(shown) == min(count, deal_pages.MATRIX_NAMES)
+    assert names.endswith("…") == (count > deal_pages.MATRIX_NAMES)
+
+
+def test_the_dashboard_lists_at_most_a_page_of_recent_wins_and_losses(other_lists: dict):
+    from salesgen.site.pages.overview import LIST_LIMIT
+
+    recent = other_lists[""].split('<h2 id="recent">', 1)[1]
+    rows = re.findall(r"<tr><td class=\"sg-nowrap\">", recent)
+    assert 0 < len(rows) <= LIST_LIMIT
+    if len(rows) == LIST_LIMIT:
+        assert '<p class="sg-more">… and ' in recent

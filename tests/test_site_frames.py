@@ -17,7 +17,7 @@ from jinja2 import DictLoader, Environment
 
 from conftest import copy_example
 from salesgen.cli import cli
-from salesgen.site import compat
+from salesgen.site import compat, incremental
 
 
 
@@ -29,7 +29,7 @@ def build(root: Path, out: Path) -> None:
 
 def site_files(site: Path) -> dict:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.name != "sitemap.xml.gz"}
+            if p.is_file() and p.name not in ("sitemap.xml.gz", incremental.MANIFEST)}  # the manifest: build state
 
 
 def test_reused_frames_give_the_bytes_of_materials_full_render(tmp_path, monkeypatch):

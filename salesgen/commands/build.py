@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from .common import as_of_option, fail_usage, report_configuration, resolve_as_of, root_option, use_color
+from .common import (as_of_option, fail_usage, language, report_configuration, resolve_as_of, root_option,
+                     use_color)
 
 PROTECTED = ("deals", "customers", "schemas", ".git", "salesgen")
 
@@ -22,14 +24,17 @@ PROTECTED = ("deals", "customers", "schemas", ".git", "salesgen")
                    "(left out by default; `publish: contact_fields:` in salesgen.yaml picks some).")
 @click.option("--allow-errors", is_flag=True, help="Build even when lint finds errors (they are listed on the site).")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Do not read the lint cache (build never writes it).")
+@click.option("--full", is_flag=True,
+              help="Render every page, even those whose inputs did not change since the last build.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
-def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_cache):
+def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_cache, full):
     """Build the pipeline site (dashboard, funnel, forecast, deals, customers, team, rules).
 
     Lints first: errors stop the build unless --allow-errors; warnings appear on the
     site's rules page. Uses the repository's mkdocs.yml when there is one, else a
     built-in configuration. Only the site folder is written; a non-empty folder that
-    salesgen did not build is never cleaned.
+    salesgen did not build is never cleaned. Pages whose inputs did not change since the last
+    build into the same folder are kept as they are; --full renders them all.
 
     Exit code: 0 built, 1 lint errors or a failed build, 2 usage or configuration error.
 
@@ -65,13 +70,15 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_ca
         click.echo(f"salesgen: {count} error{'s' * (count != 1)}: the site was not built "
                    "(fix them, or pass --allow-errors to publish them on the site)", err=True)
         sys.exit(1)
-    _build_site(root, site_dir, result, include_sensitive, verbose)
+    _build_site(root, site_dir, result, include_sensitive, verbose, full)
 
 
-def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bool, verbose: bool) -> None:
+def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bool, verbose: bool,
+                full: bool = False) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from ..i18n import T, translate
     from ..site import mkdocs_config
 
     _log_to_stderr(verbose)
@@ -90,16 +97,27 @@ def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bo
     plugin.config.as_of = result.as_of.isoformat()
     plugin.config.include_sensitive = include_sensitive
     plugin.lint_result = result  # linted above: the plugin does not lint again
-    with _progress() as progress:
+    plugin.incremental = not full  # a dirty MkDocs build: the plugin keeps unchanged pages, or empties the folder
+    lang = language(result.repo.config)
+    started = time.monotonic()
+    with _progress(lang) as progress:
         plugin.progress = progress
         try:
-            mkdocs_build(config)
+            mkdocs_build(config, dirty=not full)
         except (Abort, PluginError, ConfigurationError) as error:
             click.echo(f"\nsalesgen: the site build failed: {error}", err=True)
             sys.exit(1)
-    warnings = len(result.warnings)
-    click.echo(f"Built {len(plugin.specs)} pages into {target} (as of {result.as_of}); "
-               f"{len(result.errors)} errors and {warnings} warnings are listed on its rules page.")
+    seconds = f"{time.monotonic() - started:.1f}"
+    if plugin.previous is not None:
+        click.echo(translate(T("Rebuilt {written} of {pages} pages into {site} in {seconds} s (the others had not "
+                               "changed; --full renders all).", written=len(plugin.specs) - plugin.kept,
+                               pages=len(plugin.specs), site=str(target), seconds=seconds), lang))
+    else:
+        click.echo(translate(T("Built {pages} pages into {site} in {seconds} s.", pages=len(plugin.specs),
+                               site=str(target), seconds=seconds), lang))
+    click.echo(translate(T("As of {date}; {errors} errors and {warnings} warnings are listed on its rules page.",
+                           date=result.as_of.isoformat(), errors=len(result.errors), warnings=len(result.warnings)),
+                         lang))
 
 
 def unsafe_site_dir(target: Path, root: Path) -> str | None:
@@ -133,25 +151,29 @@ def _log_to_stderr(verbose: bool) -> None:
 
 
 class _progress:
-    """A progress bar on stderr for builds of more than a few hundred pages."""
+    """The page count of the build as a ``Progress`` bar on stderr (a terminal only: the summary is ``Built ...``).
 
-    MIN_PAGES = 300
+    The plugin reports (pages written, pages); the bar opens at the first report, when the
+    number of pages is known, so its estimate starts from the pages, not from linting.
+    """
 
-    def __init__(self):
+    def __init__(self, lang: str = "en"):
+        self.lang = lang
         self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total < self.MIN_PAGES:
-            return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Writing pages", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
+            from ..i18n import T, translate
+            from ..progress import Progress
+
+            self.bar = Progress(translate(T("Writing pages"), self.lang), total=total,
+                                unit=translate(T("pages"), self.lang), summary=False)
+        self.bar.update(done)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         if self.bar is not None:
-            self.bar.__exit__(*exc)
+            self.bar.close()
         return False

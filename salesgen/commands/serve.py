@@ -23,7 +23,8 @@ def serve(root, as_of, include_sensitive, dev_addr, open_browser):
     """Serve the site locally and rebuild it when deals, customers or salesgen.yaml change.
 
     Lint errors do not stop the server: they are listed on the site's rules page while
-    you fix them. Stop with Ctrl-C.
+    you fix them. After an edit only the pages whose inputs changed are rendered again
+    (the lint cache that `salesgen lint` left is read, never written). Stop with Ctrl-C.
 
     \b
     Examples:
@@ -55,6 +56,7 @@ def serve(root, as_of, include_sensitive, dev_addr, open_browser):
             config_file = Path(scratch) / "mkdocs.yml"
             config_file.write_text(mkdocs_config.default_config_text(root.resolve(), config.title), encoding="utf-8")
         try:
-            mkdocs_serve(str(config_file), dev_addr=dev_addr, open_in_browser=open_browser)
+            # dirty: each rebuild renders only the pages whose inputs changed (site/incremental.py)
+            mkdocs_serve(str(config_file), dev_addr=dev_addr, open_in_browser=open_browser, build_type="dirty")
         except (Abort, MkDocsConfigurationError, ConfigurationError) as error:
             fail_usage(f"cannot serve the site: {error}")

@@ -372,3 +372,94 @@ def _toc(items) -> tuple:
 
 def _url(page) -> str | None:
     return None if page is None else page.url
+
+
+# ---------------------------------------------------------------------------------- incremental builds
+
+DIRTY_MESSAGES = ("A 'dirty' build is being performed", "The directory contains stale files")
+
+
+def incremental_supported() -> bool:
+    """Whether a build may skip the pages whose inputs did not change (MkDocs' dirty build, known versions)."""
+    mkdocs, material = supported("mkdocs"), supported("mkdocs-material")
+    return mkdocs and material
+
+
+def keep_unchanged(file) -> None:
+    """Have MkDocs' dirty build leave ``file``'s page as it is in the site folder (neither read nor written).
+
+    A dirty build skips a page whose ``File.is_modified()`` is false; a generated file always
+    says it is modified, so this file says otherwise for itself.
+    """
+    file.is_modified = lambda: False
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' notices about a dirty build: salesgen's incremental build is one on purpose."""
+
+    def filter(self, record) -> bool:
+        return not str(record.msg).startswith(DIRTY_MESSAGES)
+
+
+_dirty_notice = _DirtyNotice()
+
+
+def quiet_dirty_build() -> None:
+    logger = logging.getLogger("mkdocs.commands.build")
+    if _dirty_notice not in logger.filters:
+        logger.addFilter(_dirty_notice)
+
+
+def documentation_pages(files):
+    """(src_uri, page) of every page of the build, in the order MkDocs builds them (a full build's index order)."""
+    for file in files.documentation_pages():
+        if file.page is not None:
+            yield file.src_uri, file.page
+
+
+def search_plugin(config):
+    """Material's search plugin of this build, or None (another search plugin, or none)."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and type(plugin).__module__.startswith("material.plugins.search"):
+            return plugin
+    return None
+
+
+def previous_search_entries(site_dir) -> list | None:
+    """The entries of the search index Material wrote into ``site_dir``, or None when it cannot be read."""
+    import json
+
+    try:
+        with open(os.path.join(site_dir, "search", "search_index.json"), encoding="utf-8") as handle:
+            docs = json.load(handle)["docs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return docs if isinstance(docs, list) and all(isinstance(d, dict) for d in docs) else None
+
+
+def search_entries(config) -> list | None:
+    """The entries Material's search plugin has collected in this build (a list it writes at the end)."""
+    plugin = search_plugin(config)
+    index = getattr(plugin, "search_index", None)
+    entries = getattr(index, "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def index_page(config, page) -> list:
+    """The search entries of ``page`` (its content set to what the index should get), as Material makes them."""
+    plugin = search_plugin(config)
+    index = plugin.search_index
+    saved, index.entries = index.entries, []
+    try:
+        index.add_entry_from_context(page)
+        return index.entries
+    finally:
+        index.entries = saved
+
+
+def set_search_entries(config, entries: list) -> None:
+    """Replace the entries Material's search plugin writes at the end of this build (and no earlier build's)."""
+    plugin = search_plugin(config)
+    plugin.search_index.entries = entries
+    plugin.search_index_prev = None  # under `serve --dirty` Material would merge the previous build's in

@@ -46,10 +46,10 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat, search
+from . import compat, incremental, search
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -81,6 +81,18 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.reuse_frames = False  # compat.frame_reuse_supported: known plugins, theme and versions
         self.frames: compat.Frames | None = None
         self.collecting = True  # whether the collector was on before on_files paused it
+        # Incremental builds (incremental.py): on for `salesgen build` and any dirty build (`salesgen serve`).
+        self.incremental = False
+        self.previous: incremental.Manifest | None = None  # the last build's manifest, when its pages may be kept
+        self.build_key = self.words_key = ""
+        self.digests: dict = {}  # src_uri -> digest of the page's inputs (deal, forms, customer pages)
+        self.dests: dict = {}  # src_uri -> the page's file in the site folder
+        self.kept = 0  # pages left as the last build wrote them
+        self.kept_uris: list = []
+        self.built_urls: set = set()
+        self.old_search: list = []
+        self.files = None
+        self.site_dir: str | None = None
 
     # ------------------------------------------------------------------ configuration
     def resolve_root(self, config) -> Path:
@@ -106,6 +118,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         env = os.environ.get("SALESGEN_INCLUDE_SENSITIVE")
         return env.lower() in TRUE if env is not None else bool(self.config.include_sensitive)
 
+    def on_startup(self, *, command, dirty):
+        self.incremental = self.incremental or dirty
+
     @event_priority(50)  # before the search plugin, which reads the theme language and its separator
     def on_config(self, config):
         from ..engine import lint
@@ -119,8 +134,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         as_of = self.resolve_as_of(self.root)
         result = self.lint_result
         if result is None or result.as_of != as_of or result.repo.root.resolve() != self.root:
-            try:
-                result = lint(self.root, as_of, past=True)
+            from ..cache import LintCache
+
+            try:  # through the lint cache `salesgen lint` left (read, never written): serve rebuilds on every edit
+                result = lint(self.root, as_of, reader=LintCache(self.root).reader, past=True)
             except ConfigurationError as error:
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
@@ -134,7 +151,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
             config.theme["language"] = "zh"
         search.configure(config)
-        search.add_words(self.data)
+        words = search.words(self.data)
+        search.add_words(self.data, words)
+        self.plan_incremental(config, words)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
@@ -147,12 +166,43 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                         f"(run `salesgen lint` for details)")
         return config
 
+    def plan_incremental(self, config, words) -> None:
+        """Whether this build may keep pages of the last one (``self.previous``), and the digests to record."""
+        self.kept, self.built_urls, self.old_search, self.previous = 0, set(), [], None
+        self.site_dir = config.site_dir
+        self.words_key = incremental.words_key(words)
+        self.digests = incremental.page_digests(self.data, self.specs)
+        compat_state = (compat.jinja_fast_paths(), self.reuse_frames, compat.stock_forced())
+        options = {"language": str(self.config.language), "history": self.config.history}
+        self.build_key = incremental.global_key(self.data, config, options, compat_state)
+        if not (self.incremental and compat.incremental_supported() and compat.reusable(config.plugins.keys())):
+            return
+        previous = incremental.read(config.site_dir)
+        if previous is None or previous.key != self.build_key:
+            return
+        if compat.search_plugin(config) is not None:
+            old_search = compat.previous_search_entries(config.site_dir)
+            if old_search is None:
+                return
+            self.old_search = old_search
+        self.previous = previous
+
+    def on_pre_build(self, *, config):
+        if not self.incremental:
+            return
+        compat.quiet_dirty_build()
+        if self.previous is None:  # a full build: empty the folder as MkDocs does when not dirty
+            from mkdocs.utils import clean_directory
+
+            clean_directory(config.site_dir)
+            Path(config.site_dir, incremental.MANIFEST).unlink(missing_ok=True)
+
     # ------------------------------------------------------------------ pages
     def on_files(self, files: Files, *, config) -> Files:
         # The site folder was just cleaned: mark it as ours, so that `salesgen build` may clean it next time.
         Path(config.site_dir).mkdir(parents=True, exist_ok=True)
         Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        self.written = 0
+        self.written, self.dests, self.kept_uris = 0, {}, []
         for uri, spec in self.specs.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -161,8 +211,15 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, uri, content="", inclusion=inclusion)
             files.append(file)
+            self.dests[uri] = file.dest_uri
             if not spec.in_nav:  # pages in the navigation get their title from it: MkDocs makes those
                 compat.generated_page(file, config)
+                digest = self.digests.get(uri)
+                if self.previous is not None and digest and incremental.unchanged(
+                        self.previous, uri, digest, file.dest_uri, config.site_dir):
+                    compat.keep_unchanged(file)
+                    self.kept += 1
+                    self.kept_uris.append(uri)
         for uri in (CSS_URI, JS_URI):
             if files.get_file_from_path(uri) is None:
                 text = resources.files("salesgen.site").joinpath(uri).read_text(encoding="utf-8")
@@ -171,6 +228,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         # collector would rescan again and again. Paused until on_env, which freezes them.
         self.collecting = gc.isenabled()
         gc.disable()
+        self.files = files
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -207,8 +265,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if page.file.src_uri in self.specs:
             page.content = ""  # release the body: it is written, nothing reads it again
             self.written += 1
+            self.built_urls.add(page.url)
             if self.progress is not None:
-                self.progress(self.written, len(self.specs))
+                self.progress(self.written, len(self.specs) - self.kept)
         return output
 
     # ------------------------------------------------------------------ serve and finish
@@ -219,12 +278,53 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
     def on_build_error(self, *, error):
         self.resume_collector()
         gc.unfreeze()
+        if self.site_dir is not None:  # what is in the folder is unknown: build it all next time
+            Path(self.site_dir, incremental.MANIFEST).unlink(missing_ok=True)
 
-    def on_post_build(self, *, config):
+    @event_priority(50)  # before the search plugin writes its index
+    def _merge_search(self, *, config):
+        """An incremental build's search index: the pages built now, the others' entries from the last index."""
+        if self.previous is None or compat.search_plugin(config) is None:
+            return
+        fresh: dict = {}
+        for entry in compat.search_entries(config) or ():
+            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+        old: dict = {}
+        for entry in self.old_search:
+            old.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+        reindex = self.previous.words != self.words_key  # jieba learnt other words: every page's text again
+        merged = []
+        for uri, page in compat.documentation_pages(self.files):
+            spec = self.specs.get(uri)
+            if page.url in self.built_urls or spec is None and page.url in fresh:
+                merged += fresh.get(page.url, [])
+            elif reindex and spec is not None:
+                page.meta["title"] = str(escape(spec.title))
+                compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
+                page.content = spec.summary()
+                merged += compat.index_page(config, page)
+                page.content = ""
+            else:
+                merged += old.get(page.url, [])
+        compat.set_search_entries(config, merged)
+
+    @event_priority(-100)  # after every plugin has written its files
+    def _finish(self, *, config):
         gc.unfreeze()  # `mkdocs serve` builds again: the previous build's objects may go then
         if self.frames is not None:
             log.debug(f"salesgen: {self.frames.reused} pages joined from a reused frame, "
                       f"{self.frames.rendered} rendered in full by the theme")
+        files = None
+        if self.previous is not None:  # pages that are gone, and files no build of this site wrote
+            gone = {entry[1] for uri, entry in self.previous.pages.items() if uri not in self.specs}
+            keep = (set(self.previous.files) - gone) | set(self.dests.values()) | {incremental.MANIFEST}
+            files = incremental.remove_stale(config.site_dir, keep)
+        kept = {uri: self.previous.pages[uri] for uri in self.kept_uris} if self.previous is not None else {}
+        incremental.write(config.site_dir, self.build_key, self.words_key,
+                          {uri: (self.digests.get(uri, ""), dest) for uri, dest in self.dests.items()},
+                          kept, files)
+
+    on_post_build = CombinedEvent(_merge_search, _finish)
 
     def on_serve(self, server, *, config, builder):
         for name in ("deals", "customers", "salesgen.yaml"):

@@ -92,15 +92,15 @@ def words(data: SiteData) -> set[str]:
     return {w.strip() for w in found if w and w.strip() and len(w.strip()) <= MAX_WORD}
 
 
-def add_words(data: SiteData) -> None:
-    """Teach jieba (used by Material's search plugin) this repository's names, as whole words."""
+def add_words(data: SiteData, found: set[str] | None = None) -> None:
+    """Teach jieba (used by Material's search plugin) this repository's names (``words``), as whole words."""
     try:
         import jieba
     except ImportError:  # Material then indexes Chinese unsegmented: found only as whole sentences
         log.warning("salesgen: jieba is not installed; search finds Chinese words only at the start of a text")
         return
     jieba.setLogLevel(logging.WARNING)  # not its "Building prefix dict" chatter on every build
-    for word in words(data):
+    for word in sorted(words(data) if found is None else found):  # in order: jieba's guesses depend on it
         for part in _cjk_runs(word):
             jieba.add_word(part)
 

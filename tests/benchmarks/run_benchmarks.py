@@ -34,7 +34,8 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
 
 START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 TARGETS = {"cold": 1.5, "check_jsonschema": 8.0, "warm": 0.25, "build_vs_mkdocs": 1.3, "build_growth": 11.0,
-           "lint_mb": 300, "build_mb": 1024, "deal_page_kb": 30}
+           "lint_mb": 300, "build_mb": 1024, "deal_page_kb": 30, "incremental": 0.2, "serve_s": 1.0,
+           "large_vs_mkdocs": 1.0, "large_build_mb": 1536, "index_page_kb": 1024}
 
 BARE_LOAD = """
 import os, sys, yaml
@@ -388,7 +389,114 @@ def _build_rows(big: Path, small: Path, info: dict, small_info: dict, work: Path
     average = sum(p.stat().st_size for p in deal_pages) / max(1, len(deal_pages)) / 1024
     rows.append(Row(f"Average deal page ({len(deal_pages):,} pages)", f"{average:.1f} KB",
                     f"≤ {TARGETS['deal_page_kb']} KB", bool(deal_pages) and average <= TARGETS["deal_page_kb"]))
+    rows += incremental_rows(big, out, big_build, repeat)
     return rows
+
+
+# --- incremental builds, serve, the largest size -------------------------------------------------------
+
+def incremental_rows(root: Path, out: Path, full: Run, repeat: int) -> list:
+    """`salesgen build` into the folder of the full build just measured, after one deal changed each time."""
+    before, restore = edit_one_file(root)
+    try:
+        run = measure(salesgen("build", "--root", root, "--site-dir", out), repeat=repeat, before=before)
+    finally:
+        restore()
+    found = re.search(r"Rebuilt ([\d,]+) of ([\d,]+) pages", run.stdout)
+    what = f"{found.group(1)} of {found.group(2)} pages rendered" if found else "a full build: nothing was kept"
+    ratio = run.cpu / full.cpu
+    rows = [Row(f"Incremental `salesgen build` after one deal changed ({what}) against the full build above",
+                f"{took(run)} = **{ratio:.2f} ×**", f"≤ {TARGETS['incremental']} ×",
+                bool(found) and ratio <= TARGETS["incremental"])]
+    latency = serve_latency(root)
+    rows.append(Row("`salesgen serve`: from saving a deal to its page served with the edit (wall clock)",
+                    "not measured: the server did not start" if latency is None else f"{latency:.2f} s",
+                    f"≤ {TARGETS['serve_s']} s", None if latency is None else latency <= TARGETS["serve_s"]))
+    return rows
+
+
+def serve_latency(root: Path, timeout: float = 600.0) -> float | None:
+    """Seconds from writing a changed deal to `salesgen serve` serving its page with the change (wall clock:
+    what a person waits for), after the server's first build; None when the server does not come up."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    target = sorted((root / "deals").rglob("*.yaml"))[len(list((root / "deals").rglob("*.yaml"))) // 3]
+    original = target.read_text(encoding="utf-8")
+    deal = re.search(r"(?m)^id: (\S+)", original).group(1)
+    url = f"http://127.0.0.1:{port}/deals/{deal}/"
+    server = subprocess.Popen(salesgen("serve", "--root", root, "--dev-addr", f"127.0.0.1:{port}"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+
+    def page() -> str | None:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return None
+
+    try:
+        deadline = time.monotonic() + timeout
+        while page() is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                return None
+            time.sleep(0.5)
+        marker = f"edited{os.getpid()}"
+        start = time.monotonic()
+        target.write_text(re.sub(r"(?m)^name: ", f"name: {marker} ", original, count=1), encoding="utf-8")
+        while marker not in (page() or ""):
+            if server.poll() is not None or time.monotonic() > deadline:
+                return None
+            time.sleep(0.02)
+        return time.monotonic() - start
+    finally:
+        target.write_text(original, encoding="utf-8")
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def large_rows(deals: int, work: Path, seed: int, in_ram: bool) -> list:
+    """The largest size: one build of ``deals`` deals against MkDocs on as many trivial pages; its memory;
+    the largest page other than a deal's own (the lists must stay small enough to open on a phone)."""
+    names = (f"Largest size: `salesgen build` at {deals:,} deals against MkDocs building as many trivial pages",
+             f"Largest size: peak memory of `salesgen build` at {deals:,} deals",
+             f"Largest size: the largest page other than a deal's, a customer's or a rep's at {deals:,} deals")
+    targets = (f"≤ {TARGETS['large_vs_mkdocs']} ×", f"≤ {TARGETS['large_build_mb']} MB",
+               f"≤ {TARGETS['index_page_kb']} KB")
+    if deals <= 0:
+        return [Row(name, "not measured (--large-deals 0)", target, None) for name, target in zip(names, targets)]
+    root = work / "large"
+    shutil.rmtree(root, ignore_errors=True)
+    info = generate(root, deals, max(1, deals // 5), 3 * deals, seed)
+    measure(salesgen("lint", "--root", root), ok_codes=(0, 1))  # the cache warm, as after the CI lint step
+    sites = output_folder(in_ram)
+    try:
+        out = sites / "site-large"
+        run = build_site(root, out, 1)
+        pages = [p for p in out.rglob("*.html") if p.name != "404.html"]
+        baseline = mkdocs_baseline(len(pages), work, 1, sites)
+        shutil.rmtree(sites / "mkdocs-trivial", ignore_errors=True)
+        ratio = run.cpu / baseline.cpu
+        own = {"deals", "customers", "team"}
+        lists = [p for p in pages if not (len(p.relative_to(out).parts) >= 3 and p.relative_to(out).parts[0] in own
+                                          and not p.relative_to(out).parts[1].isdigit()
+                                          and p.relative_to(out).parts[1] not in ("open", "closed", "ranked"))]
+        largest = max(lists, key=lambda p: p.stat().st_size)
+        size_kb = largest.stat().st_size / 1024
+        return [Row(f"{names[0]} ({len(pages):,} pages, {info['customers']:,} customers; MkDocs: {took(baseline)})",
+                    f"{took(run)} = **{ratio:.2f} ×**", targets[0], ratio <= TARGETS["large_vs_mkdocs"]),
+                Row(names[1], f"{run.peak_mb:.0f} MB", targets[1], run.peak_mb <= TARGETS["large_build_mb"]),
+                Row(names[2], f"{size_kb:,.0f} KB (`{largest.relative_to(out).parent.as_posix()}/`)", targets[2],
+                    size_kb <= TARGETS["index_page_kb"])]
+    finally:
+        shutil.rmtree(sites, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 # --- where the time goes ---------------------------------------------------------------------------
@@ -554,6 +662,8 @@ def main(argv=None) -> int:
     parser.add_argument("--customers", type=int, default=2_000)
     parser.add_argument("--contacts", type=int, default=None, help="default: 15 per customer")
     parser.add_argument("--small-deals", type=int, default=1_000, help="the smaller repository for build growth")
+    parser.add_argument("--large-deals", type=int, default=50_000,
+                        help="the largest build (a fifth as many customers, three contacts a deal); 0 skips it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the best counts)")
     parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the slowest baseline")
@@ -591,6 +701,7 @@ def main(argv=None) -> int:
         if args.only in (None, "build"):
             measure(salesgen("lint", "--root", small), ok_codes=(0, 1))
             rows += build_rows(big, small, info, small_info, work, args.repeat, in_ram)
+            rows += large_rows(args.large_deals, work, args.seed, in_ram)
         section = f"{table(rows)}\n\n{environment(in_ram)}"
         if args.profile:
             section += f"\n\nWhere lint's time goes ({info['deals']:,} deals):\n\n{profile_table(profile_rows(big))}"

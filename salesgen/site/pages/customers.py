@@ -1,6 +1,11 @@
-"""The customers index (ranked by scorecard) and one page per customer at ``customers/<id>/``."""
+"""The customers index (ranked by scorecard) and one page per customer at ``customers/<id>/``.
+
+The ranking continues on ``customers/ranked/<n>/`` beyond ``deals.PAGE_ROWS`` customers, so no page
+passes 1 MB at 10,000 customers.
+"""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from markupsafe import escape
@@ -13,6 +18,7 @@ from .. import search, svg
 from ..data import SiteData, customer_url, deal_url, rep_url
 from ..render import render
 from . import PageSpec
+from . import deals as deal_lists
 from .people import org_key, org_people
 
 ACCOUNT_TYPES = ("organization", "interest", "intent", "customer")
@@ -22,8 +28,13 @@ CONTACT_FIELDS = ("title", "department", "level", "function", "reports_to", "pho
 
 def pages(data: SiteData) -> list[PageSpec]:
     t = data.t
-    specs = [PageSpec("customers/index.md", t("nav.customers"), lambda: render_index(data),
+    ranked = functools.lru_cache(maxsize=None)(lambda: ranked_rows(data))
+    count = -(-len(data.customers) // deal_lists.PAGE_ROWS)
+    urls = ["customers/"] + [f"customers/ranked/{n}/" for n in range(2, count + 1)]
+    specs = [PageSpec("customers/index.md", t("nav.customers"), lambda: render_index(data, ranked(), urls, 0),
                       lambda: f"<h1>{escape(t('nav.customers'))}</h1>", in_nav=True)]
+    for n in range(1, len(urls)):
+        specs.append(ranked_page(data, ranked, urls, n))
     for customer in data.customers:
         specs.append(customer_page(data, customer))
     return specs
@@ -49,14 +60,27 @@ def open_bucket(data: SiteData, customer_id: str) -> Bucket:
     return bucket
 
 
-def render_index(data: SiteData) -> str:
+def ranked_rows(data: SiteData) -> list[dict]:
     rows = []
     for customer in data.customers:
         card = scorecard(customer.evaluation, data.config.weights)
         rows.append({"customer": customer, "score": card.rounded, "open": open_bucket(data, customer.id)})
     rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or Decimal(0)), r["customer"].name))
-    return render("customers.html", t=data.t, root="../", d=data, rows=rows, customer_url=customer_url,
-                  rep_url=rep_url)
+    return rows
+
+
+def ranked_page(data: SiteData, ranked, urls: list[str], n: int) -> PageSpec:
+    title = data.t("cust.page", n=n + 1)
+    spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
+    spec.render = lambda: render_index(data, ranked(), urls, n, title, spec.root)
+    return spec
+
+
+def render_index(data: SiteData, ranked: list, urls: list[str], n: int, title: str = "", root: str = "../") -> str:
+    size = deal_lists.PAGE_ROWS
+    return render("customers.html", t=data.t, root=root, d=data, rows=ranked[n * size:(n + 1) * size],
+                  total=len(ranked), title=title, pages=deal_lists.pager(urls, n, root),
+                  customer_url=customer_url, rep_url=rep_url)
 
 
 def render_customer(data: SiteData, customer: Customer, root: str) -> str:

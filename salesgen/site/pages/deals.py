@@ -128,6 +128,7 @@ def index_rows(data: SiteData) -> dict:
 
 
 MATRIX_DEALS = 60  # the largest assessed open deals on the portfolio chart (more would be unreadable)
+MATRIX_NAMES = 100  # the open deals left off the chart named below it; the rest counted (50,000 deals: thousands)
 
 
 def portfolio_matrix(data: SiteData, root: str) -> tuple[str, list[str], list[str]]:
@@ -163,7 +164,7 @@ def render_index(data: SiteData, groups: dict, rows: list, pages: list, years: d
               for year, part in years.items()}
     matrix_svg, unassessed, beyond = portfolio_matrix(data, "../")
     return render("deals.html", t=data.t, root="../", base="", groups=groups, rows=rows, pages=pages,
-                  years=counts, d=data, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS,
+                  years=counts, d=data, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS, matrix_names=MATRIX_NAMES,
                   matrix_unassessed=unassessed, matrix_beyond=beyond)
 
 
