@@ -106,15 +106,14 @@ def test_the_lang_option_before_the_command_chooses_the_language_of_its_help_and
 
 
 def test_help_language_falls_back_from_the_variable_to_the_configuration_to_the_locale(tmp_path, monkeypatch):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        assert run("--help", env={"LANG": "zh_CN.UTF-8"}).output.startswith("用法：")
-        assert run("--help", env={"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}).output.startswith("用法：")
-        assert run("--help", env={"LANG": "en_US.UTF-8"}).output.startswith("Usage:")
-        with open("salesgen.yaml", "w", encoding="utf-8") as handle:
-            handle.write("title: x\nlanguage: zh\n")
-        assert run("--help").output.startswith("用法：")
-        assert run("--help", env={"SALESGEN_LANG": "en", "LANG": "zh_CN.UTF-8"}).output.startswith("Usage:")
+    monkeypatch.chdir(tmp_path)  # the configuration is looked for in the working folder
+    assert run("--help", env={"LANG": "zh_CN.UTF-8"}).output.startswith("用法：")
+    assert run("--help", env={"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}).output.startswith("用法：")
+    assert run("--help", env={"LANG": "en_US.UTF-8"}).output.startswith("Usage:")
+    with open("salesgen.yaml", "w", encoding="utf-8") as handle:
+        handle.write("title: x\nlanguage: zh\n")
+    assert run("--help").output.startswith("用法：")
+    assert run("--help", env={"SALESGEN_LANG": "en", "LANG": "zh_CN.UTF-8"}).output.startswith("Usage:")
 
 
 def test_the_run_leaves_the_environment_as_it_found_it(monkeypatch):
