@@ -279,8 +279,9 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
             for i_index, item in enumerate(buyer.get("learn") or ()):
                 if item["id"] not in learnable:
                     problem(("pipelines", p_index, "buyer_stages", b_index, "learn", i_index, "id"), "config-reference",
-                            f"unknown item to learn '{item['id']}'",
-                            f"Use one of: {', '.join(sorted(learnable))} (keys of a deal's `buyer_insight`).")
+                            T("unknown item to learn '{item}'", item=one_line(item["id"])),
+                            T("Use one of: {choices} (keys of a deal's `buyer_insight`).",
+                              choices=", ".join(sorted(learnable))))
         stage_ids, criterion_ids = set(), set()
         for s_index, stage in enumerate(pipe["stages"]):
             base = ("pipelines", p_index, "stages", s_index)
@@ -309,8 +310,9 @@ def _consistency(config: Config, data: Mapping) -> list[Problem]:
                     why = schemas.fragment_schema_error(crit["schema"])
                     if why is not None:
                         problem(base + ("exit", c_index, "schema"), "config-schema",
-                                f"criterion '{one_line(crit['id'])}' has an invalid schema fragment: {one_line(why)}",
-                                "Write a JSON Schema (2020-12) fragment over the deal.")
+                                T("criterion '{id}' has an invalid schema fragment: {why}", id=one_line(crit["id"]),
+                                  why=one_line(why)),
+                                T("Write a JSON Schema (2020-12) fragment over the deal."))
         if not any(s.get("outcome") == "won" for s in pipe["stages"]):
             problem(("pipelines", p_index, "stages"), "config-schema",
                     T("pipeline '{id}' has no stage with `outcome: won`", id=one_line(pipe['id'])),

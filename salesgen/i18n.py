@@ -83,6 +83,14 @@ def join(items, separator: str = ", ") -> Message:
     return Message(template, tuple((f"p{i}", _arg(item)) for i, item in enumerate(items)))
 
 
+def any_of(codes) -> "Message | str":
+    """'presales or executive' (a T message, so the "or" is said in the user's language); '' for none."""
+    codes = list(codes)
+    if len(codes) < 2:
+        return codes[0] if codes else ""
+    return T("{first} or {rest}", first=codes[0], rest=any_of(codes[1:]))
+
+
 def N_(template: str) -> str:  # noqa: N802
     """Mark a constant for extraction (an enum label, a table heading) without translating it now."""
     return template

@@ -115,3 +115,16 @@ def test_the_deal_page_shows_what_is_known_and_what_to_find_out(tmp_path):
     state = re.search(r'<li class="sg-c-(\w+)" data-learn="competitor_relations">', section).group(1)
     assert state == "evidenced"
     assert re.search(r'<li class="sg-c-missing" data-learn="purchase_criteria">', section)
+
+
+def test_an_unknown_item_to_learn_is_quoted_on_one_short_line_and_said_in_chinese(tmp_path):
+    long_id = "a" * 64  # a valid id (the schema allows it) longer than the 60 characters a message may quote
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("{id: tender_team,", "{id: " + long_id + ",", 1)
+    (tmp_path / "salesgen.yaml").write_text(text, encoding="utf-8")
+    _config, [problem] = load_config(tmp_path)
+    assert problem.rule == "config-reference"
+    assert long_id not in problem.message and "a" * 57 + "..." in problem.message
+    from salesgen.i18n import translate
+
+    assert translate(problem.message, "zh").startswith("未知的了解事项 '")
+    assert translate(problem.hint, "zh").startswith("请使用以下之一：")

@@ -894,6 +894,15 @@ def test_a_missing_approval_says_which_approval_and_who_may_give_it(tmp_path):
     assert "(2026-08-25, han-meimei) does not count: the approver holds none of the roles" in problem.hint
 
 
+def test_an_approval_hint_says_or_in_the_users_language(tmp_path):
+    from salesgen.i18n import translate
+
+    [problem] = lint_one(tmp_path, [(QUOTE_APPROVAL, "{kind: quote, date: 2026-08-25, approver: han-meimei}")])
+    assert problem.subject == "quote_approved" and " or " in problem.hint
+    zh = translate(problem.hint, "zh")
+    assert " or " not in zh and "或" in zh  # the several approver roles of quote approval, joined in Chinese
+
+
 def test_a_probability_override_outside_its_band_names_the_band(tmp_path):
     [problem] = lint_one(tmp_path, [("expected_close: 2026-12-15", "expected_close: 2026-12-15\n"
                                      "probability: {value: 40}")])

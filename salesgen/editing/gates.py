@@ -9,7 +9,7 @@ import datetime as dt
 
 from ..config import Config, Criterion, Pipeline, Stage
 from ..criteria import CriterionStatus, evaluate, handler_contact, required_before
-from ..i18n import N_, Message, T, join
+from ..i18n import N_, Message, T, any_of, join  # any_of: the editing commands import it from here
 from ..model import Customer, Deal
 from ..rules.stage_gate import needed_data
 
@@ -50,14 +50,6 @@ def approvers(criterion: Criterion, deal: Deal, config: Config | None) -> list[s
         return []
     return [r.id for r in config.reps.values()
             if r.active and r.id != deal.owner and set(r.roles) & set(criterion.approver_roles)]
-
-
-def any_of(codes) -> Message | str:
-    """'presales or executive' (a T message, so the "or" is said in the user's language); '' for none."""
-    codes = list(codes)
-    if len(codes) < 2:
-        return codes[0] if codes else ""
-    return T("{first} or {rest}", first=codes[0], rest=any_of(codes[1:]))
 
 
 def approve_command(deal: Deal, criterion: Criterion, config: Config | None, date: str = "YYYY-MM-DD") -> Message:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from ..criteria import NAMED_CHECKS, Env, evaluate, reads, required_before
 from ..yamlsource import one_line
-from ..i18n import Message, T, join
+from ..i18n import Message, T, any_of, join
 
 ID = "stage-gate"
 SEVERITY = "error"
@@ -141,8 +141,8 @@ def needed_data(check: str) -> str:
 
 def approval_hint(ctx, deal, criterion) -> str:
     """What approval record would meet an approval criterion, and why the ones recorded do not."""
-    roles = " or ".join(criterion.approver_roles) or "any"
-    holders = [r.id for r in ctx.config.reps.values() if r.active and r.id != deal.owner
+    roles = any_of(criterion.approver_roles) or T("any")
+    holders = [one_line(r.id) for r in ctx.config.reps.values() if r.active and r.id != deal.owner
                and set(r.roles) & set(criterion.approver_roles)]
     hint = T("Evidence alone does not meet it: have it approved by a rep with the role {roles}, not the "
              "owner ({holders}) and add under `approvals:` in {file}: `- {{kind: {kind}, date: YYYY-MM-DD, "
@@ -158,7 +158,7 @@ def approval_hint(ctx, deal, criterion) -> str:
                if rep is not None and not set(rep.roles) & set(criterion.approver_roles)
                else T("is not in the roster"))
         hint = T("{hint} The approval recorded ({date}, {approver}) does not count: the approver {why}.",
-                 hint=hint, date=first["date"], approver=first["approver"], why=why)
+                 hint=hint, date=first["date"], approver=one_line(first["approver"]), why=why)
     return hint
 
 
