@@ -24,7 +24,7 @@ IMPORT_NAME = {
     "pyyaml": "yaml", "jsonschema": "jsonschema", "jsonschema-rs": "jsonschema_rs", "jinja2": "jinja2",
     "markupsafe": "markupsafe", "markdown": "markdown", "mkdocs": "mkdocs", "mkdocs-material": "material",
     "click": "click", "pytest": "pytest", "hypothesis": "hypothesis", "playwright": "playwright",
-    "babel": "babel", "regress": "regress", "packaging": "packaging", "jieba": "jieba",
+    "babel": "babel", "regress": "regress", "packaging": "packaging", "jieba": "jieba", "watchdog": "watchdog",
 }
 # Test dependencies the tests run as commands, not import: distribution -> the command.
 COMMANDS = {"pre-commit": "pre-commit"}

@@ -202,6 +202,7 @@ INTERNALS = [
     r"structure\.pages", r"structure\.toc", r"get_toc", r"meta\[\"template\"\]",
     r"salesgen_frame", r"main\.html", r"ChoiceLoader", r"\.getattr\(",
     r"is_modified", r"search_index", r"add_entry_from_context", r"dirty' build",  # incremental builds
+    r"_build_page", r"_populate_page", r"_epoch", r"_rebuild_cond", r"_want_rebuild",  # serve: the edited page first
 ]
 LIBRARIES = ("mkdocs", "material", "jinja2", "markupsafe")
 

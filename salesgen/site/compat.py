@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -463,3 +464,60 @@ def set_search_entries(config, entries: list) -> None:
     plugin = search_plugin(config)
     plugin.search_index.entries = entries
     plugin.search_index_prev = None  # under `serve --dirty` Material would merge the previous build's in
+
+
+# ---------------------------------------------------------------------------------- serve: the edited page first
+
+SERVER_STATE = ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch", "_rebuild_cond", "_want_rebuild")
+
+
+def quick_serve_supported(server) -> bool:
+    """Whether `salesgen serve` may show an edited deal before its rebuild ends (``quick.py``).
+
+    It needs MkDocs' live-reload server as written for: the epochs that tell the browsers
+    to reload and hold requests while a build runs, and the flag that asks for a rebuild.
+    Otherwise (or with SALESGEN_COMPAT=stock) serve waits for the whole rebuild, as MkDocs does.
+    """
+    return supported("mkdocs") and supported("mkdocs-material") and all(hasattr(server, a) for a in SERVER_STATE)
+
+
+def has_page(file) -> bool:
+    return file is not None and file.page is not None
+
+
+def render_page(file, config, files, nav, env) -> None:
+    """Render the page of ``file`` from the last build again and write it, as MkDocs' build does for each page.
+
+    The search plugin's index of that build is left as it was (it is written already).
+    """
+    from mkdocs.commands.build import _build_page, _populate_page
+
+    page = file.page
+    entries = search_entries(config)
+    count = None if entries is None else len(entries)
+    try:
+        _populate_page(page, config, files)
+        _build_page(page, config, files, nav, env)
+    finally:
+        if count is not None:
+            del entries[count:]
+
+
+def publish(server) -> None:
+    """Serve the site folder as it is now and have the browsers reload, while a rebuild is still under way."""
+    with server._epoch_cond:
+        server._visible_epoch = server._wanted_epoch
+        server._epoch_cond.notify_all()
+
+
+def reload_when_built(server) -> None:
+    """Have the browsers reload once more when the rebuild under way ends (after ``publish``)."""
+    with server._rebuild_cond:
+        server._wanted_epoch = max(server._wanted_epoch + 1, int(time.monotonic() * 1000))
+
+
+def request_rebuild(server) -> None:
+    """Ask the server for a rebuild, as its own file watcher does."""
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()

@@ -38,6 +38,7 @@ import datetime as dt
 import gc
 import logging
 import os
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -49,7 +50,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat, incremental, search
+from . import compat, incremental, quick, search
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -58,6 +59,16 @@ JS_URI = "assets/salesgen-tables.js"  # filter and sort the deal tables; the pag
 MARKER = ".salesgen-site"
 MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
 TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass
+class LastBuild:
+    """What `salesgen serve` keeps of its last build to render one page again (``show_edited_deals``)."""
+    config: object
+    files: object
+    nav: object
+    env: object
+    data: object
 
 
 class SalesgenConfig(base.Config):
@@ -93,6 +104,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.old_search: list = []
         self.files = None
         self.site_dir: str | None = None
+        # `salesgen serve` (quick.py): the last build, kept to render an edited deal before the rebuild ends.
+        self.serving = False
+        self.server = None
+        self.last: LastBuild | None = None
+        self.stamps: dict = {}  # quick.snapshot of the files as this build read them
+        self.nav = self.env = None
 
     # ------------------------------------------------------------------ configuration
     def resolve_root(self, config) -> Path:
@@ -120,6 +137,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def on_startup(self, *, command, dirty):
         self.incremental = self.incremental or dirty
+        self.serving = command == "serve"
 
     @event_priority(50)  # before the search plugin, which reads the theme language and its separator
     def on_config(self, config):
@@ -129,6 +147,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         from .pages import nav, pages
 
         self.root = self.resolve_root(config)
+        self.last = None  # the previous build's objects may go: this build replaces them
+        if self.serving:  # before anything is read: an edit from now on is seen as one by the next rebuild
+            self.stamps = quick.snapshot(self.root)
         if not (self.root / "salesgen.yaml").is_file():
             raise PluginError(f"salesgen: no salesgen.yaml in {self.root} (set `root:` of the salesgen plugin)")
         as_of = self.resolve_as_of(self.root)
@@ -248,7 +269,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
         return spec.summary()
 
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, *, config, files):
+        self.env = env
         gc.freeze()  # every page is read, every model built: they live to the end, out of the collections
         self.resume_collector()
         self.frames = compat.install_frames(env) if self.reuse_frames else None
@@ -323,12 +349,72 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         incremental.write(config.site_dir, self.build_key, self.words_key,
                           {uri: (self.digests.get(uri, ""), dest) for uri, dest in self.dests.items()},
                           kept, files)
+        if self.serving:
+            self.last = LastBuild(config, self.files, self.nav, self.env, self.data)
 
     on_post_build = CombinedEvent(_merge_search, _finish)
 
     def on_serve(self, server, *, config, builder):
-        for name in ("deals", "customers", "salesgen.yaml"):
-            path = self.root / name
-            if path.exists():
-                server.watch(str(path))
+        paths = [str(self.root / name) for name in ("deals", "customers", "salesgen.yaml")
+                 if (self.root / name).exists()]
+        if not compat.quick_serve_supported(server):
+            for path in paths:
+                server.watch(path)
+            return server
+        self.server = server
+        server.builder = self.quick_then(server.builder)
+        self.watcher = quick.watch(paths, lambda: compat.request_rebuild(server))
+        if self.watcher is None:  # no file-system notifications here: MkDocs' own polling
+            for path in paths:
+                server.watch(path)
         return server
+
+    def on_shutdown(self):
+        watcher = getattr(self, "watcher", None)
+        if watcher is not None:
+            watcher.stop()
+
+    def quick_then(self, builder: Callable) -> Callable:
+        """``builder`` that first shows the edited deals' pages (``quick.py``) and reloads browsers at the end."""
+        def rebuild(*args, **kwargs):
+            shown, collecting = False, gc.isenabled()
+            gc.disable()  # a full collection of the last build's millions of objects would take seconds
+            try:
+                shown = self.show_edited_deals()
+            except Exception as error:  # a quicker path only: the rebuild below shows the edit anyway
+                log.warning(f"salesgen: the edited deal could not be shown before the rebuild: "
+                            f"{type(error).__name__}: {str(error)[:200]}")
+            finally:
+                if collecting:
+                    gc.enable()
+            builder(*args, **kwargs)
+            if shown:
+                compat.reload_when_built(self.server)
+        return rebuild
+
+    def show_edited_deals(self) -> bool:
+        """Render the pages of the deals edited since the last build and serve them; False when not possible."""
+        last = self.last
+        if last is None or last.data.reconstructed:
+            return False
+        edited = quick.edited_deals(self.stamps, quick.snapshot(self.root))
+        if edited is None:
+            return False
+        result, deals = last.data.result, []
+        for rel in edited:
+            found = quick.relint_deal(result, rel)
+            if found is None:
+                return False
+            result, deal = found
+            deals.append(deal)
+        data = quick.site_data(last.data, result)
+        specs = [spec for deal in deals for spec in quick.deal_specs(data, deal)]
+        pages = [last.files.get_file_from_path(spec.src_uri) for spec in specs]
+        if not all(compat.has_page(file) for file in pages):
+            return False
+        for spec, file in zip(specs, pages):
+            self.specs[spec.src_uri] = spec
+            compat.render_page(file, last.config, last.files, last.nav, last.env)
+        compat.publish(self.server)
+        log.info(f"salesgen: {len(specs)} pages of {', '.join(edited)} shown; rebuilding the rest of the site")
+        return True
