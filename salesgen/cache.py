@@ -236,6 +236,10 @@ class LintCache:
             return
         self._written.add(shard)
 
+    def content_keys(self) -> dict:
+        """rel -> the key of the bytes read this run (a digest of the file): a build compares pages' inputs by it."""
+        return {rel: entry[0] for entries in self._seen.values() for rel, entry in entries.items()}
+
     # -- reading ----------------------------------------------------------------------------------
 
     def reader(self, root: Path, rel: str, kind: str, path: Path) -> Document:

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, fastexit
 from .commands.build import build
 from .cli_language import LocalizedGroup, localize
 from .commands.common import lang_option
@@ -80,7 +80,8 @@ def main() -> None:
     """Entry point: never show a traceback to a user."""
     try:
         cli.main(standalone_mode=True)
-    except SystemExit:
+    except SystemExit as done:
+        fastexit.leave(done.code)  # after a lint or a build: without freeing the repository object by object
         raise
     except KeyboardInterrupt:
         click.echo("salesgen: interrupted", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import fastexit
 from .common import (as_of_option, fail_usage, language, report_configuration, resolve_as_of, root_option,
                      use_color)
 
@@ -62,6 +63,7 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_ca
             result = lint(root, as_of_date, reader=cache.reader if cache else read_document, past=True)
     except ConfigurationError as error:
         report_configuration(error.problems)
+    fastexit.wanted()  # the repository is loaded: exit without freeing it object by object
     # The cache is read (what `salesgen lint` left), never written: build writes only its site folder.
     gc.freeze()  # the loaded repository lives to the end: keep it out of the page-rendering collections
     if result.errors and not allow_errors:
@@ -70,22 +72,24 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_ca
         click.echo(f"salesgen: {count} error{'s' * (count != 1)}: the site was not built "
                    "(fix them, or pass --allow-errors to publish them on the site)", err=True)
         sys.exit(1)
-    _build_site(root, site_dir, result, include_sensitive, verbose, full)
+    _build_site(root, site_dir, result, include_sensitive, verbose, full, cache.content_keys() if cache else {})
 
 
 def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bool, verbose: bool,
-                full: bool = False) -> None:
+                full: bool = False, content_keys: dict | None = None) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     from ..i18n import T, translate
-    from ..site import mkdocs_config
+    from ..site import compat, mkdocs_config
 
     _log_to_stderr(verbose)
     try:
         config = mkdocs_config.load(root, result.repo.config.title, site_dir)
     except (ConfigurationError, Abort) as error:
         fail_usage(f"mkdocs configuration: {error}")
+    if not compat.reusable(config.plugins.keys()):  # another plugin may have work to do at exit
+        fastexit.wanted(False)
     plugin = config.plugins.get("salesgen")
     if plugin is None:
         fail_usage("mkdocs.yml does not enable the salesgen plugin: add `- salesgen` under `plugins:`")
@@ -97,6 +101,7 @@ def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bo
     plugin.config.as_of = result.as_of.isoformat()
     plugin.config.include_sensitive = include_sensitive
     plugin.lint_result = result  # linted above: the plugin does not lint again
+    plugin.content_keys = content_keys or {}  # the files' digests as linted: not read again for the pages'
     plugin.incremental = not full  # a dirty MkDocs build: the plugin keeps unchanged pages, or empties the folder
     lang = language(result.repo.config)
     started = time.monotonic()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import fastexit
 from ..i18n import T
 from .common import (as_of_option, cache_loader, checking_progress, fail_usage, jobs_option, lang_option, language,
                      report_configuration, resolve_as_of, root_option, use_color)
@@ -86,6 +87,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache, jobs)
     except ConfigurationError as error:
         _report_configuration(error.problems, fmt, language(config))
     cache.save()
+    fastexit.wanted()  # the repository is loaded: exit without freeing it object by object
     problems = result.problems
     note = ""
     if scope is not None:

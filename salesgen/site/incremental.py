@@ -112,12 +112,17 @@ def words_key(words) -> str:
     return _hash(*sorted(words))
 
 
-def page_digests(data, specs) -> dict:
-    """src_uri -> digest of the inputs of each deal, forms and customer page (the others are always built)."""
+def page_digests(data, specs, content_keys: dict | None = None) -> dict:
+    """src_uri -> digest of the inputs of each deal, forms and customer page (the others are always built).
+
+    ``content_keys``: rel -> a digest of the file's bytes as the lint cache read them this run
+    (``LintCache.content_keys``); a file without one is read again and hashed here.
+    """
     from .data import customer_url, deal_url, rep_url
     from .pages.forms import forms_url
 
     root = data.repo.root
+    keys = content_keys or {}
     files: dict = {}
 
     def file_digest(rel: str | None) -> str:
@@ -125,7 +130,8 @@ def page_digests(data, specs) -> dict:
             return "-"
         found = files.get(rel)
         if found is None:
-            found = files[rel] = _hash(_read(root / rel))
+            key = keys.get(rel)
+            found = files[rel] = "k" + key.hex() if key is not None else _hash(_read(root / rel))
         return found
 
     history = data.history

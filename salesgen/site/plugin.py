@@ -50,7 +50,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat, incremental, quick, search
+from . import compat, incremental, quick, search, template_cache
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -88,6 +88,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.root: Path | None = None
         self.progress: Callable[[int, int], None] | None = None  # (pages written, pages) for a progress bar
         self.lint_result = None  # set by `salesgen build`, which has linted the same root at the same date
+        self.content_keys: dict = {}  # rel -> digest of the bytes linted (LintCache.content_keys), with lint_result
         self.written = 0
         self.reuse_frames = False  # compat.frame_reuse_supported: known plugins, theme and versions
         self.frames: compat.Frames | None = None
@@ -157,8 +158,10 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if result is None or result.as_of != as_of or result.repo.root.resolve() != self.root:
             from ..cache import LintCache
 
+            cache = LintCache(self.root)
             try:  # through the lint cache `salesgen lint` left (read, never written): serve rebuilds on every edit
-                result = lint(self.root, as_of, reader=LintCache(self.root).reader, past=True)
+                result = lint(self.root, as_of, reader=cache.reader, past=True)
+                self.content_keys = cache.content_keys()
             except ConfigurationError as error:
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
@@ -192,7 +195,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.kept, self.built_urls, self.old_search, self.previous = 0, set(), [], None
         self.site_dir = config.site_dir
         self.words_key = incremental.words_key(words)
-        self.digests = incremental.page_digests(self.data, self.specs)
+        self.digests = incremental.page_digests(self.data, self.specs, self.content_keys)
         compat_state = (compat.jinja_fast_paths(), self.reuse_frames, compat.stock_forced())
         options = {"language": str(self.config.language), "history": self.config.history}
         self.build_key = incremental.global_key(self.data, config, options, compat_state)
@@ -275,6 +278,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def on_env(self, env, *, config, files):
         self.env = env
+        if env.bytecode_cache is None:  # the theme's templates compiled once, not every build
+            env.bytecode_cache = template_cache.bytecode_cache("theme")
         gc.freeze()  # every page is read, every model built: they live to the end, out of the collections
         self.resume_collector()
         self.frames = compat.install_frames(env) if self.reuse_frames else None

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..analytics.money import Converted, whole
 from . import compat
+from .template_cache import bytecode_cache
 
 
 def number(value) -> str:
@@ -93,7 +94,8 @@ def environment() -> Environment:
 def _environment(fast_paths: tuple) -> Environment:
     # The default Undefined: an optional field missing from a deal renders as nothing, never a failed build.
     env = compat.page_environment(fast_paths, loader=PackageLoader("salesgen.site", "templates"), autoescape=True,
-                                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+                                  trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+                                  bytecode_cache=bytecode_cache(f"pages-{fast_paths}"))
     env.filters.update(number=number, percent=percent, money=money, iso=iso, score=score, decimal1=decimal1)
     env.globals["card"] = card
     return env
