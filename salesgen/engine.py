@@ -47,18 +47,28 @@ def check_rule_levels(repo: Repository) -> None:
         raise ConfigurationError(bad)
 
 
-def run_rules(repo: Repository, as_of: dt.date) -> list[Problem]:
+def run_rules(repo: Repository, as_of: dt.date, jobs: int | None = 1) -> list[Problem]:
+    """Every file's own problems, then every rule's, in rule order. ``jobs``: processes that share the rules
+    (``parallel.rule_workers``: None is every usable core for a large repository); the result is the same."""
+    from . import parallel
+
     ctx = Context(repo, as_of)
     found = list(repo.file_problems)
     left_out = {d.file: repo.left_out(d.file) for d in repo.documents if d.kept is not None}
-    for rule in rules.CHECKS:
+    checks = rules.CHECKS
+
+    def run(index: int) -> list[Problem]:
+        rule = checks[index]
         try:
-            found.extend(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
+            return list(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
         except Exception as error:  # a bug in a rule must not hide every other problem
-            found.append(Problem(repo.config.path, 0, 0, "internal-error",
-                                 T("rule {rule} failed: {error}", rule=rule.ID,
-                                   error=type(error).__name__ + ": " + one_line(error)),
-                                 T("This is a bug in salesgen; please report it with the file that triggers it.")))
+            return [Problem(repo.config.path, 0, 0, "internal-error",
+                            T("rule {rule} failed: {error}", rule=rule.ID,
+                              error=type(error).__name__ + ": " + one_line(error)),
+                            T("This is a bug in salesgen; please report it with the file that triggers it."))]
+
+    for problems in parallel.share(len(checks), run, parallel.rule_workers(jobs, len(repo.documents))):
+        found.extend(problems)
     return found
 
 
@@ -139,13 +149,14 @@ def select(problems: Iterable[Problem], root: Path, paths: Iterable[Path]) -> li
 
 
 def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_document, *,
-         past: bool = False, prepare=None) -> LintResult:
+         past: bool = False, prepare=None, jobs: int | None = 1) -> LintResult:
     """Check the repository at ``root``. Raises ConfigurationError for an unusable configuration.
 
     ``past``: when ``as_of`` is earlier than the latest change the files record, check the
     deals as they were then (``analytics.asof``), as the site built for that day shows them,
     instead of today's deals against an old date. ``LintResult.repo`` is the repository as read.
     ``prepare``: see ``load_repository`` (``LintCache.prepare``, to check files over several processes).
+    ``jobs``: processes that share the rules (``run_rules``); 1, the default, is this one alone.
     """
     repo = load_repository(root, reader, prepare)
     check_rule_levels(repo)
@@ -154,7 +165,7 @@ def lint(root: Path, as_of: dt.date, paths: Iterable[Path] = (), reader=read_doc
         from .analytics.asof import repository_as_of
 
         checked = repository_as_of(repo, as_of)
-    problems = apply_levels(checked, run_rules(checked, as_of), as_of)
+    problems = apply_levels(checked, run_rules(checked, as_of, jobs), as_of)
     paths = list(paths)
     if paths:
         problems = select(problems, root, paths)

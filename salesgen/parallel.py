@@ -125,3 +125,71 @@ def checked_entries(items: list, unreadable: Callable[[str], None] | None = None
         if enabled:
             gc.enable()
 
+
+
+def rule_workers(jobs: int | None, documents: int) -> int:
+    """How many processes run the rules over a model of ``documents`` files (1: this process alone).
+
+    The rules see the whole repository, so they cannot be split by file; they are split
+    rule by rule between this process and forked children, which share the model for free.
+    The default does so from PARALLEL_MIN_FILES files, like the checks of the files.
+    """
+    if jobs is None:
+        jobs = usable_cores() if documents >= PARALLEL_MIN_FILES else 1
+    return jobs if jobs > 1 and can_fork() else 1
+
+
+def share(count: int, run_one: Callable[[int], list], processes: int) -> list[list]:
+    """``[run_one(i) for i in range(count)]``, the calls shared by this process and ``processes - 1`` forked ones.
+
+    Each process takes the next index from a counter they share, so a long call does not
+    leave the others idle. A child sends back its results as one pickle; whatever a child
+    did not send (it failed, or died) is done here, so a failure costs time, never a
+    different result. The results are in index order, as a loop in one process gives them.
+    """
+    if processes <= 1 or count <= 1:
+        return [run_one(index) for index in range(count)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+
+    def claimed():
+        while True:
+            with counter.get_lock():
+                index = counter.value
+                counter.value += 1
+            if index >= count:
+                return
+            yield index
+
+    children = []
+    for _ in range(processes - 1):
+        try:
+            reader, writer = os.pipe()
+            pid = os.fork()
+        except OSError:  # no process to be had: fewer helpers
+            break
+        if pid == 0:  # the child: run what it claims, send it, leave without cleaning up the parent's objects
+            status = 1
+            try:
+                os.close(reader)
+                payload = pickle.dumps({index: run_one(index) for index in claimed()}, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(writer, "wb") as out:
+                    out.write(payload)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writer)
+        children.append((pid, reader))
+    results = {index: run_one(index) for index in claimed()}
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            try:
+                results.update(pickle.loads(payload))
+            except Exception:  # a damaged pickle: done again below
+                pass
+    return [results[index] if index in results else run_one(index) for index in range(count)]

@@ -1,7 +1,9 @@
 """`salesgen lint --jobs N`: files checked in worker processes give exactly what one process gives."""
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 import shutil
 from pathlib import Path
 
@@ -235,3 +237,57 @@ def test_summary_line_counts_as_the_bar_does():
     assert checking_progress("en").summary(12000, 6.14) == "salesgen: 12,000 files checked in 6.1 s"
     assert checking_progress("en").summary(1, 1.0) == "salesgen: 1 file checked in 1.0 s"
     assert checking_progress("zh").summary(1000, 2.0) == "salesgen：已检查 1,000 个文件，用时 2.0 秒"
+
+
+# ------------------------------------------------------------------ the rules shared by processes
+
+def test_rules_shared_by_processes_give_the_problems_of_one(synthetic_repo):
+    from salesgen.engine import lint as run_lint
+
+    late = dt.date(2027, 9, 30)  # months later: slipped close dates, overdue follow-ups and promises
+    alone = run_lint(synthetic_repo, late, past=True, jobs=1).problems
+    assert len({p.rule for p in alone}) >= 5  # many rules have something to say
+    for jobs in (2, 3):
+        assert run_lint(synthetic_repo, late, past=True, jobs=jobs).problems == alone
+
+
+def work(index: int) -> list:
+    time.sleep(0.02)  # long enough for every process to claim some
+    return [index, index * index, os.getpid()]
+
+
+def test_share_gives_the_results_of_one_loop_in_order_and_uses_the_children():
+    results = parallel.share(12, work, 3)
+    assert [r[:2] for r in results] == [[i, i * i] for i in range(12)]
+    assert len({r[2] for r in results}) > 1  # done by more than this process
+
+
+def test_a_child_that_dies_costs_time_not_results():
+    parent = os.getpid()
+
+    def dies_in_a_child(index: int) -> list:
+        if os.getpid() != parent:
+            os._exit(9)
+        return [index]
+
+    assert parallel.share(8, dies_in_a_child, 2) == [[i] for i in range(8)]
+
+
+def test_a_child_whose_results_cannot_travel_back_costs_time_not_results():
+    parent = os.getpid()
+
+    def unpicklable_in_a_child(index: int):
+        time.sleep(0.01)
+        return [index] if os.getpid() == parent else [lambda: index]
+
+    assert parallel.share(8, unpicklable_in_a_child, 2) == [[i] for i in range(8)]
+
+
+@pytest.mark.parametrize("jobs, documents, cores, expected", [
+    (None, parallel.PARALLEL_MIN_FILES - 1, 4, 1), (None, parallel.PARALLEL_MIN_FILES, 4, 4),
+    (None, parallel.PARALLEL_MIN_FILES, 1, 1), (1, 100_000, 4, 1), (3, 10, 4, 3)])
+def test_rules_are_shared_from_as_many_files_as_the_checks_are(jobs, documents, cores, expected, monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
+    assert parallel.rule_workers(jobs, documents) == expected
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.rule_workers(jobs, documents) == 1

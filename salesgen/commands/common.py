@@ -152,8 +152,8 @@ def load_or_exit(root: Path, as_of=None, reader=None, prepare=None):
 
 jobs_option = click.option(
     "--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None, metavar="N",
-    help="Processes that read and check files the lint cache does not hold. Default: every usable core when "
-         "there are at least 300 such files, else 1.")
+    help="Processes that read and check files the lint cache does not hold, and that share the rules. Default: "
+         "every usable core when there are at least 300 such files (for the rules: 300 files in all), else 1.")
 
 
 SUMMARY_AFTER = 1.0  # seconds: a quicker check draws no bar and writes no summary line
@@ -211,7 +211,7 @@ def lint_files(root: Path, as_of, files) -> list[Problem]:
 
     cache = LintCache(root)
     try:
-        result = run_lint(root, as_of, reader=cache.reader, prepare=cache_loader(cache, None))
+        result = run_lint(root, as_of, reader=cache.reader, prepare=cache_loader(cache, None), jobs=None)
     except ConfigurationError as error:
         report_configuration(error.problems)
     cache.save()

@@ -83,7 +83,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache, jobs)
     try:
         with checking_progress(language(config)) as progress:
             result = run_lint(lint_root, resolve_as_of(as_of, config), paths, reader=cache.reader,
-                              prepare=cache_loader(cache, jobs, progress))
+                              prepare=cache_loader(cache, jobs, progress), jobs=jobs)
     except ConfigurationError as error:
         _report_configuration(error.problems, fmt, language(config))
     cache.save()

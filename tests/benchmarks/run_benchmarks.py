@@ -164,13 +164,16 @@ child = subprocess.Popen(sys.argv[2:], cwd=sys.argv[1] or None, stdout=subproces
 tree_mb = 0.0
 import threading
 out = {}
-reader = threading.Thread(target=lambda: out.update(zip(("stdout", "stderr"), child.communicate())))
+def read():  # the end is when the output closes, not the next 50 ms tick of the memory sampling below
+    out.update(zip(("stdout", "stderr"), child.communicate()))
+    out["end"] = time.perf_counter()
+reader = threading.Thread(target=read)
 reader.start()
 while child.poll() is None:
     tree_mb = max(tree_mb, sum(rss(pid) for pid in tree(child.pid)))
     time.sleep(0.05)
 reader.join()
-seconds = time.perf_counter() - start
+seconds = out["end"] - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
                   "tree_mb": tree_mb, "code": child.returncode,
@@ -251,17 +254,19 @@ def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool, w
                         f"**{factor:.1f} ×** faster", f"≥ {TARGETS['check_jsonschema']} ×",
                         factor >= TARGETS["check_jsonschema"]))
     measure(salesgen("lint", "--root", big))  # fill the cache
-    unchanged = measure_lint(salesgen("lint", "--root", big), repeat=repeat)
+    # warm runs share the rules between every core (no pool for the files: one to check), so wall time
+    unchanged = measure_lint(salesgen("lint", "--root", big), repeat=repeat, by="seconds")
     before, restore = edit_one_file(big)
     try:
-        warm = measure_lint(salesgen("lint", "--root", big), repeat=repeat, before=before)
+        warm = measure_lint(salesgen("lint", "--root", big), repeat=repeat, before=before, by="seconds")
     finally:
         restore()
-    rows.append(Row("Warm `salesgen lint`, nothing changed", f"{took(unchanged)} = "
-                    f"{unchanged.cpu / bare.cpu:.2f} × bare load", "", None))
-    ratio = warm.cpu / bare.cpu
-    rows.append(Row("Warm `salesgen lint`, one file changed (one process: no pool for one file)",
-                    f"{took(warm)} = **{ratio:.2f} ×** bare load", f"≤ {warm_target} ×", ratio <= warm_target))
+    rows.append(Row("Warm `salesgen lint`, nothing changed, wall time", f"{walled(unchanged)} = "
+                    f"{unchanged.seconds / bare.seconds:.2f} × bare load", "", None))
+    ratio = warm.seconds / bare.seconds
+    rows.append(Row("Warm `salesgen lint`, one file changed (the rules shared by every core), wall time against "
+                    "the one-process bare load", f"{walled(warm)} = **{ratio:.2f} ×** bare load",
+                    f"≤ {warm_target} ×", ratio <= warm_target))
     peak = max(cold.peak_mb, single.peak_mb, warm.peak_mb, unchanged.peak_mb)
     tree = max(cold.tree_mb, single.tree_mb, warm.tree_mb, unchanged.tree_mb)
     rows.append(Row("Peak memory of `salesgen lint` (cold and warm; largest process)",
@@ -281,9 +286,9 @@ def small_lint_row(work: Path, repeat: int) -> Row:
     def no_cache(_attempt):
         shutil.rmtree(small / ".salesgen-cache", ignore_errors=True)
 
-    default = measure_lint(salesgen("lint", "--root", small), repeat=max(repeat, 3), before=no_cache, by="seconds")
-    single = measure_lint(salesgen("lint", "--root", small, "--jobs", "1"), repeat=max(repeat, 3), before=no_cache,
-                          by="seconds")
+    runs = max(repeat, 7)  # runs of a third of a second: the best of several
+    default = measure_lint(salesgen("lint", "--root", small), repeat=runs, before=no_cache, by="seconds")
+    single = measure_lint(salesgen("lint", "--root", small, "--jobs", "1"), repeat=runs, before=no_cache, by="seconds")
     ratio = default.seconds / single.seconds
     return Row("`salesgen lint` at 20 deals, cold, default against `--jobs 1`",
                f"{default.seconds:.2f} s against {single.seconds:.2f} s wall = **{ratio:.2f} ×**",
