@@ -220,3 +220,41 @@ def test_a_server_without_the_known_internals_gets_mkdocs_own_rebuild():
         builder = None
 
     assert compat.quick_serve_supported(Server()) is False
+
+
+def test_the_watcher_hears_writes_not_reads(tmp_path):
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    existing = folder / "a.yaml"
+    existing.write_text("id: a\n", encoding="utf-8")
+    heard = []
+    observer = quick.watch([str(folder)], lambda: heard.append(time.monotonic()))
+    assert observer is not None
+    try:
+        time.sleep(0.3)
+        existing.read_text(encoding="utf-8")  # a build reads every file: that is no change
+        time.sleep(0.5)
+        assert heard == []
+        (folder / "b.yaml").write_text("id: b\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert heard
+    finally:
+        observer.stop()
+
+
+def test_a_failing_quick_path_still_rebuilds_and_says_why(caplog):
+    from salesgen.site.plugin import SalesgenPlugin
+
+    plugin = SalesgenPlugin()
+    built = []
+
+    def broken():
+        raise RuntimeError("boom")
+
+    plugin.show_edited_deals = broken
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.salesgen"):
+        plugin.quick_then(lambda: built.append(True))()
+    assert built == [True]
+    assert "could not be shown before the rebuild: RuntimeError: boom" in caplog.text

@@ -38,7 +38,6 @@ import datetime as dt
 import gc
 import logging
 import os
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -59,16 +58,6 @@ JS_URI = "assets/salesgen-tables.js"  # filter and sort the deal tables; the pag
 MARKER = ".salesgen-site"
 MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
 TRUE = ("1", "true", "yes", "on")
-
-
-@dataclass
-class LastBuild:
-    """What `salesgen serve` keeps of its last build to render one page again (``show_edited_deals``)."""
-    config: object
-    files: object
-    nav: object
-    env: object
-    data: object
 
 
 class SalesgenConfig(base.Config):
@@ -108,7 +97,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         # `salesgen serve` (quick.py): the last build, kept to render an edited deal before the rebuild ends.
         self.serving = False
         self.server = None
-        self.last: LastBuild | None = None
+        self.last: quick.LastBuild | None = None
+        self.watcher = None  # quick.watch's observer
         self.stamps: dict = {}  # quick.snapshot of the files as this build read them
         self.nav = self.env = None
 
@@ -355,7 +345,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                           {uri: (self.digests.get(uri, ""), dest) for uri, dest in self.dests.items()},
                           kept, files)
         if self.serving:
-            self.last = LastBuild(config, self.files, self.nav, self.env, self.data)
+            self.last = quick.LastBuild(config, self.files, self.nav, self.env, self.data)
 
     on_post_build = CombinedEvent(_merge_search, _finish)
 
@@ -375,9 +365,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return server
 
     def on_shutdown(self):
-        watcher = getattr(self, "watcher", None)
-        if watcher is not None:
-            watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
 
     def quick_then(self, builder: Callable) -> Callable:
         """``builder`` that first shows the edited deals' pages (``quick.py``) and reloads browsers at the end."""
@@ -399,27 +388,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def show_edited_deals(self) -> bool:
         """Render the pages of the deals edited since the last build and serve them; False when not possible."""
-        last = self.last
-        if last is None or last.data.reconstructed:
+        if self.last is None or not quick.show_edited_deals(self.last, self.stamps, self.specs):
             return False
-        edited = quick.edited_deals(self.stamps, quick.snapshot(self.root))
-        if edited is None:
-            return False
-        result, deals = last.data.result, []
-        for rel in edited:
-            found = quick.relint_deal(result, rel)
-            if found is None:
-                return False
-            result, deal = found
-            deals.append(deal)
-        data = quick.site_data(last.data, result)
-        specs = [spec for deal in deals for spec in quick.deal_specs(data, deal)]
-        pages = [last.files.get_file_from_path(spec.src_uri) for spec in specs]
-        if not all(compat.has_page(file) for file in pages):
-            return False
-        for spec, file in zip(specs, pages):
-            self.specs[spec.src_uri] = spec
-            compat.render_page(file, last.config, last.files, last.nav, last.env)
         compat.publish(self.server)
-        log.info(f"salesgen: {len(specs)} pages of {', '.join(edited)} shown; rebuilding the rest of the site")
         return True

@@ -16,12 +16,16 @@ the deals of a past as-of date) takes the ordinary rebuild only.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import LintResult, apply_levels, run_rules
 from ..model import Deal
 from ..repository import Repository, build_model, discover, read_document
+
+log = logging.getLogger("mkdocs.plugins.salesgen")
 
 MAX_FILES = 5  # more files changed at once (a checkout, a rebase): the ordinary rebuild only
 
@@ -123,3 +127,47 @@ def watch(paths: list[str], changed) -> object | None:
     except OSError:  # inotify's limit of watches reached, an unsupported file system
         return None
     return observer
+
+
+@dataclass
+class LastBuild:
+    """What `salesgen serve` keeps of its last build to render one of its pages again."""
+    config: object  # MkDocs'
+    files: object
+    nav: object
+    env: object
+    data: object  # SiteData
+
+
+def show_edited_deals(last: LastBuild, stamps: Snapshot, specs: dict) -> bool:
+    """Render into the site folder the pages of the deals edited since ``stamps`` were taken, from ``last``.
+
+    ``specs`` (src_uri -> PageSpec) is the plugin's table, which the theme's events read: the
+    edited deals' pages are put in it. False, with nothing written, when the changes are not
+    only edited deals (``edited_deals``) or an edited file no longer gives its deal.
+    """
+    from . import compat
+
+    if last.data.reconstructed:
+        return False
+    root = last.data.repo.root
+    edited = edited_deals(stamps, snapshot(root))
+    if edited is None:
+        return False
+    result, deals = last.data.result, []
+    for rel in edited:
+        found = relint_deal(result, rel)
+        if found is None:
+            return False
+        result, deal = found
+        deals.append(deal)
+    data = site_data(last.data, result)
+    pages = [spec for deal in deals for spec in deal_specs(data, deal)]
+    files = [last.files.get_file_from_path(spec.src_uri) for spec in pages]
+    if not all(compat.has_page(file) for file in files):
+        return False
+    for spec, file in zip(pages, files):
+        specs[spec.src_uri] = spec
+        compat.render_page(file, last.config, last.files, last.nav, last.env)
+    log.info(f"salesgen: {len(pages)} pages of {', '.join(edited)} shown; rebuilding the rest of the site")
+    return True
