@@ -60,7 +60,7 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_ca
     cache = None if no_cache else LintCache(root)
     try:
         with collector_paused():  # loading makes no cycles: collections would only rescan it
-            result = lint(root, as_of_date, reader=cache.reader if cache else read_document, past=True, jobs=None)
+            result = lint(root, as_of_date, reader=cache.reader if cache else read_document, past=True)
     except ConfigurationError as error:
         report_configuration(error.problems)
     fastexit.wanted()  # the repository is loaded: exit without freeing it object by object

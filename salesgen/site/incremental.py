@@ -140,10 +140,10 @@ def page_digests(data, specs, content_keys: dict | None = None) -> dict:
         customer = data.repo.customers.get(deal.customer)
         problems = stable(data.problems_by_file.get(deal.file, []))
         marks = stable([history.trails.get(deal.id), history.changed.get(deal.id), history.rotting.get(deal.id)])
-        inputs = (deal.id, deal.file, file_digest(deal.file), customer.file if customer else "-",
-                  file_digest(customer.file if customer else None), problems, marks)
-        digests[f"{deal_url(deal.id)}index.md"] = _hash("deal", *inputs)
-        digests[f"{forms_url(deal.id)}index.md"] = _hash("forms", *inputs)
+        inputs = _hash(deal.id, deal.file, file_digest(deal.file), customer.file if customer else "-",
+                       file_digest(customer.file if customer else None), problems, marks)
+        digests[f"{deal_url(deal.id)}index.md"] = "deal:" + inputs  # one hash, two pages of the same inputs
+        digests[f"{forms_url(deal.id)}index.md"] = "forms:" + inputs
     for customer in data.customers:
         deals = [(deal.id, deal.file, file_digest(deal.file)) for deal in data.deals_by_customer.get(customer.id, ())]
         digests[f"{customer_url(customer.id)}index.md"] = _hash("customer", customer.id, customer.file,
