@@ -644,8 +644,8 @@ def environment(sites_in_ram: bool) -> str:
             "Each figure is the best of the repeated runs of a child process, interpreter start included; ratios "
             "compare CPU time (user + system), which a busy neighbour on a shared machine does not inflate (every "
             "command so compared is a single process, so on an idle machine it equals wall time, shown too); the "
-            "cold `salesgen lint` row, which checks files on every core, compares wall time: run it on a quiet "
-            "machine. "
+            "cold and warm `salesgen lint` rows, which use every core (the files, the rules), compare wall time, "
+            "and so does the `salesgen serve` row: run them on a quiet machine. "
             + ("Both builds write their sites to tmpfs (/dev/shm): on this virtual machine's disk the system time "
                "of writing the same files varies tenfold from run to run, and would decide the ratio. "
                if sites_in_ram else "Both builds write their sites to the temporary folder (no room in /dev/shm). ")
