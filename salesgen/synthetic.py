@@ -379,8 +379,8 @@ class _World:
         if stage.outcome == "won":
             doc["contract"] = self._contract(amount, end, index)
         elif stage.outcome == "lost":
-            doc["lost_reason"] = {"code": code, "note": "客户内部评审后决定" + self.config.label(
-                self.config.lost_reasons.get(code))}
+            label = self.config.lost_reasons.get(code) or {}  # the note is Chinese: the Chinese label in it
+            doc["lost_reason"] = {"code": code, "note": "客户内部评审后决定：" + (label.get("zh") or self.config.label(label))}
             if code == "competitor":
                 doc["lost_reason"]["winner"] = "某竞争对手公司"
         if rng.random() < 0.3:
