@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .config import Config, Criterion, Pipeline, Stage
 from .model import Customer, Deal, to_date
@@ -195,8 +195,7 @@ def approval_of(deal: Deal, criterion: Criterion, env: Env) -> int | None:
     return best
 
 
-@dataclass(frozen=True)
-class CriterionStatus:
+class CriterionStatus(NamedTuple):  # a tuple: the stage gate makes one per deal and criterion, 100,000 at 10,000 deals
     criterion: Criterion
     met: bool
     how: str  # computed | evidence | missing

@@ -51,14 +51,15 @@ class Context:
 
     def open_deals(self):
         """Deals whose pipeline and stage are known and that are not closed (won or lost)."""
-        for deal in self.repo.deals.values():
-            stage = self.stage_of(deal)
-            if stage is not None and stage.outcome is None:
+        for deal, stage in self.known_deals():
+            if stage.outcome is None:
                 yield deal, stage
 
     def known_deals(self):
-        """Deals whose pipeline and stage are known, with their stage."""
-        for deal in self.repo.deals.values():
-            stage = self.stage_of(deal)
-            if stage is not None:
-                yield deal, stage
+        """Deals whose pipeline and stage are known, with their stage (looked up once per context:
+        two dozen rules ask)."""
+        known = self.__dict__.get("_known")
+        if known is None:
+            known = self.__dict__["_known"] = [(deal, stage) for deal in self.repo.deals.values()
+                                               if (stage := self.stage_of(deal)) is not None]
+        return iter(known)

@@ -87,15 +87,16 @@ def _late(ctx, env, deal, pipeline, criterion, left):
         index = approval_of(deal, criterion, env)
         if index is None:
             return None
-        date, path, what = to_date(deal.raw["approvals"][index]["date"]), ("approvals", index, "date"), T("approval")
+        date, path = to_date(deal.raw["approvals"][index]["date"]), ("approvals", index, "date")
     else:
         records = [(date, index) for date, index in deal.evidence_of(criterion.id) if date <= ctx.as_of]
         if not records or criterion.kind == "computed" and not _needs_evidence(ctx, env, deal, criterion):
             return None
         date, index = min(records)
-        path, what = ("evidence", index, "date"), T("evidence")
+        path = ("evidence", index, "date")
     if date <= left:
         return None
+    what = T("approval") if criterion.kind == "approval" else T("evidence")
     label = ctx.config.label
     stage = pipeline.stage(criterion.stage)
     return ctx.at_deal(

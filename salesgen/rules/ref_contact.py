@@ -32,15 +32,18 @@ def check(ctx):
         customer = ctx.customer_of(deal)
         if customer is None:
             continue  # ref-customer reports it
+        known = customer.contacts
         for index, holder in enumerate(deal.stakeholders):
-            problem = _check(ctx, deal, customer, holder["contact"], ("stakeholders", index, "contact"))
-            if problem:
-                yield problem
-        for activity in deal.activities:
-            for c_index, contact in enumerate(activity.contacts):
-                problem = _check(ctx, deal, customer, contact, ("activities", activity.index, "contacts", c_index))
+            if holder["contact"] not in known:  # the path is made only for a problem: 200,000 references at 10,000 deals
+                problem = _check(ctx, deal, customer, holder["contact"], ("stakeholders", index, "contact"))
                 if problem:
                     yield problem
+        for activity in deal.activities:
+            for c_index, contact in enumerate(activity.contacts):
+                if contact not in known:
+                    problem = _check(ctx, deal, customer, contact, ("activities", activity.index, "contacts", c_index))
+                    if problem:
+                        yield problem
 
 
 def _check(ctx, deal, customer, contact_id, path):

@@ -111,13 +111,12 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
     rank = ranks[entry.stage]
     if rank is None:  # moving to lost is always allowed
         return None
-    reason_hint = T("Add `reason:` to this stage_history entry saying why, or record the stages in between.")
     if previous is None:
         if rank > 0:
             skipped = join(label(s.id) for s in open_stages[:rank])
             return ctx.at_deal(ID, deal, where,
                                T("the history starts at {stage} on {date}, skipping {skipped}, without a reason",
-                                 stage=label(entry.stage), date=entry.date, skipped=skipped), reason_hint)
+                                 stage=label(entry.stage), date=entry.date, skipped=skipped), _reason_hint())
         return None
     before = ranks[previous.stage]
     if before is None or before >= len(open_stages):
@@ -140,8 +139,12 @@ def _transition(ctx, deal, previous, entry, ranks, open_stages, label):
         return ctx.at_deal(ID, deal, where,
                            T("moved from {previous} to {stage} on {date}, skipping {skipped}, without a reason",
                              previous=label(previous.stage), stage=label(entry.stage), date=entry.date,
-                             skipped=skipped), reason_hint)
+                             skipped=skipped), _reason_hint())
     return None
+
+
+def _reason_hint() -> str:
+    return T("Add `reason:` to this stage_history entry saying why, or record the stages in between.")
 
 
 def _name(ctx, pipeline, stage_id: str) -> str:
