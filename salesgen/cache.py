@@ -19,6 +19,15 @@ written under another salt or fails its digest is ignored and rewritten. Entries
 unpickled with an allow-list of classes, so a planted cache file cannot run code.
 Writes go to a temporary file and are renamed into place, so a reader never sees a
 half-written shard.
+
+A file's key needs its bytes; reading and hashing 300 MB at 50,000 deals is most of a
+warm run's reading. ``stat.pickle`` remembers, per file, its status (modification and
+change times in nanoseconds, size, inode, device) with the key of the bytes read after
+that status was taken, and a later run takes the key from there while the status is
+the same, as git's index does. Only a file whose times are at least ``SETTLED_NS`` older
+than the run that read it is remembered: a file written again within a clock tick of a
+read keeps its times, and is read every time until it has settled. Any write changes
+the change time (which no program can set back), so an edit is always read.
 """
 from __future__ import annotations
 
@@ -28,8 +37,10 @@ import io
 import os
 import pickle
 import stat
+import struct
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +52,10 @@ FORMAT = 2
 # edit rewrites a quarter as much (at 50,000 deals a shard of 16 is 17 MB of pickle).
 SHARDS = 64
 MAGIC = b"salesgen-lint-cache\n"
+STAT_FILE = "stat.pickle"
+# How much older than the run a file's times must be for its status to stand for its bytes next time:
+# far above the granularity of any file system's times (ext4 and tmpfs: a clock tick; FAT: 2 s).
+SETTLED_NS = 3_000_000_000
 TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# This file is a cache directory tag created by salesgen (the lint cache).\n"
        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
@@ -155,6 +170,11 @@ class LintCache:
         self._unwritable = False
         self.hits = 0
         self.misses = 0
+        # statuses are trusted only for the files of this cache's own repository (`lint --staged` checks a copy)
+        self._stats_used = self.enabled and self.folder.parent.resolve() == self.root.resolve()
+        self._stats: dict | None = None  # rel -> status + key (``status()`` bytes, then 32 bytes), as read
+        self._stats_now: dict = {}  # rel -> status + key to remember, this run
+        self._settled_before = now_ns() - SETTLED_NS  # a file's times must be older than this to be remembered
         self.advance: Callable[[int], None] = _nothing  # called with the number of files done (a progress bar)
 
     # -- checking ahead, over several processes -----------------------------------------------------
@@ -172,6 +192,7 @@ class LintCache:
         if jobs == 1 or (jobs is None and parallel.usable_cores() == 1) or not parallel.can_fork():
             return  # the reader does everything, file by file, as it always did
         tasks: dict[int, list] = {}
+        statuses: dict = {}  # rel -> the status taken before the file was read
         pending = 0
         for rel, kind, path in files:
             try:
@@ -181,9 +202,10 @@ class LintCache:
                 shard = shard_of(rel)
                 cached = self._load(shard).get(rel)
                 # a file the cache does not know is read where it is checked (cold: only there)
-                key = None if cached is None else entry_key(path.read_bytes(), rel, kind)
+                key = None if cached is None else self._known_key(rel, info) or self._key_read(rel, kind, path, info)[0]
             except OSError:
                 continue
+            statuses[rel] = info
             if cached is not None and cached[0] == key:
                 tasks.setdefault(shard, []).append((rel, key, cached[1]))
             else:
@@ -203,6 +225,10 @@ class LintCache:
         else:
             for shard, items in work.items():
                 self._checked(shard, items, None)
+        for shard in work:  # read in a worker after the status was taken here: the key is of bytes read after it
+            for rel, (key, _document) in self._seen.get(shard, {}).items():
+                if rel in statuses:
+                    self._remember(rel, statuses[rel], key)
 
     def _checked(self, shard: int, items: list, payload: bytes | None) -> None:
         """A shard's entry table from a worker (``payload``), or, when None, checked here."""
@@ -258,23 +284,64 @@ class LintCache:
             return read_document(root, rel, kind, path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return read_document(root, rel, kind, path)  # links, pipes, huge files: not cached
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return read_document(root, rel, kind, path)
-        key = entry_key(data, rel, kind)
         shard = shard_of(rel)
         entries = self._load(shard)
         cached = entries.get(rel)
+        key, data = self._known_key(rel, info), None
+        if key is None:
+            try:
+                key, data = self._key_read(rel, kind, path, info)
+            except OSError:
+                return read_document(root, rel, kind, path)
         if cached is not None and cached[0] == key:
             self.hits += 1
             document = cached[1]
         else:
+            if data is None:  # the status says unchanged, but the entry is gone (another shard's salt)
+                try:
+                    key, data = self._key_read(rel, kind, path, info)
+                except OSError:
+                    return read_document(root, rel, kind, path)
             self.misses += 1
             document = check_bytes(data, rel, kind)
             self._dirty.add(shard)
         self._seen.setdefault(shard, {})[rel] = (key, document)
         return document
+
+    # -- keys from the files' status -------------------------------------------------------------
+
+    def _known_key(self, rel: str, info: os.stat_result) -> bytes | None:
+        """The key remembered for ``rel`` when its status is still the one it was read with, else None."""
+        if not self._stats_used:
+            return None
+        if self._stats is None:
+            self._stats = self._read_stats()
+        known = self._stats.get(rel)
+        if known is None or known[:_STATUS_BYTES] != status(info):
+            return None
+        self._stats_now[rel] = known
+        return known[_STATUS_BYTES:]
+
+    def _key_read(self, rel: str, kind: str, path: Path, info: os.stat_result) -> tuple[bytes, bytes]:
+        """(key, bytes) of ``rel`` read now; ``info`` is its status taken before reading it."""
+        data = path.read_bytes()
+        key = entry_key(data, rel, kind)
+        self._remember(rel, info, key)
+        return key, data
+
+    def _remember(self, rel: str, info: os.stat_result, key: bytes) -> None:
+        if self._stats_used and max(info.st_mtime_ns, info.st_ctime_ns) < self._settled_before:
+            packed = status(info)
+            if packed is not None:
+                self._stats_now[rel] = packed + key
+
+    def _read_stats(self) -> dict:
+        try:
+            blob = (self.folder / STAT_FILE).read_bytes()
+        except OSError:
+            return {}
+        table = decode_shard(blob, self.salt, check=_is_stat_table)
+        return table if table is not None else {}
 
     def _load(self, shard: int) -> dict:
         entries = self._shards.get(shard)
@@ -312,6 +379,12 @@ class LintCache:
                 self._write_shard(shard, current)
             except OSError:
                 return  # a read-only checkout: run without a cache
+        if self._stats_used and self._stats_now != (self._stats or {}):
+            try:  # what is remembered of this run's files (the files gone are forgotten)
+                self._prepare_folder()
+                atomic_write(self.folder / STAT_FILE, encode_shard(self._stats_now, self.salt))
+            except OSError:
+                return
 
     def _write_shard(self, shard: int, entries: dict) -> None:
         self._prepare_folder()
@@ -341,8 +414,33 @@ def with_header(payload: bytes, salt_value: str) -> bytes:
     return MAGIC + header + payload
 
 
-def decode_shard(blob: bytes, salt_value: str) -> dict | None:
-    """The entries of a shard, or None when it is not exactly what this salesgen wrote."""
+now_ns = time.time_ns  # the clock files' times are compared with (the file system's own: wall time)
+
+
+_STATUS = struct.Struct("<qqQQQ")
+_STATUS_BYTES = _STATUS.size
+
+
+def status(info: os.stat_result) -> bytes | None:
+    """What says a file is unchanged, packed: modification and change times, size, inode and device
+    (None when a number does not fit 64 bits: such a file is always read)."""
+    try:
+        return _STATUS.pack(info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
+    except struct.error:
+        return None
+
+
+def _is_entry_table(entries) -> bool:
+    return all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], Document) for v in entries.values())
+
+
+def _is_stat_table(entries) -> bool:
+    return all(type(v) is bytes and len(v) == _STATUS_BYTES + 32 for v in entries.values())
+
+
+def decode_shard(blob: bytes, salt_value: str, check=_is_entry_table) -> dict | None:
+    """The entries of a shard (or, with ``check=_is_stat_table``, the status table), or None when it is
+    not exactly what this salesgen wrote."""
     if not blob.startswith(MAGIC):
         return None
     end = blob.find(b"\n", len(MAGIC))
@@ -364,8 +462,7 @@ def decode_shard(blob: bytes, salt_value: str) -> dict | None:
     finally:
         if enabled:
             gc.enable()
-    if not isinstance(entries, dict) or not all(
-            isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], Document) for v in entries.values()):
+    if not isinstance(entries, dict) or not check(entries):
         return None
     return entries
 
