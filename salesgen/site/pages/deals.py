@@ -54,6 +54,19 @@ def chunks(rows: list) -> list[list]:
     return [rows[i:i + PAGE_ROWS] for i in range(0, len(rows), PAGE_ROWS)] or [[]]
 
 
+def continued(rows: list, first: int, size: int | None = None) -> list[list]:
+    """``rows`` as pages: ``first`` rows on a page that shows more than the list, ``size`` (default
+    PAGE_ROWS) on each page after."""
+    size = size or PAGE_ROWS
+    return [rows[:first]] + [rows[i:i + size] for i in range(first, len(rows), size)]
+
+
+def year_counts(years: dict) -> dict:
+    """year -> (won, lost) of ``closed_years``."""
+    return {year: (sum(r["outcome"] == "won" for r in part), sum(r["outcome"] == "lost" for r in part))
+            for year, part in years.items()}
+
+
 def closed_years(groups: dict) -> dict:
     """year -> the rows of the deals won or lost that year, latest first; newest year first."""
     years: dict = {}
@@ -72,11 +85,15 @@ def pager(urls: list[str], current: int, root: str) -> list[tuple[int, str | Non
     return [(n + 1, None if n == current else root + url) for n, url in enumerate(urls)]
 
 
-def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, rows: list) -> PageSpec:
+def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, rows: list,
+              back: tuple[str, str] | None = None) -> PageSpec:
+    """A page of a list of deals at ``urls[n]``; ``back``: (URL from the site root, text) of the page the
+    list belongs to (default: the deals index)."""
     spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
-    base = "../" * (urls[n].count("/") - 1)  # to deals/
+    base = "../" * (urls[n].count("/") - 1) if urls[n].startswith("deals/") else spec.root + "deals/"  # to deals/
+    link = (spec.root + back[0], back[1]) if back else (base, data.t("deals.back"))
     spec.render = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
-                                 rows=rows, base=base, pages=pager(urls, n, spec.root))
+                                 rows=rows, base=base, back=link, pages=pager(urls, n, spec.root))
     return spec
 
 
@@ -106,11 +123,12 @@ def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
     return bool(deal.get(section))
 
 
-def index_rows(data: SiteData) -> dict:
-    """open / won / lost rows of the deals index, open deals in pipeline and stage order."""
+def index_rows(data: SiteData, deals: list | None = None) -> dict:
+    """open / won / lost rows of the deals index (of ``deals``: default every deal), open deals in pipeline
+    and stage order."""
     groups: dict = {"open": [], "won": [], "lost": []}
     order = {(pid, s.id): (pi, s.index) for pi, (pid, p) in enumerate(data.config.pipelines.items()) for s in p.stages}
-    for deal in data.deals:
+    for deal in data.deals if deals is None else deals:
         stage = data.stages[deal.id]
         group = "open" if stage is None or stage.outcome is None else stage.outcome
         row = {"deal": deal, "stage": stage, "stage_label": data.label(stage.label) if stage else deal.stage,
@@ -160,8 +178,7 @@ def portfolio_matrix(data: SiteData, root: str) -> tuple[str, list[str], list[st
 
 
 def render_index(data: SiteData, groups: dict, rows: list, pages: list, years: dict) -> str:
-    counts = {year: (sum(r["outcome"] == "won" for r in part), sum(r["outcome"] == "lost" for r in part))
-              for year, part in years.items()}
+    counts = year_counts(years)
     matrix_svg, unassessed, beyond = portfolio_matrix(data, "../")
     return render("deals.html", t=data.t, root="../", base="", groups=groups, rows=rows, pages=pages,
                   years=counts, d=data, matrix_svg=matrix_svg, matrix_limit=MATRIX_DEALS, matrix_names=MATRIX_NAMES,

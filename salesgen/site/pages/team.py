@@ -1,4 +1,9 @@
-"""The team index (with deals awaiting handover) and one page per rep at ``team/<rep id>/``."""
+"""The team index (with deals awaiting handover) and one page per rep at ``team/<rep id>/``.
+
+A rep's page lists the first ``REP_ROWS`` open deals of the 1-15-30 review and of the week,
+most urgent first; a rep with more (the busiest account manager after a decade, or a rep
+who took over a book) has the rest on ``team/<rep>/review/<n>/`` and ``team/<rep>/week/<n>/``.
+"""
 from __future__ import annotations
 
 from markupsafe import escape
@@ -12,6 +17,10 @@ from . import PageSpec
 from .overview import stage_key
 
 
+REP_ROWS = 300  # open deals the review and the week tables of a rep's page list (about 300 kB together)
+REP_PAGE_ROWS = 800  # open deals on each page after (about 400 kB)
+
+
 def pages(data: SiteData) -> list[PageSpec]:
     t = data.t
     specs = [PageSpec("team/index.md", t("nav.team"), lambda: render_index(data),
@@ -19,6 +28,39 @@ def pages(data: SiteData) -> list[PageSpec]:
                       [("reps", t("team.rep")), ("handover", t("team.handover"))], in_nav=True)]
     for rep in data.config.reps.values():
         specs.append(rep_page(data, rep))
+        specs += continued_pages(data, rep)
+    return specs
+
+
+def urls(data: SiteData, rep_id: str, kind: str) -> list[str]:
+    """The rep's page, then team/<rep>/<kind>/<n>/ for each further page of ``kind`` (review | week) rows."""
+    count = len(data.review.get(rep_id, ())) if kind == "review" else len(getattr(data.weekly.get(rep_id), "deals", ()))
+    pages = 1 + -(-max(0, count - REP_ROWS) // REP_PAGE_ROWS)
+    return [rep_url(rep_id)] + [f"{rep_url(rep_id)}{kind}/{n}/" for n in range(2, pages + 1)]
+
+
+def page_rows(rows: list, n: int) -> list:
+    return rows[:REP_ROWS] if n == 0 else rows[REP_ROWS + (n - 1) * REP_PAGE_ROWS:REP_ROWS + n * REP_PAGE_ROWS]
+
+
+def continued_pages(data: SiteData, rep: Rep) -> list[PageSpec]:
+    from .deals import pager
+
+    t = data.t
+    specs = []
+    for kind, title in (("review", "team.review_list"), ("week", "team.week")):
+        links = urls(data, rep.id, kind)
+        for n in range(1, len(links)):
+            heading = t("team.list_page", name=rep.name, list=t(title), n=n + 1, total=len(links))
+            spec = PageSpec(f"{links[n]}index.md", heading, lambda: "", lambda h=heading: f"<h1>{escape(h)}</h1>")
+
+            def body(spec=spec, kind=kind, n=n, links=links, heading=heading):
+                rows = page_rows(data.review.get(rep.id, []) if kind == "review" else
+                                 week_rows(data, data.weekly.get(rep.id)), n)
+                return render("rep_list.html", t=t, root=spec.root, d=data, rep=rep, title=heading, kind=kind,
+                              rows=rows, pages=pager(links, n, spec.root))
+            spec.render = body
+            specs.append(spec)
     return specs
 
 
@@ -126,8 +168,12 @@ def render_rep(data: SiteData, rep: Rep, root: str) -> str:
     forecast = next((f for f in data.forecast_reps if f.rep.id == rep.id), None)
     held = [row for row in data.handover if row[3] == rep.id]
     week = data.weekly.get(rep.id)
-    return render("rep.html", t=t, root=root, d=data, rep=rep, review=data.review.get(rep.id, []), charts=charts,
-                  week=week, week_rows=week_rows(data, week), week_bounds=weekly.week_bounds(data.as_of),
+    from .deals import pager
+
+    return render("rep.html", t=t, root=root, d=data, rep=rep, review=page_rows(data.review.get(rep.id, []), 0),
+                  charts=charts, week=week, week_rows=page_rows(week_rows(data, week), 0),
+                  review_pages=pager(urls(data, rep.id, "review"), 0, root),
+                  week_pages=pager(urls(data, rep.id, "week"), 0, root), week_bounds=weekly.week_bounds(data.as_of),
                   open=funnel.open_totals(deals, data.config), forecast=forecast,
                   kpi_periods=[label for label, _ in data.kpis], kpis=kpi_table(data, rep.id), held=held,
                   deal_url=deal_url, customer_url=customer_url, rep_url=rep_url)
