@@ -20,9 +20,14 @@ from .yamlsource import one_line
 
 @dataclass
 class LintResult:
-    repo: Repository
+    repo: Repository  # as read; a lint in parts (engine_parts) holds the customers only
     as_of: dt.date
     problems: list  # sorted, levels and waivers applied, narrowed to the requested paths
+    checked: list | None = None  # every data file checked (rel); None: the files of repo.documents
+
+    @property
+    def files(self) -> list:
+        return self.checked if self.checked is not None else [d.file for d in self.repo.documents]
 
     @property
     def errors(self) -> list:
@@ -62,14 +67,18 @@ def run_rules(repo: Repository, as_of: dt.date, jobs: int | None = 1) -> list[Pr
         try:
             return list(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
         except Exception as error:  # a bug in a rule must not hide every other problem
-            return [Problem(repo.config.path, 0, 0, "internal-error",
-                            T("rule {rule} failed: {error}", rule=rule.ID,
-                              error=type(error).__name__ + ": " + one_line(error)),
-                            T("This is a bug in salesgen; please report it with the file that triggers it."))]
+            return [internal_error(repo, rule, error)]
 
     for problems in parallel.share(len(checks), run, parallel.rule_workers(jobs, len(repo.documents))):
         found.extend(problems)
     return found
+
+
+def internal_error(repo: Repository, rule, error: Exception) -> Problem:
+    """The one problem a rule that raised gives instead of all it found."""
+    return Problem(repo.config.path, 0, 0, "internal-error",
+                   T("rule {rule} failed: {error}", rule=rule.ID, error=type(error).__name__ + ": " + one_line(error)),
+                   T("This is a bug in salesgen; please report it with the file that triggers it."))
 
 
 def _judged_on_what_was_kept(rule, problems: Iterable[Problem], left_out: dict) -> Iterable[Problem]:
@@ -89,10 +98,12 @@ def _judged_on_what_was_kept(rule, problems: Iterable[Problem], left_out: dict) 
             yield problem
 
 
-def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) -> list[Problem]:
-    """Configured levels (error | warning | off), then valid waivers turn errors into warnings."""
+def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date,
+                 waivers: dict | None = None) -> list[Problem]:
+    """Configured levels (error | warning | off), then valid waivers turn errors into warnings.
+    ``waivers``: file -> the valid waivers of its deal (default: those of ``repo``'s deals)."""
     levels = repo.config.rule_levels
-    waivers = _waivers_by_file(repo, as_of)
+    waivers = waivers_by_file(repo, as_of) if waivers is None else waivers
     result = []
     for problem in problems:
         rule = rules.REGISTRY.get(problem.rule)
@@ -110,7 +121,8 @@ def apply_levels(repo: Repository, problems: Iterable[Problem], as_of: dt.date) 
     return result
 
 
-def _waivers_by_file(repo: Repository, as_of: dt.date) -> dict:
+def waivers_by_file(repo: Repository, as_of: dt.date) -> dict:
+    """deal file -> the deal's valid waivers, for the deals of ``repo``."""
     ctx = Context(repo, as_of)
     table: dict = {}
     for deal in repo.deals.values():

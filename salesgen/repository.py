@@ -209,22 +209,30 @@ def load_repository(root: Path, reader: Reader = read_document,
     if config is None or any(p.severity.value == "error" for p in config_problems):
         raise ConfigurationError(config_problems)
     repo = Repository(root=root, config=config)
-    resolved_root = root.resolve()
-    folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
     with collector_paused():
-        found = []
-        for rel, kind, path in discover(root):
-            # Linked folders are checked here, once each, for every reader, before any byte is read.
-            inside = folder_inside.get(path.parent)
-            if inside is None:
-                inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
-            found.append((rel, kind, path, None if inside else outside_root(resolved_root, rel, kind, path)))
+        found = list_files(root)
         if prepare is not None:
             prepare([(rel, kind, path) for rel, kind, path, outside in found if outside is None])
         for rel, kind, path, outside in found:
             repo.documents.append(outside or reader(root, rel, kind, path))  # the reader checks a linked file
         build_model(repo)
     return repo
+
+
+def list_files(root: Path) -> list[tuple[str, str, Path, Document | None]]:
+    """(rel, kind, path, the problem document of a file outside the repository, else None) of every data file.
+
+    Linked folders are checked here, once each, for every reader, before any byte is read.
+    """
+    resolved_root = root.resolve()
+    folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
+    found = []
+    for rel, kind, path in discover(root):
+        inside = folder_inside.get(path.parent)
+        if inside is None:
+            inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
+        found.append((rel, kind, path, None if inside else outside_root(resolved_root, rel, kind, path)))
+    return found
 
 
 @contextlib.contextmanager

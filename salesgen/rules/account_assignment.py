@@ -38,6 +38,7 @@ from ..yamlsource import one_line
 
 ID = "account-assignment"
 SEVERITY = "error"
+SCOPE = "customers"  # reads the customers and the configuration, never a deal
 READS = ("assigned",)
 
 INTEREST = "interest"  # the account type the text assigns (兴趣客户)

@@ -38,12 +38,15 @@ type: interest   # account-type: the sales project was approved, so it is an int
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from ..i18n import T
 
 from ..yamlsource import one_line
 
 ID = "account-type"
 SEVERITY = "error"
+SCOPE = "whole"  # collect (per part of the files) then judge (once): see engine_parts
+COLLECTS = "deals"  # facts of the deals the model holds (the first file of an id), see engine_parts
 
 INITIATION_APPROVAL = "project_initiation"  # approval kind (deal schema)
 INITIATION_CRITERION = "project_initiation_approved"  # criterion id (salesgen/method/METHOD.md)
@@ -63,23 +66,47 @@ def interest_date(deal, as_of):
     return min(dates) if dates else None
 
 
+@dataclass(frozen=True, slots=True)
+class DealFacts:
+    """What the rule needs of one deal of known stage (``collect``; the deals may come in parts)."""
+
+    file: str
+    deal: str  # id
+    customer: str
+    outcome: str | None
+    partial: bool
+    initiation: dt.date | None  # initiation_date
+    interest: dt.date | None  # interest_date
+
+
 def check(ctx):
+    yield from judge(ctx, collect(ctx))
+
+
+def collect(ctx, documents=()) -> list:
+    """The facts of the deals of ``ctx`` (``documents``: unused, see engine_parts)."""
+    return [DealFacts(deal.file, deal.id, deal.customer, stage.outcome, deal.partial,
+                      initiation_date(deal, ctx.as_of), interest_date(deal, ctx.as_of))
+            for deal, stage in ctx.known_deals()]
+
+
+def judge(ctx, facts) -> list:
+    """The problems of every customer of ``ctx`` from the facts of all deals, in the deals' file order."""
     by_customer: dict = {}
-    for deal, stage in ctx.known_deals():
-        by_customer.setdefault(deal.customer, []).append((deal, stage))
-    for customer in ctx.repo.customers.values():
-        yield from _check_customer(ctx, customer, by_customer.get(customer.id, ()))
+    for fact in facts:
+        by_customer.setdefault(fact.customer, []).append(fact)
+    return [problem for customer in ctx.repo.customers.values()
+            for problem in _check_customer(ctx, customer, by_customer.get(customer.id, ()))]
 
 
 def _check_customer(ctx, customer, deals):
-    if any(deal.partial for deal, _stage in deals):
+    if any(deal.partial for deal in deals):
         return  # judged from a deal with data left out for its own problem: that problem is the message
-    won = [deal for deal, stage in deals if stage.outcome == "won"]
-    approved = [(deal, stage, date) for deal, stage in deals
-                if (date := initiation_date(deal, ctx.as_of)) is not None]
+    won = [deal for deal in deals if deal.outcome == "won"]
+    approved = [(deal, deal.initiation) for deal in deals if deal.initiation is not None]
     kind = customer.type
     if won and kind != "customer":
-        names = ", ".join(f"'{one_line(d.id)}'" for d in won[:3]) + (", ..." if len(won) > 3 else "")
+        names = ", ".join(f"'{one_line(d.deal)}'" for d in won[:3]) + (", ..." if len(won) > 3 else "")
         yield _problem(ctx, customer, T("the account has won deals {names} but its type is '{kind}'",
                                         names=names, kind=one_line(kind)) if len(won) > 1 else
                        T("the account has won deal {names} but its type is '{kind}'", names=names, kind=one_line(kind)),
@@ -90,11 +117,11 @@ def _check_customer(ctx, customer, deals):
                        T("Record the signed deal under deals/ with a won stage, or set the type back to "
                          "'intent' (a sales project was approved) or 'interest'."))
         return
-    open_approved = [(d, date) for d, stage, date in approved if stage.outcome is None]
+    open_approved = [(d, date) for d, date in approved if d.outcome is None]
     if open_approved and kind in ("organization", "interest"):
         deal, date = min(open_approved, key=lambda item: item[1])
         yield _problem(ctx, customer, T("the sales project of open deal '{deal}' was approved on {date}, "
-                                        "but the account type is '{kind}'", deal=one_line(deal.id), date=date, kind=one_line(kind)),
+                                        "but the account type is '{kind}'", deal=one_line(deal.deal), date=date, kind=one_line(kind)),
                        T("Set `type: intent`: an account becomes an intent customer (意向客户) when a sales project "
                          "for it is approved."))
     elif kind == "intent" and not approved:
@@ -103,12 +130,11 @@ def _check_customer(ctx, customer, deals):
                        T("Record the approval on the deal (`approvals: - {{kind: {kind}, date, "
                          "approver}}`), or set the type to 'interest'.", kind=INITIATION_APPROVAL))
     elif kind == "organization":
-        live = [(d, date) for d, stage in deals
-                if stage.outcome != "lost" and (date := interest_date(d, ctx.as_of)) is not None]
+        live = [(d, d.interest) for d in deals if d.outcome != "lost" and d.interest is not None]
         if live:
             deal, date = min(live, key=lambda item: item[1])
             yield _problem(ctx, customer, T("the customer's interest was confirmed on deal '{deal}' on {date}, "
-                                            "but the account type is 'organization'", deal=one_line(deal.id), date=date),
+                                            "but the account type is 'organization'", deal=one_line(deal.deal), date=date),
                            T("Set `type: interest`: an organization whose interest is confirmed is an interest "
                              "customer (兴趣客户)."))
 

@@ -33,6 +33,7 @@ from .account_assignment import interest_accounts, roles_text
 
 ID = "account-unassigned"
 SEVERITY = "warning"
+SCOPE = "customers"  # reads the customers and the configuration, never a deal
 READS = ("assigned",)
 
 

@@ -32,6 +32,7 @@ from ..yamlsource import one_line
 
 ID = "approval-four-eyes"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("approvals",)
 
 _KINDS = {"project_initiation": T("project initiation"), "quote": T("quote approval"),

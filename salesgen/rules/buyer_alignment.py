@@ -28,6 +28,7 @@ from ..i18n import T
 
 ID = "buyer-alignment"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("buyer_stage",)
 
 

@@ -36,6 +36,7 @@ from ..yamlsource import one_line
 
 ID = "cadence-follow-up"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("activities", "created", "stage_history")
 
 

@@ -32,6 +32,7 @@ from ..vocabulary import INTENT
 
 ID = "cadence-intent"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("activities", "created", "stage_history")
 
 _HINT = T("Judge the customer's intent from the recent follow-ups and record it as `intent: high|medium|low|none` "

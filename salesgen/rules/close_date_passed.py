@@ -27,6 +27,7 @@ from ..yamlsource import one_line
 
 ID = "close-date-passed"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def check(ctx):

@@ -27,6 +27,7 @@ from ..yamlsource import one_line
 
 ID = "closing-lost"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("lost_reason",)
 
 

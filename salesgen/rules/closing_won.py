@@ -38,6 +38,7 @@ from ..i18n import T
 
 ID = "closing-won"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("contract",)
 
 _CONTRACT_EXAMPLE = ("`contract: {date: YYYY-MM-DD, value: <amount>, ref: <contract number>, payments: "

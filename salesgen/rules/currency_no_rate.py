@@ -31,6 +31,7 @@ from ..i18n import T
 
 ID = "currency-no-rate"
 SEVERITY = "warning"
+SCOPE = "split"  # check_deals: per deal, as SCOPE 'deal'; check_rest: the customers and the configuration
 
 
 def _has_rate(ctx, code: str) -> bool:
@@ -42,6 +43,11 @@ def _hint(code: str, base: str) -> str:
 
 
 def check(ctx):
+    yield from check_deals(ctx)
+    yield from check_rest(ctx)
+
+
+def check_deals(ctx):
     base = ctx.config.currency
     for deal, stage in ctx.known_deals():
         code = deal.currency
@@ -53,6 +59,11 @@ def check(ctx):
                           T("the amount in {code} is left out of the {base} pipeline, forecast and quota totals: "
                             "no rate from {code}", code=code, base=base),
                           _hint(code, base))
+
+
+def check_rest(ctx):
+    """The reps' quotas in salesgen.yaml."""
+    base = ctx.config.currency
     config = ctx.config
     for index, rep in enumerate(config.raw.get("reps") or ()):
         code = (rep.get("quota") or {}).get("currency")

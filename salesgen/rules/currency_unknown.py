@@ -30,6 +30,7 @@ from ..i18n import T
 
 ID = "currency-unknown"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def message(code: str) -> str:

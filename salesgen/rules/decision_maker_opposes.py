@@ -26,6 +26,7 @@ from ..i18n import T
 
 ID = "decision-maker-opposes"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("stakeholders",)
 
 

@@ -43,6 +43,7 @@ from ..i18n import T
 
 ID = "evidence-late"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def left_on(deal, pipeline, ranks) -> dict:

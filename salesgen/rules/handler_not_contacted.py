@@ -31,6 +31,7 @@ from ..i18n import T
 
 ID = "handler-not-contacted"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("activities", "stakeholders")
 
 

@@ -23,6 +23,7 @@ from ..yamlsource import one_line
 
 ID = "handover-pending"
 SEVERITY = "warning"
+SCOPE = "split"  # check_deals: per deal, as SCOPE 'deal'; check_rest: the customers and the configuration
 
 
 ROLES = {"owner": T("owner"), "presales": T("presales"), "consultant": T("consultant"),
@@ -31,6 +32,12 @@ ROLES = {"owner": T("owner"), "presales": T("presales"), "consultant": T("consul
 
 
 def check(ctx):
+    yield from check_rest(ctx)
+    yield from check_deals(ctx)
+
+
+def check_rest(ctx):
+    """The accounts a rep who left still owns."""
     reps = ctx.config.reps
     for customer in ctx.repo.customers.values():
         rep = reps.get(customer.owner)
@@ -38,6 +45,10 @@ def check(ctx):
             yield ctx.problem(ID, customer.file, ("owner",),
                               T("account owner '{rep}' has left; the account awaits handover", rep=one_line(rep.id)),
                               T("Run `salesgen handover --from {rep} --to <successor>`.", rep=rep.id))
+
+
+def check_deals(ctx):
+    reps = ctx.config.reps
     for deal, _stage in ctx.open_deals():
         roles = [("owner", deal.owner)] + [(role, rep) for role, rep in deal.team.items()]
         for role, rep_id in roles:

@@ -39,6 +39,7 @@ from ..i18n import T
 
 ID = "influence-plan-missing"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 ROLES = ("decision_maker", "evaluator")
 LATE_FUNNEL = "best"

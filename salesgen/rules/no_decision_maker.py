@@ -30,6 +30,7 @@ from ..yamlsource import one_line
 
 ID = "no-decision-maker"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("stakeholders",)
 
 CRITERION = "decision_makers_known"  # a named check in salesgen.criteria; the criterion id (METHOD.md)

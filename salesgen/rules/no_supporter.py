@@ -26,6 +26,7 @@ from ..vocabulary import ATTITUDES
 
 ID = "no-supporter"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("stakeholders",)
 
 

@@ -27,6 +27,7 @@ from ..i18n import T
 
 ID = "probability-band"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def band(pipeline, funnel: str) -> tuple[int, int]:

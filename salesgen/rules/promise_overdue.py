@@ -40,6 +40,7 @@ from ..i18n import T
 
 ID = "promise-overdue"
 SEVERITY = "warning"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def check(ctx):

@@ -36,6 +36,7 @@ from ..i18n import T
 
 ID = "quote-order"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 QUOTE_APPROVAL = "quote"
 TERMS_CRITERION = "terms_agreed"

@@ -22,12 +22,14 @@ from ..yamlsource import one_line
 
 ID = "ref-customer"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def check(ctx):
-    known = sorted(ctx.repo.customers)
+    known = None  # sorted once there is something to guess from (the deals may come in many parts)
     for deal in ctx.repo.deals.values():
         if deal.customer not in ctx.repo.customers and ("customer", deal.customer) not in ctx.repo.unbuilt:
+            known = known or sorted(ctx.repo.customers)
             guess = difflib.get_close_matches(deal.customer, known, n=1)
             hint = (T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else
                     T("Create customers/<id>.yaml with `salesgen new customer`."))

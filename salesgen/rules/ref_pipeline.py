@@ -24,6 +24,7 @@ from ..yamlsource import one_line
 
 ID = "ref-pipeline"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def check(ctx):

@@ -25,6 +25,7 @@ from ..yamlsource import one_line
 
 ID = "ref-rep"
 SEVERITY = "error"
+SCOPE = "split"  # check_deals: per deal, as SCOPE 'deal'; check_rest: the customers and the configuration
 
 
 def rep_references(data):
@@ -46,13 +47,27 @@ def rep_references(data):
 
 
 def check(ctx):
+    yield from check_rest(ctx)
+    yield from check_deals(ctx)
+
+
+def check_rest(ctx):
+    """The customers' references."""
+    yield from _check(ctx, ctx.repo.customers.values())
+
+
+def check_deals(ctx):
+    yield from _check(ctx, ctx.repo.deals.values())
+
+
+def _check(ctx, items):
     reps = ctx.config.reps
-    known = sorted(reps)
-    for items in (ctx.repo.customers.values(), ctx.repo.deals.values()):
-        for item in items:
-            for path, rep in rep_references(item.raw):
-                if rep not in reps:
-                    guess = difflib.get_close_matches(rep, known, n=1)
-                    hint = T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else \
-                        T("Add the rep to `reps:` in salesgen.yaml.")
-                    yield ctx.problem(ID, item.file, path, T("unknown rep '{rep}'", rep=one_line(rep)), hint)
+    known = None
+    for item in items:
+        for path, rep in rep_references(item.raw):
+            if rep not in reps:
+                known = known or sorted(reps)
+                guess = difflib.get_close_matches(rep, known, n=1)
+                hint = T("Did you mean '{guess}'?", guess=one_line(guess[0])) if guess else \
+                    T("Add the rep to `reps:` in salesgen.yaml.")
+                yield ctx.problem(ID, item.file, path, T("unknown rep '{rep}'", rep=one_line(rep)), hint)

@@ -23,6 +23,7 @@ from ..yamlsource import one_line
 
 ID = "ref-reports-to"
 SEVERITY = "error"
+SCOPE = "customers"  # reads the customers and the configuration, never a deal
 
 
 def check(ctx):

@@ -47,6 +47,7 @@ from ..i18n import Message, T, any_of, join
 
 ID = "stage-gate"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def check(ctx):

@@ -37,6 +37,7 @@ from ..yamlsource import one_line
 
 ID = "stage-history"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("stage_history", "created")
 
 

@@ -31,6 +31,7 @@ from .handover_pending import ROLES  # the role words, shared
 
 ID = "team-roles"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 READS = ("team",)
 
 

@@ -37,6 +37,7 @@ from ..yamlsource import one_line
 
 ID = "waiver-invalid"
 SEVERITY = "error"
+SCOPE = "deal"  # each deal's problems come from that deal alone (with the customers and the configuration)
 
 
 def waiver_is_valid(ctx, deal, waiver) -> bool:
