@@ -47,10 +47,13 @@ from typing import Callable
 from .repository import MAX_FILE_BYTES, Document, check_bytes, read_document
 
 CACHE_DIR = ".salesgen-cache"
-FORMAT = 2
+FORMAT = 3
 # 64, not 16: a cold run's workers take a shard each (finer tasks share the cores out more evenly), and an
-# edit rewrites a quarter as much (at 50,000 deals a shard of 16 is 17 MB of pickle).
-SHARDS = 64
+# edit rewrites a quarter as much (at 50,000 deals a shard of 16 is 17 MB of pickle). Customers have shards
+# of their own: `salesgen lint` reads every customer first, then the deals one shard at a time (engine_parts).
+DEAL_SHARDS = 64
+CUSTOMER_SHARDS = 16
+SHARDS = DEAL_SHARDS + CUSTOMER_SHARDS
 MAGIC = b"salesgen-lint-cache\n"
 STAT_FILE = "stat.pickle"
 # How much older than the run a file's times must be for its status to stand for its bytes next time:
@@ -147,7 +150,11 @@ def entry_key(data: bytes, rel: str, kind: str) -> bytes:
 
 
 def shard_of(rel: str) -> int:
-    return hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()[0] % SHARDS
+    """The shard of a file: a deal's in 0 to DEAL_SHARDS - 1, a customer's (customers/...) in the ones after."""
+    byte = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=2).digest()[0]
+    if rel.startswith("customers/"):
+        return DEAL_SHARDS + byte % CUSTOMER_SHARDS
+    return byte % DEAL_SHARDS
 
 
 class LintCache:
@@ -167,6 +174,7 @@ class LintCache:
         self._dirty: set[int] = set()
         self._prepared: dict = {}  # rel -> Document, checked ahead by prepare()
         self._written: set[int] = set()  # shards prepare() already wrote
+        self._finished: set[int] = set()  # shards finish_part() wrote (or found unchanged) and forgot
         self._unwritable = False
         self.hits = 0
         self.misses = 0
@@ -310,6 +318,11 @@ class LintCache:
 
     # -- keys from the files' status -------------------------------------------------------------
 
+    def known_statuses(self) -> None:
+        """Read the status table now (before forking: the processes share it)."""
+        if self._stats_used and self._stats is None:
+            self._stats = self._read_stats()
+
     def _known_key(self, rel: str, info: os.stat_result) -> bytes | None:
         """The key remembered for ``rel`` when its status is still the one it was read with, else None."""
         if not self._stats_used:
@@ -363,6 +376,41 @@ class LintCache:
             return {}
         return entries
 
+    # -- one shard at a time ---------------------------------------------------------------------
+
+    def finish_part(self, shard: int) -> dict:
+        """Write shard ``shard`` if what this run read of it differs from its file, then forget its entries
+        (a lint in parts holds one shard of deals at a time). Returns the statuses remembered for the files
+        read from it (``merge_statuses``: a forked process's table goes back to the one that saves it)."""
+        current = self._seen.pop(shard, {})
+        loaded = self._shards.pop(shard, {})
+        if self.enabled and not self._unwritable and (shard in self._dirty or set(current) != set(loaded)):
+            try:
+                self._write_shard(shard, current)
+            except OSError:
+                self._unwritable = True  # a read-only checkout: run without a cache
+        self._dirty.discard(shard)
+        self._finished.add(shard)
+        return {rel: self._stats_now[rel] for rel in current if rel in self._stats_now}
+
+    def merge_statuses(self, statuses: dict) -> None:
+        self._stats_now.update(statuses)
+
+    def forget_shards_without_files(self, shards: set) -> None:
+        """Remove the files of the deal shards not in ``shards`` (their files are all gone); for a lint in parts,
+        which never reads them."""
+        if not self.enabled or self._unwritable:
+            return
+        for shard in range(DEAL_SHARDS):
+            if shard not in shards and shard not in self._finished:
+                try:
+                    (self.folder / f"shard-{shard:02d}.pickle").unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    return
+                self._finished.add(shard)
+
     # -- writing ----------------------------------------------------------------------------------
 
     def save(self) -> None:
@@ -371,7 +419,7 @@ class LintCache:
             return
         for shard in range(SHARDS):
             current = self._seen.get(shard, {})
-            if shard in self._written:
+            if shard in self._written or shard in self._finished:
                 continue
             if shard not in self._dirty and set(current) == set(self._shards.get(shard, {})):
                 continue

@@ -9,7 +9,7 @@ import click
 
 from .. import fastexit
 from ..i18n import T
-from .common import (as_of_option, cache_loader, checking_progress, fail_usage, jobs_option, lang_option, language,
+from .common import (as_of_option, checking_progress, fail_usage, jobs_option, lang_option, language,
                      report_configuration, resolve_as_of, root_option, use_color)
 
 
@@ -55,7 +55,7 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache, jobs)
     import gc
 
     from ..config import load_config
-    from ..engine import lint as run_lint
+    from ..engine_parts import lint_in_parts
     from ..output import FORMATTERS
     from ..repository import ConfigurationError
 
@@ -81,21 +81,21 @@ def lint(paths, root, fmt, strict, as_of, changed, base, staged, no_cache, jobs)
     # entries are keyed by the bytes checked; with --no-cache nothing is read from or written to the folder
     cache = LintCache(lint_root, store=root, enabled=not no_cache)
     try:
-        with checking_progress(language(config)) as progress:
-            result = run_lint(lint_root, resolve_as_of(as_of, config), paths, reader=cache.reader,
-                              prepare=cache_loader(cache, jobs, progress), jobs=jobs)
+        with checking_progress(language(config)) as progress:  # the deals a shard at a time (engine_parts)
+            result = lint_in_parts(lint_root, resolve_as_of(as_of, config), paths, cache=cache, jobs=jobs,
+                                   progress=progress)
     except ConfigurationError as error:
         _report_configuration(error.problems, fmt, language(config))
     cache.save()
-    fastexit.wanted()  # the repository is loaded: exit without freeing it object by object
+    fastexit.wanted()  # the customers are loaded: exit without freeing them object by object
     problems = result.problems
     note = ""
     if scope is not None:
-        note = _scope_note(scope, result.repo)
+        note = _scope_note(scope, result.files)
         if "salesgen.yaml" not in scope.files:
             problems = result.problems = [p for p in problems if p.file in scope.files]
     elif staged:
-        count = len(result.repo.documents) + 1
+        count = len(result.files) + 1
         note = (f"checked the {count} files as staged for commit; "
                 "unstaged edits and untracked files are not part of it")
     from ..output.help_links import site_url
@@ -185,11 +185,11 @@ def _inside(staged_root: Path, root: Path, path: Path) -> Path:
         return path  # outside the repository: selects nothing, as without --staged
 
 
-def _scope_note(scope, repo) -> str:
+def _scope_note(scope, checked: list) -> str:
     """One line saying what --changed left out, so a green run is not mistaken for a full one."""
     from ..yamlsource import one_line
 
-    files = {document.file for document in repo.documents} | {"salesgen.yaml"}
+    files = set(checked) | {"salesgen.yaml"}
     since = f"since {one_line(scope.base)} (merge-base {scope.short_merge_base})"
     if "salesgen.yaml" in scope.files:
         return f"salesgen.yaml changed {since}: all {len(files)} files were checked and reported"
