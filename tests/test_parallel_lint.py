@@ -52,6 +52,20 @@ def pool_spy(monkeypatch):
     return pools
 
 
+@pytest.fixture
+def share_spy(monkeypatch):
+    """How many processes each sharing of work had (parallel.share: the deals' parts, the rules)."""
+    shares = []
+    real = parallel.share
+
+    def spy(count, run_one, processes):
+        shares.append(processes)
+        return real(count, run_one, processes)
+
+    monkeypatch.setattr(parallel, "share", spy)
+    return shares
+
+
 def lint(root: Path, *args: str):
     result = CliRunner().invoke(cli, ["lint", "--root", str(root), "--as-of", "2026-11-20", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -84,9 +98,11 @@ def test_parallel_cold_lint_equals_serial_byte_for_byte(which, fmt, example_repo
         assert serial[0] == 1 and "yaml-alias" in serial[1] and "yaml-encoding" in serial[1]
 
 
-def test_parallel_warm_lint_with_edits_equals_serial(synthetic_repo, pool_spy):
+def test_parallel_warm_lint_with_edits_equals_serial(synthetic_repo, pool_spy, share_spy):
     root = synthetic_repo
     cold(root, "--jobs", "2")
+    pool_spy.clear()
+    share_spy.clear()
     deals = sorted((root / "deals").rglob("*.yaml"))
     saved = {path: path.read_bytes() for path in deals[:8]}
     try:
@@ -100,7 +116,8 @@ def test_parallel_warm_lint_with_edits_equals_serial(synthetic_repo, pool_spy):
         for name, data in before.items():  # back to the warm state, then the same edits in parallel
             (root / CACHE_DIR / name).write_bytes(data)
         parallel_run = lint(root, "--format", "json", "--jobs", "2")
-        assert pool_spy == [2, 2]
+        assert share_spy == [1, 2]  # the deals' parts: in one process, then in two
+        assert pool_spy == []  # the customers were all cached
         assert (parallel_run.exit_code, parallel_run.stdout) == (serial.exit_code, serial.stdout)
         assert cache_files(root) == serial_cache
     finally:
@@ -148,20 +165,23 @@ def test_default_uses_every_core_only_for_enough_files(monkeypatch):
     assert parallel.workers_for(None, 10_000, 64) == 0
 
 
-def test_default_forks_for_a_cold_run_but_not_for_a_warm_one(synthetic_repo, monkeypatch, pool_spy):
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_default_shares_the_deals_from_enough_files_cold_or_warm(synthetic_repo, monkeypatch, share_spy, warm):
+    """From PARALLEL_MIN_FILES files every usable core takes parts of the deals (reading them, or taking them
+    from the cache, and judging them); below that, the command's own process does it all."""
+    files = len(repository.discover(synthetic_repo))
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 20)
-    expected = cold(synthetic_repo, "--jobs", "1")
-    assert cold(synthetic_repo) == expected
-    assert pool_spy == [2]
-    deal = sorted((synthetic_repo / "deals").rglob("*.yaml"))[5]
-    original = deal.read_bytes()
-    try:
-        deal.write_bytes(original.replace(b"\nname: ", b"\nname: y", 1))
-        lint(synthetic_repo)
-        assert pool_spy == [2]  # one changed file: checked in the command's own process
-    finally:
-        deal.write_bytes(original)
+    expected = cold(synthetic_repo, "--format", "json", "--jobs", "1")[:2]
+    for minimum, processes in ((files, 2), (files + 1, 1)):
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", minimum)
+        if warm:
+            lint(synthetic_repo)  # the cache filled
+        else:
+            shutil.rmtree(synthetic_repo / CACHE_DIR, ignore_errors=True)
+        share_spy.clear()
+        result = lint(synthetic_repo, "--format", "json")
+        assert (result.exit_code, result.stdout) == expected
+        assert share_spy == [processes]
 
 
 def test_one_usable_core_never_reads_ahead(synthetic_repo, monkeypatch):
