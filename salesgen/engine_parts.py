@@ -92,9 +92,12 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
     parts = deal_parts(files)
     if cache is not None:
         cache.known_statuses()  # read once here: the forked processes share it
+    repo.document_table()  # likewise
 
     def run(index: int) -> PartResult:
-        shard, part = parts[index]
+        if index == 0:  # the rules of the customers and the configuration, first: they need no part
+            return check_rest(repo, as_of)
+        shard, part = parts[index - 1]
         result = check_part(repo, part, as_of, reader)
         result.pid = os.getpid()
         if cache is not None:
@@ -104,7 +107,7 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
         return result
 
     processes = parallel.rule_workers(jobs, len(files))
-    results = parallel.share(len(parts), run, processes)
+    results = parallel.share(len(parts) + 1, run, processes)
     counted(sum(result.files for result in results if result.pid != parent))
     if cache is not None:
         for result in results:
@@ -135,6 +138,9 @@ def check_part(base: Repository, part: list, as_of: dt.date, reader) -> PartResu
     documents = [outside or reader(base.root, rel, kind, path) for rel, kind, path, outside in part]
     repo = Repository(root=base.root, config=base.config, documents=base.documents + documents,
                       customers=base.customers, contacts=base.contacts, unbuilt=base.unbuilt)
+    by_file = dict(base.document_table())  # a copy of the customers' table, not 10,000 lookups per part
+    by_file.update((d.file, d) for d in documents)
+    repo.__dict__["_by_file_cache"] = by_file
     for document in documents:
         result.file_problems += document.problems
         data = document.model_data
@@ -157,6 +163,22 @@ def check_part(base: Repository, part: list, as_of: dt.date, reader) -> PartResu
     return result
 
 
+def check_rest(repo: Repository, as_of: dt.date) -> PartResult:
+    """What the rules say of the customers and the configuration (SCOPE "customers", and "split" rules' rest)."""
+    result = PartResult()
+    ctx = Context(repo, as_of)
+    left_out = {d.file: repo.left_out(d.file) for d in repo.documents if d.kept is not None}
+    for index, rule in enumerate(rules.CHECKS):
+        if rule.SCOPE not in ("customers", "split"):
+            continue
+        check = rule.check if rule.SCOPE == "customers" else rule.check_rest
+        try:
+            result.found[index] = list(_judged_on_what_was_kept(rule, check(ctx), left_out))
+        except Exception as error:
+            result.failures[index] = internal_error(repo, rule, error)
+    return result
+
+
 def merge(repo: Repository, results: list, as_of: dt.date) -> tuple[list, dict]:
     """Every problem of the parts and of the rules run once, and the waivers of the deals that count."""
     first: dict = {}  # deal id -> the first file that gives it
@@ -176,28 +198,22 @@ def merge(repo: Repository, results: list, as_of: dt.date) -> tuple[list, dict]:
         failure = next((r.failures[index] for r in results if index in r.failures), None)
         found = [p for r in results for p in r.found.get(index, ()) if p.file not in shadowed]
         try:
-            if failure is None:
-                found += once(ctx, rule, index, results, shadowed, left_out)
+            if failure is None and rule.SCOPE == "whole":
+                found += judge(ctx, rule, index, results, shadowed, left_out)
         except Exception as error:
             failure = internal_error(repo, rule, error)
         problems += [failure] if failure is not None else found
     return problems, waivers
 
 
-def once(ctx: Context, rule, index: int, results: list, shadowed: set, left_out: dict) -> list:
-    """What ``rule`` says beyond the parts: its customers' part, or its judgement of everything collected."""
-    if rule.SCOPE == "customers":
-        return list(_judged_on_what_was_kept(rule, rule.check(ctx), left_out))
-    if rule.SCOPE == "split":
-        return list(_judged_on_what_was_kept(rule, rule.check_rest(ctx), left_out))
-    if rule.SCOPE == "whole":
-        records = list(rule.collect(ctx, ctx.repo.documents))
-        for result in results:
-            records += [r for r in result.collected.get(index, ())
-                        if getattr(rule, "COLLECTS", "documents") != "deals" or r.file not in shadowed]
-        records.sort(key=lambda record: record.file)  # the files' order, as one run over the repository
-        return list(_judged_on_what_was_kept(rule, rule.judge(ctx, records), left_out))
-    return []
+def judge(ctx: Context, rule, index: int, results: list, shadowed: set, left_out: dict) -> list:
+    """A SCOPE "whole" rule's judgement of what was collected of every file, in the files' order."""
+    records = list(rule.collect(ctx, ctx.repo.documents))
+    for result in results:
+        records += [r for r in result.collected.get(index, ())
+                    if getattr(rule, "COLLECTS", "documents") != "deals" or r.file not in shadowed]
+    records.sort(key=lambda record: record.file)  # the files' order, as one run over the repository
+    return list(_judged_on_what_was_kept(rule, rule.judge(ctx, records), left_out))
 
 
 def _nothing(_count: int) -> None:

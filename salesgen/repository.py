@@ -80,6 +80,10 @@ class Repository:
             return frozenset()
         return frozenset(p.path[0] for p in document.problems if p.path and isinstance(p.path[0], str))
 
+    def document_table(self) -> dict:
+        """file -> Document of every document (built once, kept while the documents are the same)."""
+        return self._by_file()
+
     def _by_file(self) -> dict:
         cache = self.__dict__.get("_by_file_cache")
         if cache is None or len(cache) != len(self.documents):

@@ -13,7 +13,9 @@ Fractional numbers become ``Decimal`` (money is never a float).
 """
 from __future__ import annotations
 
+import copyreg
 import datetime as _dt
+import pickle
 import re
 from array import array
 from decimal import Decimal, InvalidOperation
@@ -136,6 +138,14 @@ class Mapping(dict):
         super().__init__()
         self.pos = _NO_POSITIONS
 
+    def __reduce_ex__(self, protocol):
+        # A dict with its positions as the whole state: the lint cache pickles a shard in half the time of the
+        # default for a subclass with slots (a state dict per mapping), and reads it back in three quarters.
+        return copyreg.__newobj__, (Mapping,), self.pos, None, iter(self.items())
+
+    def __setstate__(self, state) -> None:
+        self.pos = _checked_positions(state)
+
     @property
     def start(self) -> int:
         return _entry(self.pos, 0)
@@ -165,6 +175,12 @@ class Sequence(list):
         super().__init__()
         self.pos = _NO_POSITIONS
 
+    def __reduce_ex__(self, protocol):  # as Mapping's
+        return copyreg.__newobj__, (Sequence,), self.pos, iter(self), None
+
+    def __setstate__(self, state) -> None:
+        self.pos = _checked_positions(state)
+
     @property
     def start(self) -> int:
         return _entry(self.pos, 0)
@@ -178,6 +194,14 @@ class Sequence(list):
 
 
 _NO_POSITIONS = b""
+
+
+def _checked_positions(state):
+    """The positions an unpickled mapping or sequence gets: packed bytes or an array('Q'), nothing else (a
+    planted cache file is refused, not trusted)."""
+    if state.__class__ is bytes or (state.__class__ is array and state.typecode == "Q"):
+        return state
+    raise pickle.UnpicklingError("positions must be bytes or array('Q')")
 _NARROW_LIMIT = 0xFFFF  # a file shorter than this has at most 0xFFFF lines and columns: 16 bits each
 _U32 = next(code for code in "IL" if array(code).itemsize == 4)
 

@@ -1,8 +1,11 @@
 """The lint cache: cached runs report exactly what a cold run reports, and a bad cache is never trusted."""
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import hashlib
+from array import array
+from decimal import Decimal
 import pickle
 import shutil
 from pathlib import Path
@@ -154,6 +157,31 @@ def test_a_planted_pickle_cannot_run_code(repo, tmp_path):
     assert not marker.exists()
     assert store.hits == 0
     assert result == cold(repo)
+
+
+@pytest.mark.parametrize("positions", [Decimal("1"), "1234", array("I", [1, 2])],
+                         ids=["decimal", "text", "array-of-another-type"])
+def test_a_shard_whose_positions_are_not_positions_is_refused(repo, positions):
+    """An unpickled mapping's state must be its packed positions: anything else makes the shard unreadable
+    (checked again), never a mapping that fails later when a problem's line is looked up."""
+    from salesgen.repository import check_bytes
+    from salesgen.yamlsource import Mapping
+
+    expected, _ = cached(repo)
+    document = check_bytes(b"id: x\nname: y\n", "deals/x.yaml", "deal")
+    real = Mapping.__reduce_ex__
+    try:
+        Mapping.__reduce_ex__ = lambda self, protocol: (copyreg.__newobj__, (Mapping,), positions, None,
+                                                         iter(self.items()))
+        salt = LintCache(repo).salt
+        blob = encode_shard({"deals/x.yaml": (b"k", document)}, salt)
+    finally:
+        Mapping.__reduce_ex__ = real
+    assert decode_shard(blob, salt) is None
+    for shard in shards(repo):
+        shard.write_bytes(blob)
+    result, store = cached(repo)
+    assert store.hits == 0 and result == expected
 
 
 @pytest.mark.parametrize("padding", [b"", b"# " + b"x" * 70_000 + b"\n" + b"\n" * 70_000], ids=["small", "over-64k"])

@@ -221,11 +221,16 @@ def test_the_cli_with_workers_uses_the_table_too(repo, clock, reads):
     assert second.output == first.output and second.exit_code == first.exit_code
     assert reads == []
     deal = data_files(repo)[4]
+    before = table(repo)
     deal.write_text(deal.read_text(encoding="utf-8").replace("\nowner: ", "\nowner: nobody-", 1), encoding="utf-8")
     reads.clear()
     third = CliRunner().invoke(cli, args)
-    assert reads.count(f"deals/{deal.name}") >= 1 and len(set(reads)) == 1
+    assert set(reads) <= {f"deals/{deal.name}"}  # read in whichever process took its shard, nothing else
     assert "ref-rep" in third.output
+    after = table(repo)  # the edited file's new status and key, sent back by the process that read it
+    rel = f"deals/{deal.name}"
+    assert after[rel] != before[rel] and {k: v for k, v in after.items() if k != rel} == \
+        {k: v for k, v in before.items() if k != rel}
 
 
 def test_a_check_of_a_copy_with_this_cache_neither_uses_nor_writes_the_table(repo, clock, tmp_path, reads):
