@@ -6,6 +6,14 @@ example, is the rule's user documentation (`salesgen rules`, the site's rules pa
 A rule that concludes from what a deal lacks also declares ``READS``, the top-level
 keys it judges by: in a file where one of them lost data to a schema problem, the
 engine leaves its conclusion out (``engine.run_rules``).
+
+Each rule also declares ``SCOPE``, what it looks at, so that `salesgen lint` can check the
+deals part by part (``engine_parts``) and get the problems of one pass over everything:
+``"deal"`` (each deal alone, with the customers and the configuration), ``"split"``
+(``check_deals`` so, and ``check_rest``: the customers and the configuration),
+``"customers"`` (never a deal) or ``"whole"`` (``collect`` facts of each part's files,
+``COLLECTS`` saying whether of the deals built or of every file, then ``judge`` them all
+once). ``check`` stays the whole rule.
 """
 from __future__ import annotations
 
