@@ -152,8 +152,9 @@ def load_or_exit(root: Path, as_of=None, reader=None, prepare=None):
 
 jobs_option = click.option(
     "--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None, metavar="N",
-    help="Processes that read and check files the lint cache does not hold, and that share the rules. Default: "
-         "every usable core when there are at least 300 such files (for the rules: 300 files in all), else 1.")
+    help="Processes that share the work: for lint, the deals part by part (cold or warm) and the customers the "
+         "lint cache does not hold; for the reports, the files the cache does not hold and the rules. Default: "
+         "every usable core from 300 files, else 1.")
 
 
 SUMMARY_AFTER = 1.0  # seconds: a quicker check draws no bar and writes no summary line

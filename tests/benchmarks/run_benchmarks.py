@@ -254,7 +254,7 @@ def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool, w
                         f"**{factor:.1f} ×** faster", f"≥ {TARGETS['check_jsonschema']} ×",
                         factor >= TARGETS["check_jsonschema"]))
     measure(salesgen("lint", "--root", big))  # fill the cache
-    # warm runs share the rules between every core (no pool for the files: one to check), so wall time
+    # warm runs share the deals' shards between every core (lint in parts, engine_parts), so wall time
     unchanged = measure_lint(salesgen("lint", "--root", big), repeat=repeat, by="seconds")
     before, restore = edit_one_file(big)
     try:
@@ -264,7 +264,7 @@ def lint_rows(big: Path, info: dict, repeat: int, with_check_jsonschema: bool, w
     rows.append(Row("Warm `salesgen lint`, nothing changed, wall time", f"{walled(unchanged)} = "
                     f"{unchanged.seconds / bare.seconds:.2f} × bare load", "", None))
     ratio = warm.seconds / bare.seconds
-    rows.append(Row("Warm `salesgen lint`, one file changed (the rules shared by every core), wall time against "
+    rows.append(Row("Warm `salesgen lint`, one file changed (the deals' shards shared by every core), wall time against "
                     "the one-process bare load", f"{walled(warm)} = **{ratio:.2f} ×** bare load",
                     f"≤ {warm_target} ×", ratio <= warm_target))
     peak = max(cold.peak_mb, single.peak_mb, warm.peak_mb, unchanged.peak_mb)
