@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from salesgen import parallel, repository
-from salesgen.cache import CACHE_DIR
+from salesgen.cache import CACHE_DIR, STAT_FILE
 from salesgen.cli import cli
 from salesgen.synthetic import generate
 
@@ -38,32 +38,29 @@ def synthetic_repo(tmp_path_factory) -> Path:
     return root
 
 
+def spy_on(monkeypatch, name: str, argument: int) -> list:
+    """The ``argument``-th argument of every call of ``parallel.<name>`` (how many processes it was given)."""
+    seen = []
+    real = getattr(parallel, name)
+
+    def spy(*args):
+        seen.append(args[argument])
+        return real(*args)
+
+    monkeypatch.setattr(parallel, name, spy)
+    return seen
+
+
 @pytest.fixture
 def pool_spy(monkeypatch):
     """How many workers each pool had (a run that used none leaves it empty)."""
-    pools = []
-    real = parallel.run_tasks
-
-    def spy(tasks, workers, done):
-        pools.append(workers)
-        return real(tasks, workers, done)
-
-    monkeypatch.setattr(parallel, "run_tasks", spy)
-    return pools
+    return spy_on(monkeypatch, "run_tasks", 1)
 
 
 @pytest.fixture
 def share_spy(monkeypatch):
     """How many processes each sharing of work had (parallel.share: the deals' parts, the rules)."""
-    shares = []
-    real = parallel.share
-
-    def spy(count, run_one, processes):
-        shares.append(processes)
-        return real(count, run_one, processes)
-
-    monkeypatch.setattr(parallel, "share", spy)
-    return shares
+    return spy_on(monkeypatch, "share", 2)
 
 
 def lint(root: Path, *args: str):
@@ -74,8 +71,11 @@ def lint(root: Path, *args: str):
 
 
 def cache_files(root: Path) -> dict:
+    """Every file of the cache folder but the status table, which remembers the files that were 3 s old when
+    a run began: it depends on the clock, not on the processes (tests/test_cache_status.py)."""
     folder = root / CACHE_DIR
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.name != STAT_FILE} if folder.is_dir() else {}
 
 
 def cold(root: Path, *args: str):

@@ -48,19 +48,13 @@ def data(repo: Path) -> SiteData:
 
 def facts(repo: Path) -> dict:
     """deal id -> (customer, owner, outcome or None, year it closed), from the YAML and salesgen.yaml alone."""
-    config = yaml.safe_load((repo / "salesgen.yaml").read_text(encoding="utf-8"))
-    outcomes = {(p["id"], s["id"]): s.get("outcome") for p in config["pipelines"] for s in p["stages"]}
+    from test_site_deal_lists import outcome_and_year
+
+    closed = outcome_and_year(repo)
     found = {}
     for path in (repo / "deals").rglob("*.yaml"):
         deal = yaml.safe_load(path.read_text(encoding="utf-8"))
-        outcome = outcomes[(deal["pipeline"], deal["stage"])]
-        year = None
-        if outcome == "won" and (deal.get("contract") or {}).get("date"):
-            year = int(str(deal["contract"]["date"])[:4])
-        elif outcome:
-            entries = [str(e["date"]) for e in deal.get("stage_history") or () if e["stage"] == deal["stage"]]
-            year = int((max(entries) if entries else str(deal["expected_close"]))[:4])
-        found[deal["id"]] = (deal["customer"], deal["owner"], outcome, year)
+        found[deal["id"]] = (deal["customer"], deal["owner"], *closed[deal["id"]])
     return found
 
 
