@@ -250,3 +250,29 @@ def test_a_whole_rule_judges_what_it_collected_in_parts(rule, late_repo):
                             [d for d in late_repo.documents if d.kind == "customer"])
     records.sort(key=lambda r: r.file)
     assert list(rule.judge(ctx, records)) == list(rule.check(ctx))
+
+
+def test_what_a_second_file_of_a_deal_id_says_of_its_account_is_left_out(generated, tmp_path):
+    """account-type judges the deals the model holds: a won copy of an open deal, in another file of the same
+    id, does not make its account a customer's (one pass never builds the copy)."""
+    import re
+
+    import yaml
+
+    root = tmp_path / "repo"
+    shutil.copytree(generated, root)
+    config = yaml.safe_load((root / "salesgen.yaml").read_text(encoding="utf-8"))
+    won = {p["id"]: next(s["id"] for s in p["stages"] if s.get("outcome") == "won") for p in config["pipelines"]}
+    types = {yaml.safe_load(p.read_text(encoding="utf-8"))["id"]: yaml.safe_load(p.read_text(encoding="utf-8"))["type"]
+             for p in (root / "customers").glob("*.yaml") if p.stat().st_size > 20}
+    for path in sorted((root / "deals").glob("*.yaml")):
+        deal = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if types.get(deal.get("customer")) not in (None, "customer") and deal["stage"] != won[deal["pipeline"]]:
+            break
+    text = re.sub(r"(?m)^stage: .*$", f"stage: {won[deal['pipeline']]}", path.read_text(encoding="utf-8"), count=1)
+    rel = path.relative_to(root).as_posix()
+    copy = next(n for n in (f"deals/zz-copy-{i}.yaml" for i in range(500)) if shard_of(n) != shard_of(rel))
+    (root / copy).write_text(text, encoding="utf-8")  # sorts after the original, in another shard: shadowed
+    full, parts = both(root, AS_OF, jobs=1)
+    assert not [p for p in full if p[3] == "account-type" and deal["id"] in p[5]]
+    assert parts == full
