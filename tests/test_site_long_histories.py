@@ -94,6 +94,7 @@ def test_a_long_customer_history_is_on_pages_open_deals_continued_closed_by_year
         assert all(up == "../../../../" for up, _ in rows)  # customers/<id>/open/<n>/ -> the site root
         seen.update(deal_id for _up, deal_id in rows)
         assert f'<a href="../../../../customers/{customer}/">' in bodies[url]  # back to the customer
+        assert 'aria-label="Customer"' not in bodies[url]  # no filter by customer on one customer's list
     assert seen == Counter(open_ids)  # every open deal once
     closed_seen: dict = {}
     for url, body in bodies.items():

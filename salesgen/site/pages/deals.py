@@ -93,7 +93,8 @@ def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, ro
     base = "../" * (urls[n].count("/") - 1) if urls[n].startswith("deals/") else spec.root + "deals/"  # to deals/
     link = (spec.root + back[0], back[1]) if back else (base, data.t("deals.back"))
     spec.render = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
-                                 rows=rows, base=base, back=link, pages=pager(urls, n, spec.root))
+                                 rows=rows, base=base, back=link, pages=pager(urls, n, spec.root),
+                                 by_customer=back is None)
     return spec
 
 
