@@ -196,6 +196,23 @@ class Sequence(list):
 _NO_POSITIONS = b""
 
 
+def forget_positions(node: Any) -> None:
+    """Drop the positions of ``node`` and of every mapping and sequence in it (they then report none).
+
+    For data that is checked already and is only read from now on: the site build keeps
+    the values, not where they stood.
+    """
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if item.__class__ is Mapping:
+            item.pos = _NO_POSITIONS
+            stack.extend(value for value in item.values() if value.__class__ is Mapping or value.__class__ is Sequence)
+        elif item.__class__ is Sequence:
+            item.pos = _NO_POSITIONS
+            stack.extend(value for value in item if value.__class__ is Mapping or value.__class__ is Sequence)
+
+
 def _checked_positions(state):
     """The positions an unpickled mapping or sequence gets: packed bytes or an array('Q'), nothing else (a
     planted cache file is refused, not trusted)."""
