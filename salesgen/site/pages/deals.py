@@ -1,6 +1,8 @@
 """The deals index and one page per deal at ``deals/<id>/``."""
 from __future__ import annotations
 
+import functools
+
 from markupsafe import escape
 
 from ... import criteria
@@ -45,8 +47,9 @@ def pages(data: SiteData) -> list[PageSpec]:
         for n, part in enumerate(year_pages):
             title = t("deals.closed_year", year=year) + (f" ({n + 1}/{len(year_pages)})" if n else "")
             specs.append(list_page(data, urls, n, title, "closed", part))
+    tocs: dict = {}
     for deal in data.deals:
-        specs.append(deal_page(data, deal))
+        specs.append(deal_page(data, deal, tocs))
     return specs
 
 
@@ -72,7 +75,8 @@ def closed_years(groups: dict) -> dict:
     years: dict = {}
     for key in ("won", "lost"):
         for row in groups[key]:
-            years.setdefault(row["closed"].year, []).append(dict(row, outcome=key))
+            row["outcome"] = key  # the row itself, not a copy: 40,000 closed deals at 50,000
+            years.setdefault(row["closed"].year, []).append(row)
     for rows in years.values():
         rows.sort(key=lambda r: (r["closed"], r["deal"].id), reverse=True)
     return dict(sorted(years.items(), reverse=True))
@@ -98,18 +102,24 @@ def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, ro
     return spec
 
 
-def deal_page(data: SiteData, deal: Deal) -> PageSpec:
-    t = data.t
-    titles = {"path": t("deal.path"), "checklist": t("deal.checklist"), "team": t("deal.team"),
-              "buying-centre": t("deal.buying_centre"), "competitors": t("deal.competitors"),
-              "assessment": t("deal.assessment"), "timeline": t("deal.timeline"), "approvals": t("deal.approvals"),
-              "waivers": t("deal.waivers"), "audit": t("hist.audit"), "problems": t("deal.problems")}
-    sections = [s for s in DEAL_SECTIONS if _has_section(data, deal, s)]
-    spec = PageSpec(f"{deal_url(deal.id)}index.md", deal.name, lambda: "", lambda: "",
-                    [(s, titles[s]) for s in sections])
-    spec.render = lambda: render_deal(data, deal, spec.root, sections)
-    spec.summary = lambda: search.deal_text(data, deal)
-    return spec
+SECTION_TITLES = {"path": "deal.path", "checklist": "deal.checklist", "team": "deal.team",
+                  "buying-centre": "deal.buying_centre", "competitors": "deal.competitors",
+                  "assessment": "deal.assessment", "timeline": "deal.timeline", "approvals": "deal.approvals",
+                  "waivers": "deal.waivers", "audit": "hist.audit", "problems": "deal.problems"}
+
+
+def deal_page(data: SiteData, deal: Deal, tocs: dict | None = None) -> PageSpec:
+    """The page of ``deal``; ``tocs``: the sections and tables of contents already made, shared by the deals
+    with the same sections (50,000 deals have a handful of them)."""
+    sections = tuple(s for s in DEAL_SECTIONS if _has_section(data, deal, s))
+    tocs = {} if tocs is None else tocs
+    toc = tocs.get(sections)
+    if toc is None:
+        toc = tocs[sections] = tuple((s, data.t(SECTION_TITLES[s])) for s in sections)
+    url = deal_url(deal.id)
+    return PageSpec(f"{url}index.md", deal.name, functools.partial(render_deal, data, deal, "../" * url.count("/"),
+                                                                   sections),
+                    functools.partial(search.deal_text, data, deal), toc)
 
 
 def _has_section(data: SiteData, deal: Deal, section: str) -> bool:
@@ -248,7 +258,7 @@ def learning(data: SiteData, deal: Deal, stage) -> dict | None:
             "known": sum(1 for item in items if item.known)}
 
 
-def render_deal(data: SiteData, deal: Deal, root: str, sections: list) -> str:
+def render_deal(data: SiteData, deal: Deal, root: str, sections: tuple) -> str:
     t = data.t
     stage = data.stages[deal.id]
     customer = data.repo.customers.get(deal.customer)

@@ -11,6 +11,8 @@ contact fields.
 """
 from __future__ import annotations
 
+import functools
+
 from markupsafe import escape
 
 from ...analytics.probability import value
@@ -28,17 +30,25 @@ def forms_url(deal_id: str) -> str:
 
 
 def pages(data: SiteData) -> list[PageSpec]:
-    return [forms_page(data, deal) for deal in data.deals]
+    toc = contents(data)
+    return [forms_page(data, deal, toc) for deal in data.deals]
 
 
-def forms_page(data: SiteData, deal: Deal) -> PageSpec:
-    t = data.t
-    title = t("forms.title", name=deal.name)
-    spec = PageSpec(f"{forms_url(deal.id)}index.md", title, lambda: "", lambda: "",
-                    [(form, t(f"forms.{form}")) for form in FORMS])
-    spec.render = lambda: render_forms(data, deal, spec.root)
-    spec.summary = lambda: f"<h1>{escape(title)}</h1>"
-    return spec
+def contents(data: SiteData) -> tuple:
+    """The forms page's table of contents: the same for every deal."""
+    return tuple((form, data.t(f"forms.{form}")) for form in FORMS)
+
+
+def forms_page(data: SiteData, deal: Deal, toc: tuple | None = None) -> PageSpec:
+    """The forms of ``deal``. Left out of the search index: the deal's own page is what a search should find."""
+    title = data.t("forms.title", name=deal.name)
+    url = forms_url(deal.id)
+    return PageSpec(f"{url}index.md", title, functools.partial(render_forms, data, deal, "../" * url.count("/")),
+                    functools.partial(heading, title), contents(data) if toc is None else toc, searchable=False)
+
+
+def heading(title: str) -> str:
+    return f"<h1>{escape(title)}</h1>"
 
 
 def people(customer, ids) -> list[dict]:
