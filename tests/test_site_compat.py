@@ -65,9 +65,33 @@ def example(tmp_path_factory) -> tuple[Path, dict]:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(compat.ENV_VAR, raising=False)
         patch.setattr(compat.Frames, "render", counting)
+        index_writes = spy_index_writes(patch)
         build(root, tmp / "fast")
     assert counts["frames"] > 10  # the fast build did reuse frames: the comparison below means something
+    # salesgen wrote the search index (Material's own write is what the stock builds compare it with),
+    # and turned Material's write back on for a next build in the same process
+    assert [(wrote, enabled) for wrote, enabled in index_writes] == [(True, True)]
     return root, site_files(tmp / "fast")
+
+
+def spy_index_writes(patch) -> list:
+    """(whether salesgen wrote the search index, whether Material's own write was on again after the build)."""
+    calls = []
+    write = compat.write_index_in_parts
+
+    def spy(config):
+        wrote = write(config)
+        plugin = compat.search_plugin(config)
+        calls.append([wrote, None])
+        restore = compat.restore_index_write
+
+        def restored(config):
+            restore(config)
+            calls[-1][1] = bool(plugin.config.enabled)
+        patch.setattr(compat, "restore_index_write", restored)
+        return wrote
+    patch.setattr(compat, "write_index_in_parts", spy)
+    return calls
 
 
 class Watch:
@@ -89,6 +113,7 @@ class Watch:
             init(md, *args, **kwargs)
 
         monkeypatch.setattr(compat, "install_frames", counting_install)
+        self.index_writes = spy_index_writes(monkeypatch)
         monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
         handler = logging.Handler(logging.WARNING)
         handler.emit = lambda record: self.warnings.append(record.getMessage())
@@ -118,6 +143,7 @@ def test_forced_stock_behaviour_builds_the_same_site(example, tmp_path, monkeypa
     finally:
         watch.detach()
     assert_stock_build(watch, root)
+    assert [wrote for wrote, _ in watch.index_writes] == [False]  # Material wrote its index itself
     assert watch.warnings == []  # asked for, not a surprise: nothing to warn about
     assert_same_sites(fast, site_files(tmp_path / "stock"))
 
@@ -203,6 +229,7 @@ INTERNALS = [
     r"salesgen_frame", r"main\.html", r"ChoiceLoader", r"\.getattr\(",
     r"is_modified", r"search_index", r"add_entry_from_context", r"dirty' build",  # incremental builds
     r"_build_page", r"_populate_page", r"_epoch", r"_rebuild_cond", r"_want_rebuild",  # serve: the edited page first
+    r"_norm_parts", r"_get_norm_url", r"search_index_prev",  # memory at 50,000 deals
 ]
 LIBRARIES = ("mkdocs", "material", "jinja2", "markupsafe")
 
@@ -271,3 +298,16 @@ def test_no_module_but_compat_reads_a_private_attribute_of_a_library_object():
                     and node.args[0].id in LIBRARY_OBJECTS | libraries):
                 found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
     assert found == []
+
+
+@pytest.mark.parametrize("stock", [False, True], ids=["fast", "stock"])
+def test_mkdocs_url_caches_are_emptied_only_on_the_fast_path(monkeypatch, stock):
+    from mkdocs import utils
+
+    monkeypatch.setenv(compat.ENV_VAR, "stock" if stock else "auto")
+    utils.get_relative_url("deals/a/", "deals/b/")
+    utils.normalize_url("deals/a/")
+    assert utils._norm_parts.cache_info().currsize > 0 and utils._get_norm_url.cache_info().currsize > 0
+    compat.trim_url_caches()
+    sizes = [utils._norm_parts.cache_info().currsize, utils._get_norm_url.cache_info().currsize]
+    assert (sizes == [0, 0]) is not stock

@@ -109,3 +109,16 @@ def test_plain_mkdocs_build_gives_the_same_index(built, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert load_index(root / "site") == load_index(built[1])
+
+
+def test_a_deals_forms_page_is_left_out_and_its_own_page_is_found(built):
+    """A search for a deal finds the deal, not also its printable forms (the same name, none of its content)."""
+    root, site = built
+    _, docs = load_index(site)
+    deals = yaml_files(root / "deals")
+    for deal in deals:
+        assert (site / "deals" / deal["id"] / "forms" / "index.html").is_file()  # the page is still built
+        assert f"deals/{deal['id']}/" in docs, deal["id"]
+    assert [location for location in docs if location.endswith("/forms/")] == []
+    customers = yaml_files(root / "customers")
+    assert {f"customers/{c['id']}/" for c in customers} <= docs.keys()

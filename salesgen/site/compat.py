@@ -43,7 +43,7 @@ ENV_VAR = "SALESGEN_COMPAT"  # "stock": the documented behaviour of every librar
 # The versions each reach below was written for and tested on (distribution name -> specifier).
 SUPPORTED = {
     "mkdocs": ">=1.6,<1.7",  # GeneratedPage, file.page, present_anchor_ids
-    "mkdocs-material": ">=9.5,<10",  # the reused frame (main.html, where the slots are)
+    "mkdocs-material": ">=9.5,<10",  # the reused frame (main.html, where the slots are); the search index's write
     "jinja2": ">=3.1,<3.2",  # PageCodeGenerator._output_child_pre, Environment.getattr
     "markupsafe": ">=3.0,<3.1",  # markupsafe._speedups._escape_inner
 }
@@ -203,10 +203,12 @@ def generated_page(file, config) -> None:
         _generated_page_class()(None, file, config)  # Page.__init__ sets file.page: MkDocs then keeps it
 
 
+_NO_ANCHORS: frozenset = frozenset()
+
+
 @functools.lru_cache(maxsize=None)
 def _generated_page_class():
     from mkdocs.structure.pages import Page
-    from mkdocs.structure.toc import get_toc
 
     class GeneratedPage(Page):
         """A page whose body salesgen renders: there is no source to read and no Markdown to convert."""
@@ -214,8 +216,8 @@ def _generated_page_class():
         def read_source(self, config) -> None:
             self.markdown, self.meta = "", {}
 
-        def render(self, config, files) -> None:
-            self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+        def render(self, config, files) -> None:  # the table of contents comes just before the page is written
+            self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", _empty_toc(), _NO_ANCHORS, None
 
     return GeneratedPage
 
@@ -226,7 +228,41 @@ def set_page_toc(page, entries) -> None:
 
     page.toc = get_toc([{"level": 2, "id": anchor, "name": title, "children": []} for anchor, title in entries])
     if supported("mkdocs"):  # what MkDocs checks links to this page's anchors against
-        page.present_anchor_ids = {anchor for anchor, _ in entries}
+        page.present_anchor_ids = _anchor_set(tuple(anchor for anchor, _ in entries))
+
+
+@functools.lru_cache(maxsize=256)  # deal pages share a handful of section lists: one set each, not one per page
+def _anchor_set(anchors: tuple) -> frozenset:
+    return frozenset(anchors)
+
+
+def release_page_toc(page) -> None:
+    """Forget a written page's table of contents (MkDocs reads only its anchors afterwards)."""
+    page.toc = _empty_toc()
+
+
+@functools.lru_cache(maxsize=None)
+def _empty_toc():
+    """One empty table of contents for every page that has none now (nothing adds to a built page's)."""
+    from mkdocs.structure.toc import get_toc
+
+    return get_toc([])
+
+
+URL_CACHES = ("_norm_parts", "_get_norm_url")  # mkdocs.utils: unbounded caches of every page's URL
+
+
+def trim_url_caches() -> None:
+    """Empty MkDocs' caches of normalised URLs, which keep an entry per page for the whole build (some 40 MB
+    at 50,000 deals); the URLs every page uses (assets, navigation) are cached again at the next page."""
+    if not supported("mkdocs"):
+        return
+    from mkdocs import utils
+
+    for name in URL_CACHES:
+        clear = getattr(getattr(utils, name, None), "cache_clear", None)
+        if clear is not None:
+            clear()
 
 
 # ---------------------------------------------------------------------------------- the reused frame
@@ -464,6 +500,45 @@ def set_search_entries(config, entries: list) -> None:
     plugin = search_plugin(config)
     plugin.search_index.entries = entries
     plugin.search_index_prev = None  # under `serve --dirty` Material would merge the previous build's in
+
+
+def write_index_in_parts(config) -> bool:
+    """Write Material's search index entry by entry, and have its plugin skip its own write in this build.
+
+    Material writes the index as one string, then as its encoding: at 50,000 deals two copies
+    of some 70 MB at the very end, the build's peak of memory. The bytes written here are
+    Material's (``SearchIndex.generate_search_index``: "config" then "docs", compact separators,
+    ``default=str``). False, with nothing written, when the plugin is not Material's on a
+    version this was written for, or merges an earlier build's index (a dirty reload): it then
+    writes the index itself. ``restore_index_write`` turns its write back on.
+    """
+    import json
+
+    plugin = search_plugin(config)
+    if plugin is None or not supported("mkdocs-material") or not plugin.config.enabled:
+        return False
+    if getattr(plugin, "search_index_prev", None) is not None or not isinstance(search_entries(config), list):
+        return False
+    dumps = functools.partial(json.dumps, separators=(",", ":"), default=str)
+    settings = {key: plugin.config[key] for key in ("lang", "separator", "pipeline", "fields")}
+    folder = os.path.join(config.site_dir, "search")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "search_index.json"), "wb") as out:
+        out.write(f'{{"config":{dumps(settings)},"docs":['.encode("utf-8"))
+        for n, entry in enumerate(plugin.search_index.entries):
+            out.write(b"," + dumps(entry).encode("utf-8") if n else dumps(entry).encode("utf-8"))
+        out.write(b"]}")
+    plugin.config.enabled = False  # read by its on_post_build, which comes next
+    plugin.salesgen_wrote_index = True
+    return True
+
+
+def restore_index_write(config) -> None:
+    """After ``write_index_in_parts``: the search plugin writes its index again in the next build."""
+    plugin = search_plugin(config)
+    if plugin is not None and getattr(plugin, "salesgen_wrote_index", False):
+        plugin.config.enabled = True
+        plugin.salesgen_wrote_index = False
 
 
 # ---------------------------------------------------------------------------------- serve: the edited page first

@@ -14,12 +14,15 @@ The build, event by event:
 - ``on_files``: add one in-memory file per page (``File.generated``); deal, customer and
   rep pages are marked not-in-nav and get a page with no source to read and no
   Markdown to convert (``compat.generated_page``).
-- ``on_page_markdown`` / ``on_page_content``: a page's title and table of contents are
-  set directly, and the search index gets a short summary (``search.py``).
+- ``on_page_markdown`` / ``on_page_content``: a page's title is set directly; its
+  content stays empty (nothing to convert).
 - ``on_env``: the theme's frame is reused across pages of one kind (``compat.Frames``).
-- ``on_page_context`` (after the search plugin): the page body is rendered from the
-  templates, just before the theme writes it, and released after. So the HTML of ten
-  thousand deals is never held at once, and Python-Markdown never re-parses it.
+- ``on_page_context``, before the search plugin: the page gets its table of contents and,
+  as content, the short summary the search index takes (``search.py``); after the search
+  plugin: the page body is rendered from the templates, just before the theme writes it.
+  Both are released once the page is written. So neither the HTML nor the tables of
+  contents of fifty thousand deals are ever held at once, and Python-Markdown never
+  re-parses anything.
 
 Options (mkdocs.yml), each overridden by an environment variable that ``salesgen
 serve`` sets: ``root`` (SALESGEN_ROOT; default: the folder of mkdocs.yml), ``as_of``
@@ -49,7 +52,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import compat, incremental, quick, search, template_cache
+from . import compat, incremental, lean, quick, search, template_cache
 
 log = logging.getLogger("mkdocs.plugins.salesgen")
 
@@ -58,6 +61,8 @@ JS_URI = "assets/salesgen-tables.js"  # filter and sort the deal tables; the pag
 MARKER = ".salesgen-site"
 MARKER_TEXT = "This folder is built by salesgen; `salesgen build` replaces everything in it.\n"
 TRUE = ("1", "true", "yes", "on")
+HIDE = ("navigation",)  # every generated page's `hide:` (one tuple for all: 110,000 pages at 50,000 deals)
+URL_CACHE_PAGES = 2000  # MkDocs' caches of page URLs are emptied after every so many pages written
 
 
 class SalesgenConfig(base.Config):
@@ -94,6 +99,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.old_search: list = []
         self.files = None
         self.site_dir: str | None = None
+        self.index_written_for = None  # the MkDocs config whose search index this plugin wrote (compat)
         # `salesgen serve` (quick.py): the last build, kept to render an edited deal before the rebuild ends.
         self.serving = False
         self.server = None
@@ -156,6 +162,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         with collector_paused():  # the analytics and the page list live to the end of the build
+            lean.slim(result.repo)  # checked: the pages read the values, not their positions (lean.py)
             self.data = SiteData(result, include_sensitive=self.include_sensitive(), language=self.config.language)
             self.data.history_enabled = self.config.history
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
@@ -249,18 +256,22 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta["title"] = str(escape(spec.title))  # Material writes meta titles into <title> unescaped
-        page.meta["hide"] = ["navigation"]  # the tabs are the navigation; the page gets the width
+        set_meta(page, spec)
         if self.reuse_frames and not spec.in_nav:
             compat.use_reused_frame(page)
         return ""
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        # The table of contents and the search summary come in on_page_context, just before they are read:
+        # held from here to the page's turn, they would be there for every page at once (110,000 at 50,000 deals).
+        return "" if page.file.src_uri in self.specs else html
+
+    @event_priority(100)  # before the search plugin indexes the page and the theme shows its table of contents
+    def _prepare_page(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
-        if spec is None:
-            return html
-        compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
-        return spec.summary()
+        if spec is not None:
+            set_toc_and_summary(page, spec)
+        return context
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
@@ -276,16 +287,21 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return env
 
     @event_priority(-100)  # after the search plugin has indexed the summary
-    def on_page_context(self, context, *, page, config, nav):
+    def _render_page(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             page.content = spec.render()
         return context
 
+    on_page_context = CombinedEvent(_prepare_page, _render_page)
+
     def on_post_page(self, output: str, *, page, config) -> str:
         if page.file.src_uri in self.specs:
             page.content = ""  # release the body: it is written, nothing reads it again
+            compat.release_page_toc(page)  # and its table of contents (its anchors stay known to MkDocs)
             self.written += 1
+            if self.written % URL_CACHE_PAGES == 0:
+                compat.trim_url_caches()
             self.built_urls.add(page.url)
             if self.progress is not None:
                 self.progress(self.written, len(self.specs) - self.kept)
@@ -296,7 +312,13 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if self.collecting:
             gc.enable()
 
+    def restore_index_write(self) -> None:
+        if self.index_written_for is not None:
+            compat.restore_index_write(self.index_written_for)
+            self.index_written_for = None
+
     def on_build_error(self, *, error):
+        self.restore_index_write()
         self.resume_collector()
         gc.unfreeze()
         if self.site_dir is not None:  # what is in the folder is unknown: build it all next time
@@ -320,17 +342,23 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             if page.url in self.built_urls or spec is None and page.url in fresh:
                 merged += fresh.get(page.url, [])
             elif reindex and spec is not None:
-                page.meta["title"] = str(escape(spec.title))
-                compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
-                page.content = spec.summary()
+                set_meta(page, spec)
+                set_toc_and_summary(page, spec)
                 merged += compat.index_page(config, page)
                 page.content = ""
+                compat.release_page_toc(page)
             else:
                 merged += old.get(page.url, [])
         compat.set_search_entries(config, merged)
 
+    @event_priority(10)  # after _merge_search, before the search plugin writes its index
+    def _write_index(self, *, config):
+        if not self.serving and compat.write_index_in_parts(config):  # `serve` keeps Material's: it merges
+            self.index_written_for = config  # the index of the last build
+
     @event_priority(-100)  # after every plugin has written its files
     def _finish(self, *, config):
+        self.restore_index_write()
         gc.unfreeze()  # `mkdocs serve` builds again: the previous build's objects may go then
         if self.frames is not None:
             log.debug(f"salesgen: {self.frames.reused} pages joined from a reused frame, "
@@ -347,7 +375,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if self.serving:
             self.last = quick.LastBuild(config, self.files, self.nav, self.env, self.data)
 
-    on_post_build = CombinedEvent(_merge_search, _finish)
+    on_post_build = CombinedEvent(_merge_search, _write_index, _finish)
 
     def on_serve(self, server, *, config, builder):
         paths = [str(self.root / name) for name in ("deals", "customers", "salesgen.yaml")
@@ -392,3 +420,18 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             return False
         compat.publish(self.server)
         return True
+
+
+def set_meta(page, spec) -> None:
+    """A generated page's front matter, as a Markdown page would have it."""
+    page.meta["title"] = str(escape(spec.title))  # Material writes meta titles into <title> unescaped
+    page.meta["hide"] = HIDE  # the tabs are the navigation; the page gets the width
+    if not spec.searchable:
+        page.meta["search"] = {"exclude": True}  # Material's front matter: the page stays out of the index
+
+
+def set_toc_and_summary(page, spec) -> None:
+    """What the search plugin and the theme read of a page before its body: its table of contents, and as
+    content the summary for the index (``search.py``)."""
+    compat.set_page_toc(page, [(anchor, str(escape(title))) for anchor, title in spec.toc])
+    page.content = spec.summary()
