@@ -72,7 +72,9 @@ def build(root, site_dir, as_of, include_sensitive, allow_errors, verbose, no_ca
         click.echo(f"salesgen: {count} error{'s' * (count != 1)}: the site was not built "
                    "(fix them, or pass --allow-errors to publish them on the site)", err=True)
         sys.exit(1)
-    _build_site(root, site_dir, result, include_sensitive, verbose, full, cache.content_keys() if cache else {})
+    keys = cache.content_keys() if cache else {}
+    del cache  # what it read is the repository's now; its tables of statuses and shards (40 MB at 50,000 deals) go
+    _build_site(root, site_dir, result, include_sensitive, verbose, full, keys)
 
 
 def _build_site(root: Path, site_dir: Path | None, result, include_sensitive: bool, verbose: bool,

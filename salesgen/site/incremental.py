@@ -26,6 +26,7 @@ import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Iterator
 
 MANIFEST = ".salesgen-build.json"
 FORMAT = 1
@@ -212,12 +213,11 @@ def unchanged(manifest: Manifest, uri: str, digest: str, dest: str, site_dir) ->
     return stat.st_size == entry[2] and stat.st_mtime_ns == entry[3]
 
 
-def site_files(site_dir) -> list:
-    found = []
+def each_site_file(site_dir) -> Iterator[str]:
+    """The files of the site folder (paths relative to it, '/' separators), in the order the walk finds them."""
     for directory, _dirs, files in os.walk(site_dir):
         for name in files:
-            found.append(os.path.relpath(os.path.join(directory, name), site_dir).replace(os.sep, "/"))
-    return sorted(found)
+            yield os.path.relpath(os.path.join(directory, name), site_dir).replace(os.sep, "/")
 
 
 def remove_stale(site_dir, keep: set) -> list:
@@ -249,21 +249,32 @@ def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None,
     """Record this build: ``pages`` is src_uri -> (digest, dest path); sizes and times are read now, except for
     the pages ``kept`` from the last build (src_uri -> its entry, checked this build); ``files``: the folder's."""
     kept = kept or {}
-    entries = {}
-    for uri, (digest, dest) in pages.items():
-        entry = kept.get(uri)
-        if entry is not None:
-            entries[uri] = entry
-            continue
-        try:
-            stat = os.stat(os.path.join(site_dir, dest))
-        except OSError:
-            continue  # not written: the next build renders it
-        entries[uri] = [digest, dest, stat.st_size, stat.st_mtime_ns]
-    files = [name for name in (site_files(site_dir) if files is None else files) if name != MANIFEST]
-    text = json.dumps({"format": FORMAT, "key": key, "words": words, "pages": entries, "files": files},
-                      separators=(",", ":"), ensure_ascii=False)
+    files = each_site_file(site_dir) if files is None else files  # 110,000 names: walked as they are written
     target = Path(site_dir, MANIFEST)
     temporary = target.with_name(target.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
+    with temporary.open("w", encoding="utf-8") as out:  # entry by entry: 110,000 pages at 50,000 deals
+        head = json.dumps({"format": FORMAT, "key": key, "words": words}, separators=(",", ":"), ensure_ascii=False)
+        out.write(head[:-1] + ',"pages":{')
+        first = True
+        for uri, (digest, dest) in pages.items():
+            entry = kept.get(uri)
+            if entry is None:
+                try:
+                    stat = os.stat(os.path.join(site_dir, dest))
+                except OSError:
+                    continue  # not written: the next build renders it
+                entry = [digest, dest, stat.st_size, stat.st_mtime_ns]
+            out.write(("" if first else ",") + _json(uri) + ":" + _json(entry))
+            first = False
+        out.write('},"files":[')
+        first = True
+        for name in files:
+            if name != MANIFEST and not name.startswith(MANIFEST + "."):  # this record, and its temporary file
+                out.write(("" if first else ",") + _json(name))
+                first = False
+        out.write("]}")
     os.replace(temporary, target)
+
+
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
