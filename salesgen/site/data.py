@@ -70,12 +70,26 @@ class SiteData:
             self.deals_by_customer[deal.customer].append(deal)
             self.deals_by_owner[deal.owner].append(deal)
         self._links: dict = {}
-        self.file_pages = {d.file: deal_url(d.id) for d in self.deals}
-        self.file_pages.update({c.file: customer_url(c.id) for c in self.customers})
+        self._labels: dict = {}  # id(label) -> (label, its text): a label is one of the configuration's dicts
+
+    @functools.cached_property
+    def file_pages(self) -> dict:
+        """file -> the page of the deal or customer it gives, for the files with problems (the links from them)."""
+        files = {problem.file for problem in self.problems}
+        pages = {d.file: deal_url(d.id) for d in self.deals if d.file in files}
+        pages.update({c.file: customer_url(c.id) for c in self.customers if c.file in files})
+        return pages
 
     # ----------------------------------------------------------------- helpers
     def label(self, label: dict | None) -> str:
-        return self.config.label(label)
+        """The configuration's ``label`` in the site's language, made once per label (50,000 deals' rows name a
+        dozen stages)."""
+        if not label:
+            return self.config.label(label)
+        known = self._labels.get(id(label))
+        if known is None or known[0] is not label:
+            known = self._labels[id(label)] = (label, self.config.label(label))
+        return known[1]
 
     def convert(self, totals: dict) -> Converted:
         return convert(totals, self.config.currency, self.config.rates)

@@ -15,11 +15,18 @@ from ..data import SiteData
 class PageSpec:
     src_uri: str  # e.g. deals/<id>/index.md
     title: str  # plain text (escaped by the plugin)
-    render: Callable[[], str]  # the page body, HTML
-    summary: Callable[[], str]  # what the search index gets: a short HTML text
+    make_body: Callable[..., str]  # the page body, HTML: make_body(*args)
+    make_summary: Callable[..., str]  # what the search index gets, a short HTML text: make_summary(*args)
     toc: list | tuple = field(default_factory=list)  # (anchor id, plain-text title); may be shared: never changed
     in_nav: bool = False
     searchable: bool = True  # False: left out of the search index (Material's `search: exclude`)
+    args: tuple = ()  # what both are called with: one tuple per page rather than a closure or partial each
+
+    def render(self) -> str:
+        return self.make_body(*self.args)
+
+    def summary(self) -> str:
+        return self.make_summary(*self.args)
 
     @property
     def url(self) -> str:

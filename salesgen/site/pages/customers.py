@@ -98,8 +98,8 @@ def customer_page(data: SiteData, customer: Customer, history: History | None = 
         toc.append(("buying-process", t("cust.buying_process")))
     toc.append(("deals", t("cust.deals")))
     spec = PageSpec(f"{customer_url(customer.id)}index.md", customer.name, lambda: "", lambda: "", toc)
-    spec.render = lambda: render_customer(data, customer, spec.root, history)
-    spec.summary = lambda: search.customer_text(data, customer)
+    spec.make_body = lambda: render_customer(data, customer, spec.root, history)
+    spec.make_summary = lambda: search.customer_text(data, customer)
     return spec
 
 
@@ -123,7 +123,7 @@ def ranked_rows(data: SiteData) -> list[dict]:
 def ranked_page(data: SiteData, ranked, urls: list[str], n: int) -> PageSpec:
     title = data.t("cust.page", n=n + 1)
     spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
-    spec.render = lambda: render_index(data, ranked(), urls, n, title, spec.root)
+    spec.make_body = lambda: render_index(data, ranked(), urls, n, title, spec.root)
     return spec
 
 

@@ -1,8 +1,6 @@
 """The deals index and one page per deal at ``deals/<id>/``."""
 from __future__ import annotations
 
-import functools
-
 from markupsafe import escape
 
 from ... import criteria
@@ -38,7 +36,7 @@ def pages(data: SiteData) -> list[PageSpec]:
     open_urls = ["deals/"] + [f"deals/open/{n}/" for n in range(2, len(open_pages) + 1)]
     specs = [PageSpec("deals/index.md", t("nav.deals"), lambda: "",
                       lambda: f"<h1>{escape(t('nav.deals'))}</h1>", toc, in_nav=True)]
-    specs[0].render = lambda: render_index(data, groups, open_pages[0], pager(open_urls, 0, "../"), years)
+    specs[0].make_body = lambda: render_index(data, groups, open_pages[0], pager(open_urls, 0, "../"), years)
     for n, rows in enumerate(open_pages[1:], 1):
         specs.append(list_page(data, open_urls, n, t("deals.open_page", n=n + 1), "open", rows))
     for year, rows in years.items():
@@ -96,12 +94,13 @@ def list_page(data: SiteData, urls: list[str], n: int, title: str, kind: str, ro
     spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
     base = "../" * (urls[n].count("/") - 1) if urls[n].startswith("deals/") else spec.root + "deals/"  # to deals/
     link = (spec.root + back[0], back[1]) if back else (base, data.t("deals.back"))
-    spec.render = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
+    spec.make_body = lambda: render("deals_list.html", t=data.t, root=spec.root, d=data, title=title, kind=kind,
                                  rows=rows, base=base, back=link, pages=pager(urls, n, spec.root),
                                  by_customer=back is None)
     return spec
 
 
+DEAL_ROOT = "../" * deal_url("id").count("/")  # from a deal's page to the site root
 SECTION_TITLES = {"path": "deal.path", "checklist": "deal.checklist", "team": "deal.team",
                   "buying-centre": "deal.buying_centre", "competitors": "deal.competitors",
                   "assessment": "deal.assessment", "timeline": "deal.timeline", "approvals": "deal.approvals",
@@ -116,10 +115,15 @@ def deal_page(data: SiteData, deal: Deal, tocs: dict | None = None) -> PageSpec:
     toc = tocs.get(sections)
     if toc is None:
         toc = tocs[sections] = tuple((s, data.t(SECTION_TITLES[s])) for s in sections)
-    url = deal_url(deal.id)
-    return PageSpec(f"{url}index.md", deal.name, functools.partial(render_deal, data, deal, "../" * url.count("/"),
-                                                                   sections),
-                    functools.partial(search.deal_text, data, deal), toc)
+    return PageSpec(f"{deal_url(deal.id)}index.md", deal.name, deal_body, deal_summary, toc, args=(data, deal, sections))
+
+
+def deal_body(data: SiteData, deal: Deal, sections: tuple) -> str:
+    return render_deal(data, deal, DEAL_ROOT, sections)
+
+
+def deal_summary(data: SiteData, deal: Deal, sections: tuple) -> str:
+    return search.deal_text(data, deal)
 
 
 def _has_section(data: SiteData, deal: Deal, section: str) -> bool:

@@ -11,8 +11,6 @@ contact fields.
 """
 from __future__ import annotations
 
-import functools
-
 from markupsafe import escape
 
 from ...analytics.probability import value
@@ -42,12 +40,18 @@ def contents(data: SiteData) -> tuple:
 def forms_page(data: SiteData, deal: Deal, toc: tuple | None = None) -> PageSpec:
     """The forms of ``deal``. Left out of the search index: the deal's own page is what a search should find."""
     title = data.t("forms.title", name=deal.name)
-    url = forms_url(deal.id)
-    return PageSpec(f"{url}index.md", title, functools.partial(render_forms, data, deal, "../" * url.count("/")),
-                    functools.partial(heading, title), contents(data) if toc is None else toc, searchable=False)
+    return PageSpec(f"{forms_url(deal.id)}index.md", title, forms_body, forms_summary,
+                    contents(data) if toc is None else toc, searchable=False, args=(data, deal, title))
 
 
-def heading(title: str) -> str:
+FORMS_ROOT = "../" * forms_url("id").count("/")  # from a forms page to the site root
+
+
+def forms_body(data: SiteData, deal: Deal, title: str) -> str:
+    return render_forms(data, deal, FORMS_ROOT)
+
+
+def forms_summary(data: SiteData, deal: Deal, title: str) -> str:
     return f"<h1>{escape(title)}</h1>"
 
 

@@ -59,7 +59,7 @@ def continued_pages(data: SiteData, rep: Rep) -> list[PageSpec]:
                                  week_rows(data, data.weekly.get(rep.id)), n)
                 return render("rep_list.html", t=t, root=spec.root, d=data, rep=rep, title=heading, kind=kind,
                               rows=rows, pages=pager(links, n, spec.root))
-            spec.render = body
+            spec.make_body = body
             specs.append(spec)
     return specs
 
@@ -69,8 +69,8 @@ def rep_page(data: SiteData, rep: Rep) -> PageSpec:
     toc = [("review", t("team.review_list")), ("week", t("team.week")), ("funnel", t("team.funnel")),
            ("kpi", t("team.kpi"))]
     spec = PageSpec(f"{rep_url(rep.id)}index.md", rep.name, lambda: "", lambda: "", toc)
-    spec.render = lambda: render_rep(data, rep, spec.root)
-    spec.summary = lambda: f"<h1>{escape(rep.name)}</h1><p>{escape(rep.title)}</p>"
+    spec.make_body = lambda: render_rep(data, rep, spec.root)
+    spec.make_summary = lambda: f"<h1>{escape(rep.name)}</h1><p>{escape(rep.title)}</p>"
     return spec
 
 

@@ -37,7 +37,7 @@ def latest_first(closed: list, n: int) -> list:
 def list_page(data: SiteData, closed, urls: list[str], n: int) -> PageSpec:
     title = data.t("wl.deals_page", n=n + 1)
     spec = PageSpec(f"{urls[n]}index.md", title, lambda: "", lambda: f"<h1>{escape(title)}</h1>")
-    spec.render = lambda: render("winloss_list.html", t=data.t, root=spec.root, d=data, title=title,
+    spec.make_body = lambda: render("winloss_list.html", t=data.t, root=spec.root, d=data, title=title,
                                  closed=latest_first(closed(), n), pages=deal_lists.pager(urls, n, spec.root))
     return spec
 
