@@ -250,3 +250,27 @@ def test_the_manifest_holds_no_data_of_the_deals(repo, tmp_path):
     assert not any(name in text for name in names)
     pages = len(json.loads(text)["pages"])
     assert os.path.getsize(site / incremental.MANIFEST) < 400 * pages  # digests and paths, no page text
+
+
+def test_the_manifest_written_entry_by_entry_reads_back_whole(tmp_path):
+    """write() streams the manifest; read() gets every written page, the kept ones as they were, every file of
+    the folder but the manifest and its temporary file, and no page whose file is missing."""
+    site = tmp_path / "site"
+    for name in ("index.html", "deals/a/index.html", "deals/b/index.html", "deals/b/forms/index.html", "x.css"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name, encoding="utf-8")
+    (site / (incremental.MANIFEST + ".tmp")).write_text("left by a build that was killed", encoding="utf-8")
+    pages = {"deals/a/index.md": ("d1", "deals/a/index.html"), "deals/b/index.md": ("d2", "deals/b/index.html"),
+             "deals/gone/index.md": ("d3", "deals/gone/index.html"), "deals/b/forms/index.md": ("d4", "x")}
+    kept = {"deals/b/forms/index.md": ["d4", "deals/b/forms/index.html", 7, 11]}
+    incremental.write(site, "key", "words", pages, kept)
+    manifest = incremental.read(site)
+    assert (manifest.key, manifest.words) == ("key", "words")
+    size = len("deals/a/index.html")
+    assert manifest.pages["deals/a/index.md"][:3] == ["d1", "deals/a/index.html", size]
+    assert manifest.pages["deals/b/forms/index.md"] == kept["deals/b/forms/index.md"]
+    assert set(manifest.pages) == {"deals/a/index.md", "deals/b/index.md", "deals/b/forms/index.md"}
+    assert sorted(manifest.files) == ["deals/a/index.html", "deals/b/forms/index.html", "deals/b/index.html",
+                                      "index.html", "x.css"]
+    incremental.write(site, "key", "words", {}, files=["a", incremental.MANIFEST, "b"])
+    assert incremental.read(site).files == ["a", "b"] and incremental.read(site).pages == {}
