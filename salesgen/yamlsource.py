@@ -202,15 +202,16 @@ def forget_positions(node: Any) -> None:
     For data that is checked already and is only read from now on: the site build keeps
     the values, not where they stood.
     """
+    if node.__class__ is not Mapping and node.__class__ is not Sequence:
+        return
     stack = [node]
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
-        if item.__class__ is Mapping:
-            item.pos = _NO_POSITIONS
-            stack.extend(value for value in item.values() if value.__class__ is Mapping or value.__class__ is Sequence)
-        elif item.__class__ is Sequence:
-            item.pos = _NO_POSITIONS
-            stack.extend(value for value in item if value.__class__ is Mapping or value.__class__ is Sequence)
+        item = pop()
+        item.pos = _NO_POSITIONS
+        for value in item.values() if item.__class__ is Mapping else item:
+            if value.__class__ is Mapping or value.__class__ is Sequence:
+                push(value)
 
 
 def _checked_positions(state):

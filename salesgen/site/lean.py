@@ -20,10 +20,10 @@ MODELLED = ("activities", "stage_history")  # deal fields whose every value the 
 
 def slim(repo) -> None:
     """Drop the positions of every document of ``repo`` and the deal fields the model holds (``MODELLED``)."""
-    for document in repo.documents:
-        for data in (document.data, document.kept):
-            if data is not None:
-                forget_positions(data)
-    for deal in repo.deals.values():
+    for deal in repo.deals.values():  # first: what goes needs no walking
         for key in MODELLED:
             deal.raw.pop(key, None)
+    for document in repo.documents:
+        forget_positions(document.data)
+        if document.kept is not None:
+            forget_positions(document.kept)

@@ -162,7 +162,6 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 lines = [f"{p.file}:{p.line}:{p.column}: [{p.rule}] {p.message}" for p in error.problems]
                 raise PluginError("salesgen: the configuration cannot be used:\n  " + "\n  ".join(lines)) from None
         with collector_paused():  # the analytics and the page list live to the end of the build
-            lean.slim(result.repo)  # checked: the pages read the values, not their positions (lean.py)
             self.data = SiteData(result, include_sensitive=self.include_sensitive(), language=self.config.language)
             self.data.history_enabled = self.config.history
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
@@ -175,6 +174,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         words = search.words(self.data)
         search.add_words(self.data, words)
         self.plan_incremental(config, words)
+        if self.previous is None:  # every page is rendered: the memory they need is what the parsed files give up
+            with collector_paused():
+                lean.slim(result.repo)  # checked: the pages read the values, not their positions (lean.py)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
