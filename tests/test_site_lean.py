@@ -9,11 +9,15 @@ stage entries).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import copy_example
+from salesgen.cli import cli
 from salesgen.engine import lint
 from salesgen.site import lean
 from salesgen.site.data import SiteData
@@ -88,3 +92,27 @@ def test_forget_positions_keeps_the_values():
     assert [node.position(key) for node in containers(data) if isinstance(node, Mapping) for key in node] == \
         [None] * 5
     assert [node.position(0) for node in containers(data) if isinstance(node, Sequence)] == [None] * 2
+
+
+def test_a_build_that_renders_every_page_slims_and_one_that_keeps_pages_does_not(repositories, tmp_path,
+                                                                                  monkeypatch):
+    root = tmp_path / "repo"
+    shutil.copytree(repositories[1], root)
+    calls = []
+    slim = lean.slim
+    monkeypatch.setattr(lean, "slim", lambda repo: calls.append(len(repo.deals)) or slim(repo))
+
+    def build(*options):
+        result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(tmp_path / "site"),
+                                          "--as-of", TODAY.isoformat(), "--allow-errors", *options])
+        assert result.exit_code == 0, result.output
+
+    build()  # the first build renders every page
+    assert calls == [60]
+    deal = sorted((root / "deals").rglob("*.yaml"))[0]
+    deal.write_text(re.sub(r"(?m)^name: ", "name: Edited ", deal.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+    build()  # keeps all but the edited deal's pages and the summaries: the parsed files stay as they are
+    assert calls == [60]
+    build("--full")
+    assert calls == [60, 60]
