@@ -6,8 +6,10 @@ already, and a deal's activities and stage history are in its model (``model.Dea
 ``activities``, ``stage_history``), which is what every page and figure reads. At 50,000
 deals the parsed lists and positions are a third of the build's memory.
 
-``slim`` drops them from a lint result that only the site reads from now on (``salesgen
-build``, ``mkdocs build`` and ``serve`` with the salesgen plugin). A deal's ``raw`` then has
+``slim`` drops them from a lint result that only the site reads from now on. The plugin
+calls it in a build that renders every page (a full build, with ``salesgen build``, ``mkdocs
+build`` or ``serve``); a build that keeps most pages needs little memory and skips the
+0.3 s it takes at 10,000 deals. A deal's ``raw`` then has
 no ``activities`` or ``stage_history`` key: read ``deal.activities`` and
 ``deal.stage_history``.
 """
