@@ -311,3 +311,41 @@ def test_mkdocs_url_caches_are_emptied_only_on_the_fast_path(monkeypatch, stock)
     compat.trim_url_caches()
     sizes = [utils._norm_parts.cache_info().currsize, utils._get_norm_url.cache_info().currsize]
     assert (sizes == [0, 0]) is not stock
+
+
+@pytest.mark.parametrize("form", ["pretty", "fields"])
+def test_the_search_index_head_is_materials_own_or_material_writes_the_index(example, tmp_path, monkeypatch, form):
+    """The settings before the entries differ between Material's versions (9.5 has no "fields").
+
+    Material makes the head of the file, so a version with other settings gets its own bytes
+    ("fields"); a version writing another layout ("pretty") writes its index itself.
+    """
+    import json
+
+    from material.plugins.search.plugin import SearchIndex
+
+    root, fast = example
+    original = SearchIndex.generate_search_index
+
+    def other_version(self, prev):
+        data = json.loads(original(self, prev))
+        data["config"] = {"lang": data["config"]["lang"], "version": form}  # settings this code never named
+        if form == "pretty":
+            return json.dumps(data, indent=1, default=str)
+        return json.dumps(data, separators=(",", ":"), default=str)
+
+    monkeypatch.delenv(compat.ENV_VAR, raising=False)
+    monkeypatch.setattr(SearchIndex, "generate_search_index", other_version)
+    watch = Watch(monkeypatch)
+    try:
+        build(root, tmp_path / "site")
+    finally:
+        watch.detach()
+    assert [wrote for wrote, _ in watch.index_writes] == [form == "fields"]
+    written = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    expected = json.loads(fast["search/search_index.json"])
+    expected["config"] = {"lang": expected["config"]["lang"], "version": form}
+    if form == "pretty":
+        assert written == json.dumps(expected, indent=1, default=str)
+    else:
+        assert written == json.dumps(expected, separators=(",", ":"), default=str)

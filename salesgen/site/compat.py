@@ -508,7 +508,7 @@ def write_index_in_parts(config) -> bool:
     Material writes the index as one string, then as its encoding: at 50,000 deals two copies
     of some 70 MB at the very end, the build's peak of memory. The bytes written here are
     Material's (``SearchIndex.generate_search_index``: "config" then "docs", compact separators,
-    ``default=str``). False, with nothing written, when the plugin is not Material's on a
+    ``default=str``); Material makes the part before the entries. False, with nothing written, when the plugin is not Material's on a
     version this was written for, or merges an earlier build's index (a dirty reload): it then
     writes the index itself. ``restore_index_write`` turns its write back on.
     """
@@ -519,18 +519,39 @@ def write_index_in_parts(config) -> bool:
         return False
     if getattr(plugin, "search_index_prev", None) is not None or not isinstance(search_entries(config), list):
         return False
+    head = _index_head(plugin.search_index)
+    if head is None:
+        return False
     dumps = functools.partial(json.dumps, separators=(",", ":"), default=str)
-    settings = {key: plugin.config[key] for key in ("lang", "separator", "pipeline", "fields")}
     folder = os.path.join(config.site_dir, "search")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "search_index.json"), "wb") as out:
-        out.write(f'{{"config":{dumps(settings)},"docs":['.encode("utf-8"))
+        out.write(head.encode("utf-8"))
         for n, entry in enumerate(plugin.search_index.entries):
             out.write(b"," + dumps(entry).encode("utf-8") if n else dumps(entry).encode("utf-8"))
         out.write(b"]}")
     plugin.config.enabled = False  # read by its on_post_build, which comes next
     plugin.salesgen_wrote_index = True
     return True
+
+
+EMPTY_DOCS_TAIL = '"docs":[]}'
+
+
+def _index_head(index) -> str | None:
+    """The index file up to its first entry, as Material writes it: ``{"config":{...},"docs":[``.
+
+    Material makes it (its settings differ between versions: newer ones add "fields"), from an
+    index with no entries; None when what it makes does not end as expected.
+    """
+    saved, index.entries = index.entries, []
+    try:
+        empty = index.generate_search_index(None)
+    finally:
+        index.entries = saved
+    if not isinstance(empty, str) or not empty.endswith(EMPTY_DOCS_TAIL):
+        return None
+    return empty[: -len("]}")]
 
 
 def restore_index_write(config) -> None:
