@@ -204,3 +204,15 @@ def test_a_second_configuration_builds_the_other_language_with_a_language_menu(t
     assert ">Open deals<" in english and ">在途项目<" in chinese
     for page in (english, chinese):
         assert 'href="/zh/" hreflang="zh"' in page and 'href="/" hreflang="en"' in page
+
+
+def test_a_page_of_the_docs_folder_is_an_extra_page_unless_salesgen_makes_that_page(tmp_path):
+    root = copy_example(tmp_path / "repo", site_config=True)
+    docs = root / ".salesgen-docs"
+    (docs / "index.md").write_text("# Our own home page\n\nhomemade-marker\n", encoding="utf-8")
+    (docs / "playbook.md").write_text("# Playbook\n\nplaybook-marker\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--site-dir", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "homemade-marker" not in home and 'href="funnel/"' in home  # salesgen's dashboard
+    assert "playbook-marker" in (tmp_path / "site" / "playbook" / "index.html").read_text(encoding="utf-8")
