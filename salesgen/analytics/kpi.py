@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..config import Config, Pipeline
 from ..model import Deal
@@ -50,9 +50,15 @@ def milestones(deals: Iterable[Deal], config: Config, start: dt.date, end: dt.da
     Keys are ``new_prospects``, ``handlers_reached`` and ``<pipeline>:<stage>`` (deals that
     entered that stage). A deal entering the same stage twice in the period counts once.
     """
-    table: dict[str, dict[str, int]] = {}
+    return milestones_by_period(deals, config, [(start, end)])[0]
 
-    def count(rep: str, key: str) -> None:
+
+def milestones_by_period(deals: Iterable[Deal], config: Config,
+                         periods: Sequence[tuple[dt.date, dt.date]]) -> list[dict[str, dict[str, int]]]:
+    """``milestones`` of each (start, end) of ``periods``, in their order: each deal is read once for all."""
+    tables: list[dict[str, dict[str, int]]] = [{} for _ in periods]
+
+    def count(table: dict, rep: str, key: str) -> None:
         row = table.setdefault(rep, {})
         row[key] = row.get(key, 0) + 1
 
@@ -61,15 +67,18 @@ def milestones(deals: Iterable[Deal], config: Config, start: dt.date, end: dt.da
         if pipeline is None:
             continue
         first = deal.opened_on()
-        if first is not None and start <= first <= end:
-            count(deal.owner, NEW_PROSPECTS)
         reached = handler_reached_on(deal)
-        if reached is not None and start <= reached <= end:
-            count(deal.owner, HANDLERS_REACHED)
         first_stage = pipeline.stages[0].id
-        entered = {e.stage for e in deal.stage_history
-                   if start <= e.date <= end and e.stage != first_stage and pipeline.stage(e.stage) is not None}
-        for stage_id in entered:
-            if pipeline.stage(stage_id).outcome != "lost":
-                count(deal.owner, f"{pipeline.id}:{stage_id}")
-    return table
+        entries = []  # (date, stage id) of the entries that are milestones: not the first stage, not lost
+        for entry in deal.stage_history:
+            stage = pipeline.stage(entry.stage) if entry.stage != first_stage else None
+            if stage is not None and stage.outcome != "lost":
+                entries.append((entry.date, entry.stage))
+        for table, (start, end) in zip(tables, periods):
+            if first is not None and start <= first <= end:
+                count(table, deal.owner, NEW_PROSPECTS)
+            if reached is not None and start <= reached <= end:
+                count(table, deal.owner, HANDLERS_REACHED)
+            for stage_id in {stage_id for date, stage_id in entries if start <= date <= end}:
+                count(table, deal.owner, f"{pipeline.id}:{stage_id}")
+    return tables

@@ -238,7 +238,9 @@ class SiteData:
 
     @functools.cached_property
     def kpis(self) -> list[tuple[str, dict]]:
-        return [(label, kpi.milestones(self.deals, self.config, start, end)) for label, start, end in self.kpi_periods()]
+        periods = self.kpi_periods()
+        tables = kpi.milestones_by_period(self.deals, self.config, [(start, end) for _label, start, end in periods])
+        return [(label, table) for (label, _start, _end), table in zip(periods, tables)]
 
     history_enabled = True  # the plugin's `history:` option
 
