@@ -252,7 +252,9 @@ def test_the_manifest_holds_no_data_of_the_deals(repo, tmp_path):
     assert os.path.getsize(site / incremental.MANIFEST) < 400 * pages  # digests and paths, no page text
 
 
-def test_the_manifest_written_entry_by_entry_reads_back_whole(tmp_path):
+@pytest.mark.parametrize("part", [1, 2, 1000])  # parts of one entry, of two (the four pages end a part), of all
+def test_the_manifest_written_in_parts_reads_back_whole(tmp_path, monkeypatch, part):
+    monkeypatch.setattr(incremental, "PART", part)
     """write() streams the manifest; read() gets every written page, the kept ones as they were, every file of
     the folder but the manifest and its temporary file, and no page whose file is missing."""
     site = tmp_path / "site"

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 MANIFEST = ".salesgen-build.json"
 FORMAT = 1
@@ -36,15 +37,20 @@ VERSIONED = ("salesgen", "mkdocs", "mkdocs-material", "jinja2", "markupsafe", "j
 
 
 def _hash(*parts) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """A digest of ``parts``, each followed by a NUL byte (texts as UTF-8)."""
+    data = b"".join((part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")) + b"\0"
+                    for part in parts)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+PLAIN = (type(None), str, int, float, bool)
+NO_MARKS = (None, None, None)  # a deal without history markers (no git history, or none for it)
 
 
 def stable(value) -> str:
     """A text of ``value`` that is the same in every process: messages by template and arguments."""
+    if type(value) in PLAIN:  # most of what a page digest holds: None (no history marker), or a text
+        return repr(value)
     from ..i18n import Message
 
     if isinstance(value, Message):
@@ -139,8 +145,10 @@ def page_digests(data, specs, content_keys: dict | None = None) -> dict:
     digests = {}
     for deal in data.deals:
         customer = data.repo.customers.get(deal.customer)
-        problems = stable(data.problems_by_file.get(deal.file, []))
-        marks = stable([history.trails.get(deal.id), history.changed.get(deal.id), history.rotting.get(deal.id)])
+        problems = data.problems_by_file.get(deal.file)
+        problems = stable(problems) if problems else "[]"
+        marks = (history.trails.get(deal.id), history.changed.get(deal.id), history.rotting.get(deal.id))
+        marks = "-" if marks == NO_MARKS else stable(list(marks))
         inputs = _hash(deal.id, deal.file, file_digest(deal.file), customer.file if customer else "-",
                        file_digest(customer.file if customer else None), problems, marks)
         digests[f"{deal_url(deal.id)}index.md"] = "deal:" + inputs  # one hash, two pages of the same inputs
@@ -148,7 +156,7 @@ def page_digests(data, specs, content_keys: dict | None = None) -> dict:
     for customer in data.customers:
         deals = [(deal.id, deal.file, file_digest(deal.file)) for deal in data.deals_by_customer.get(customer.id, ())]
         digests[f"{customer_url(customer.id)}index.md"] = _hash("customer", customer.id, customer.file,
-                                                                file_digest(customer.file), stable(deals))
+                                                                file_digest(customer.file), repr(deals))  # texts only
     for rep_id, shown in rep_inputs(data).items():
         digests[f"{rep_url(rep_id)}index.md"] = _hash("rep", rep_id, *(f"{rel}:{file_digest(rel)}" for rel in shown))
     return {uri: digest for uri, digest in digests.items() if uri in specs and not specs[uri].in_nav}
@@ -252,29 +260,43 @@ def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None,
     files = each_site_file(site_dir) if files is None else files  # 110,000 names: walked as they are written
     target = Path(site_dir, MANIFEST)
     temporary = target.with_name(target.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as out:  # entry by entry: 110,000 pages at 50,000 deals
+    with temporary.open("w", encoding="utf-8") as out:  # in parts: 110,000 pages at 50,000 deals
         head = json.dumps({"format": FORMAT, "key": key, "words": words}, separators=(",", ":"), ensure_ascii=False)
         out.write(head[:-1] + ',"pages":{')
-        first = True
-        for uri, (digest, dest) in pages.items():
-            entry = kept.get(uri)
-            if entry is None:
-                try:
-                    stat = os.stat(os.path.join(site_dir, dest))
-                except OSError:
-                    continue  # not written: the next build renders it
-                entry = [digest, dest, stat.st_size, stat.st_mtime_ns]
-            out.write(("" if first else ",") + _json(uri) + ":" + _json(entry))
-            first = False
+        _write_parts(out, _page_entries(site_dir, pages, kept), dict)
         out.write('},"files":[')
-        first = True
-        for name in files:
-            if name != MANIFEST and not name.startswith(MANIFEST + "."):  # this record, and its temporary file
-                out.write(("" if first else ",") + _json(name))
-                first = False
-        out.write("]}")
+        _write_parts(out, (name for name in files if name != MANIFEST and not name.startswith(MANIFEST + ".")), list)
+        out.write("]}")  # the entries leave out this record, and its temporary file, above
     os.replace(temporary, target)
 
 
-def _json(value) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+def _page_entries(site_dir, pages: dict, kept: dict) -> Iterator[tuple]:
+    """(src_uri, [digest, dest, size, mtime_ns]) of each page written or kept; a page not written is left out."""
+    for uri, (digest, dest) in pages.items():
+        entry = kept.get(uri)
+        if entry is None:
+            try:
+                stat = os.stat(os.path.join(site_dir, dest))
+            except OSError:
+                continue  # not written: the next build renders it
+            entry = [digest, dest, stat.st_size, stat.st_mtime_ns]
+        yield uri, entry
+
+
+PART = 2000  # items encoded at once: one JSON encoder call per part, and never the whole record in memory
+
+
+def _write_parts(out, items: Iterable, kind: type) -> None:
+    """Write ``items`` as the inside of a JSON object (``kind`` dict: (key, value) pairs) or array (list)."""
+    first = True
+    for part in _batched(items, PART):
+        text = json.dumps(kind(part), separators=(",", ":"), ensure_ascii=False)[1:-1]
+        if text:
+            out.write(text if first else "," + text)
+            first = False
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    items = iter(items)
+    while part := list(itertools.islice(items, size)):
+        yield part
