@@ -151,6 +151,41 @@ def test_every_kind_of_change_gives_the_site_of_a_full_build(repo, tmp_path):
     assert rebuilt(output) is None and "销售" in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_pages_that_say_what_they_said_keep_their_index_entries_and_jieba_stays_unloaded(repo, tmp_path,
+                                                                                         monkeypatch):
+    """A deal's `source` is on its page but not in its search text: the pages rendered again index as before,
+    so the build takes their entries from the last index and never teaches jieba (loading its dictionary)."""
+    from salesgen.site import search
+
+    taught = []
+    teach = search.add_words
+    monkeypatch.setattr(search, "add_words", lambda *args: taught.append(1) or teach(*args))
+    root = tmp_path / "repo"
+    shutil.copytree(repo, root)
+    site, scratch = tmp_path / "site", tmp_path / "full"
+    build(root, site)
+    assert taught == [1]  # a full build indexes every page
+    target = deal_files(root)[3]
+    text = target.read_text(encoding="utf-8")
+    assert "\nsource: " in text
+    target.write_text(text.replace("\nsource: ", "\nsource: 展会 ", 1), encoding="utf-8")
+    taught.clear()
+    output = build(root, site)
+    assert rebuilt(output)[0] > 3 and taught == []  # pages were rendered; none needed indexing again
+    deal_id = re.search(r"(?m)^id: (\S+)", text).group(1)
+    assert "展会" in (site / "deals" / deal_id / "index.html").read_text(encoding="utf-8")
+    shutil.rmtree(scratch, ignore_errors=True)
+    build(root, scratch, "--full")
+    assert_same_site(site, scratch)  # the search index too, entry for entry
+
+    # its stage label and amount are in its search text: that page is indexed again, with jieba taught
+    target.write_text(re.sub(r"(?m)^amount: (\d+)", lambda m: f"amount: {int(m.group(1)) + 7}", text, count=1),
+                      encoding="utf-8")
+    taught.clear()
+    check(root, site, scratch)
+    assert taught == [1, 1]  # the incremental build, then the full one
+
+
 def test_a_damaged_or_foreign_manifest_means_a_full_build(repo, tmp_path):
     site, scratch = tmp_path / "site", tmp_path / "full"
     build(repo, site)

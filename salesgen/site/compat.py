@@ -495,6 +495,19 @@ def index_page(config, page) -> list:
         index.entries = saved
 
 
+def search_digest(page) -> str:
+    """A digest of what Material's search plugin makes a page's index entries of (read in its
+    ``add_entry_from_context``, 9.5 to 9.8): the page's URL, titles, table of contents and content, and the
+    ``tags`` and ``search`` of its front matter. Equal digests, on the same versions (the build's key holds
+    them) and with the same words taught to jieba, give equal entries."""
+    import hashlib
+
+    toc = [(item.id, item.title, item.url, [(c.id, c.title, c.url) for c in item.children]) for item in page.toc]
+    meta = page.meta
+    text = repr((page.url, meta.get("title"), page.title, toc, page.content or "", meta.get("tags"), meta.get("search")))
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
 def set_search_entries(config, entries: list) -> None:
     """Replace the entries Material's search plugin writes at the end of this build (and no earlier build's)."""
     plugin = search_plugin(config)

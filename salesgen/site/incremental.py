@@ -16,6 +16,11 @@ search index that cannot be read means a full build (the folder is emptied first
 full build does). Pages that are gone are deleted with the folders they leave empty,
 and so is any file the previous build did not write. When the words taught to jieba
 change (names, competitors, next steps), the search text of every page is indexed again.
+
+The search index: a kept page keeps its entries of the last index. A page rendered again
+whose search inputs (``compat.search_digest``: URL, titles, table of contents, summary) are
+those recorded in the manifest keeps them too, so jieba loads its dictionary (0.7 s) only
+in a build that has some page's text to cut.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 MANIFEST = ".salesgen-build.json"
-FORMAT = 1
+FORMAT = 2  # 2: the search digests of the pages rendered
 PACKAGE = Path(__file__).resolve().parents[1]  # salesgen/
 VERSIONED = ("salesgen", "mkdocs", "mkdocs-material", "jinja2", "markupsafe", "jieba", "markdown",
              "pymdown-extensions")
@@ -190,6 +195,7 @@ class Manifest:
     words: str
     pages: dict = field(default_factory=dict)  # src_uri -> [digest, dest path, size, mtime_ns]
     files: list = field(default_factory=list)  # every file of the site folder, relative, after the build
+    search: dict = field(default_factory=dict)  # src_uri -> compat.search_digest of the page as last indexed
 
 
 def read(site_dir) -> Manifest | None:
@@ -198,12 +204,15 @@ def read(site_dir) -> Manifest | None:
         raw = json.loads(Path(site_dir, MANIFEST).read_text(encoding="utf-8"))
         if raw.get("format") != FORMAT:
             return None
-        manifest = Manifest(str(raw["key"]), str(raw["words"]), dict(raw["pages"]), list(raw["files"]))
+        manifest = Manifest(str(raw["key"]), str(raw["words"]), dict(raw["pages"]), list(raw["files"]),
+                            dict(raw["search"]))
         for entry in manifest.pages.values():
             digest, dest, size, mtime = entry
             if not (isinstance(digest, str) and isinstance(dest, str) and isinstance(size, int)
                     and isinstance(mtime, int)):
                 return None
+        if not all(isinstance(digest, str) for digest in manifest.search.values()):
+            return None
         return manifest
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -253,9 +262,11 @@ def remove_stale(site_dir, keep: set) -> list:
     return sorted(remaining)
 
 
-def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None, files: list | None = None) -> None:
+def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None, files: list | None = None,
+          search: dict | None = None) -> None:
     """Record this build: ``pages`` is src_uri -> (digest, dest path); sizes and times are read now, except for
-    the pages ``kept`` from the last build (src_uri -> its entry, checked this build); ``files``: the folder's."""
+    the pages ``kept`` from the last build (src_uri -> its entry, checked this build); ``files``: the folder's;
+    ``search``: src_uri -> compat.search_digest of the pages in the index."""
     kept = kept or {}
     files = each_site_file(site_dir) if files is None else files  # 110,000 names: walked as they are written
     target = Path(site_dir, MANIFEST)
@@ -266,7 +277,9 @@ def write(site_dir, key: str, words: str, pages: dict, kept: dict | None = None,
         _write_parts(out, _page_entries(site_dir, pages, kept), dict)
         out.write('},"files":[')
         _write_parts(out, (name for name in files if name != MANIFEST and not name.startswith(MANIFEST + ".")), list)
-        out.write("]}")  # the entries leave out this record, and its temporary file, above
+        out.write('],"search":{')  # the files leave out this record, and its temporary file, above
+        _write_parts(out, (search or {}).items(), dict)
+        out.write("}}")
     os.replace(temporary, target)
 
 

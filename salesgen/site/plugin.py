@@ -97,6 +97,11 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.kept_uris: list = []
         self.built_urls: set = set()
         self.old_search: list = []
+        self.search_digests: dict = {}  # src_uri -> compat.search_digest of each page indexed
+        self.same_search: set = set()  # URLs rendered again whose index entries are the last build's
+        self.words: set = set()
+        self.words_taught = False
+        self.quick = False  # rendering an edited deal's pages before serve's rebuild (show_edited_deals)
         self.files = None
         self.site_dir: str | None = None
         self.index_written_for = None  # the MkDocs config whose search index this plugin wrote (compat)
@@ -171,9 +176,9 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         if self.data.config.language == "zh" and config.theme.get("language", "en") == "en":
             config.theme["language"] = "zh"
         search.configure(config)
-        words = search.words(self.data)
-        search.add_words(self.data, words)
-        self.plan_incremental(config, words)
+        self.words = search.words(self.data)  # taught to jieba before the first page is indexed (teach_words)
+        self.words_taught = False
+        self.plan_incremental(config, self.words)
         if self.previous is None:  # every page is rendered: the memory they need is what the parsed files give up
             with collector_paused():
                 lean.slim(result.repo)  # checked: the pages read the values, not their positions (lean.py)
@@ -192,6 +197,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
     def plan_incremental(self, config, words) -> None:
         """Whether this build may keep pages of the last one (``self.previous``), and the digests to record."""
         self.kept, self.built_urls, self.old_search, self.previous = 0, set(), [], None
+        self.search_digests, self.same_search = {}, set()
         self.site_dir = config.site_dir
         self.words_key = incremental.words_key(words)
         self.digests = incremental.page_digests(self.data, self.specs, self.content_keys)
@@ -271,10 +277,32 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     @event_priority(100)  # before the search plugin indexes the page and the theme shows its table of contents
     def _prepare_page(self, context, *, page, config, nav):
-        spec = self.specs.get(page.file.src_uri)
+        uri = page.file.src_uri
+        spec = self.specs.get(uri)
         if spec is not None:
             set_toc_and_summary(page, spec)
+            if not spec.searchable:
+                return context
+            if self.quick:  # serve shows an edited deal before its rebuild: that rebuild indexes it
+                page.meta["search"] = {"exclude": True}
+                self.same_search.add(page.url)
+                return context
+            digest = self.search_digests[uri] = compat.search_digest(page)
+            if self.previous is not None and self.previous.words == self.words_key \
+                    and self.previous.search.get(uri) == digest:
+                # indexed as in the last build: its entries are taken from there (_merge_search), and jieba
+                # need not load its dictionary for a build whose pages all say what they said
+                page.meta["search"] = {"exclude": True}
+                self.same_search.add(page.url)
+                return context
+        self.teach_words()
         return context
+
+    def teach_words(self) -> None:
+        """Teach jieba this repository's words (``search.add_words``) once, before it cuts a page's text."""
+        if not self.words_taught:
+            search.add_words(self.data, self.words)
+            self.words_taught = True
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
@@ -293,6 +321,8 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
     def _render_page(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
+            if page.url in self.same_search:
+                page.meta.pop("search", None)  # searchable, as the page is (only this build's index skipped it)
             page.content = spec.render()
         return context
 
@@ -342,12 +372,17 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         merged = []
         for uri, page in compat.documentation_pages(self.files):
             spec = self.specs.get(uri)
-            if page.url in self.built_urls or spec is None and page.url in fresh:
+            if page.url in self.same_search:
+                merged += old.get(page.url, [])
+            elif page.url in self.built_urls or spec is None and page.url in fresh:
                 merged += fresh.get(page.url, [])
             elif reindex and spec is not None:
+                self.teach_words()
                 set_meta(page, spec)
                 set_toc_and_summary(page, spec)
                 merged += compat.index_page(config, page)
+                if spec.searchable:
+                    self.search_digests[uri] = compat.search_digest(page)
                 page.content = ""
                 compat.release_page_toc(page)
             else:
@@ -372,9 +407,15 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             keep = (set(self.previous.files) - gone) | set(self.dests.values()) | {incremental.MANIFEST}
             files = incremental.remove_stale(config.site_dir, keep)
         kept = {uri: self.previous.pages[uri] for uri in self.kept_uris} if self.previous is not None else {}
+        searched = dict(self.search_digests)
+        if self.previous is not None:  # the kept pages' entries are the last build's, from the same inputs
+            for uri in self.kept_uris:
+                found = self.previous.search.get(uri)
+                if found is not None:
+                    searched.setdefault(uri, found)
         incremental.write(config.site_dir, self.build_key, self.words_key,
                           {uri: (self.digests.get(uri, ""), dest) for uri, dest in self.dests.items()},
-                          kept, files)
+                          kept, files, searched)
         if self.serving:
             self.last = quick.LastBuild(config, self.files, self.nav, self.env, self.data)
 
@@ -419,8 +460,12 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
 
     def show_edited_deals(self) -> bool:
         """Render the pages of the deals edited since the last build and serve them; False when not possible."""
-        if self.last is None or not quick.show_edited_deals(self.last, self.stamps, self.specs):
-            return False
+        self.quick = True
+        try:
+            if self.last is None or not quick.show_edited_deals(self.last, self.stamps, self.specs):
+                return False
+        finally:
+            self.quick = False
         compat.publish(self.server)
         return True
 
