@@ -169,7 +169,6 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         with collector_paused():  # the analytics and the page list live to the end of the build
             self.data = SiteData(result, include_sensitive=self.include_sensitive(), language=self.config.language)
             self.data.history_enabled = self.config.history
-            self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.reuse_frames = compat.frame_reuse_supported(config)
         if config.nav is None:
             config.nav = nav(self.data)
@@ -179,11 +178,13 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         self.words = search.words(self.data)  # taught to jieba before the first page is indexed (teach_words)
         self.words_taught = False
         self.plan_incremental(config, self.words)
+        with collector_paused():
+            if self.previous is None:  # every page is rendered: the memory they need is what the parsed files
+                lean.slim(result.repo)  # give up, first, so the page list and analytics reuse it (lean.py)
+            self.specs = {spec.src_uri: spec for spec in pages(self.data)}
+        self.digests = incremental.page_digests(self.data, self.specs, self.content_keys)
         if self.previous is None:  # every page is indexed: jieba's dictionary is needed, and loaded before the
             self.teach_words()  # pages, it is frozen with the repository (on_env) out of the collector's scans
-        if self.previous is None:  # every page is rendered: the memory they need is what the parsed files give up
-            with collector_paused():
-                lean.slim(result.repo)  # checked: the pages read the values, not their positions (lean.py)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
@@ -197,12 +198,14 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
         return config
 
     def plan_incremental(self, config, words) -> None:
-        """Whether this build may keep pages of the last one (``self.previous``), and the digests to record."""
+        """Whether this build may keep pages of the last one (``self.previous``), and the keys to record.
+
+        Decided before the page list is made: a build that keeps no page slims the parsed files first.
+        """
         self.kept, self.built_urls, self.old_search, self.previous = 0, set(), [], None
         self.search_digests, self.same_search = {}, set()
         self.site_dir = config.site_dir
         self.words_key = incremental.words_key(words)
-        self.digests = incremental.page_digests(self.data, self.specs, self.content_keys)
         compat_state = (compat.jinja_fast_paths(), self.reuse_frames, compat.stock_forced())
         options = {"language": str(self.config.language), "history": self.config.history}
         self.build_key = incremental.global_key(self.data, config, options, compat_state)
