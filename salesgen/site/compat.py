@@ -504,7 +504,8 @@ def search_digest(page) -> str:
 
     toc = [(item.id, item.title, item.url, [(c.id, c.title, c.url) for c in item.children]) for item in page.toc]
     meta = page.meta
-    text = repr((page.url, meta.get("title"), page.title, toc, page.content or "", meta.get("tags"), meta.get("search")))
+    text = repr((page.url, meta.get("title"), page.title, toc, page.content or "", meta.get("tags"),
+                 meta.get("search")))
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
@@ -521,9 +522,9 @@ def write_index_in_parts(config) -> bool:
     Material writes the index as one string, then as its encoding: at 50,000 deals two copies
     of some 70 MB at the very end, the build's peak of memory. The bytes written here are
     Material's (``SearchIndex.generate_search_index``: "config" then "docs", compact separators,
-    ``default=str``); Material makes the part before the entries. False, with nothing written, when the plugin is not Material's on a
-    version this was written for, or merges an earlier build's index (a dirty reload): it then
-    writes the index itself. ``restore_index_write`` turns its write back on.
+    ``default=str``); Material makes the part before the entries. False, with nothing written, when the
+    plugin is not Material's on a version this was written for, makes a head of another layout, or merges
+    an earlier build's index (a dirty reload): it then writes the index itself. ``restore_index_write`` turns its write back on.
     """
     import json
 
