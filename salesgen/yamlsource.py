@@ -277,6 +277,9 @@ def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[int, in
     return unpack(position)
 
 
+_new_dict, _new_list = dict.__new__, list.__new__  # an empty Mapping/Sequence without a Python __init__ call
+
+
 class _Builder:
     """Turns a composed node tree into values, collecting problems on the way."""
 
@@ -349,7 +352,7 @@ class _Builder:
                     self.reusing -= 1
 
     def mapping(self, node, path: tuple, depth: int) -> Mapping:
-        result = Mapping()
+        result = _new_dict(Mapping)  # its positions are set below, once they are known: no __init__ call per mapping
         mark = node.start_mark
         shift, mask = self.shift, self.column_mask
         column = mark.column + 1
@@ -385,7 +388,7 @@ class _Builder:
         return result
 
     def sequence(self, node, path: tuple, depth: int) -> Sequence:
-        result = Sequence()
+        result = _new_list(Sequence)  # as in mapping()
         mark = node.start_mark
         shift, mask = self.shift, self.column_mask
         column = mark.column + 1
@@ -592,8 +595,14 @@ def _parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 
 def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
-               for line in text.splitlines())
+    for match in _LINES.finditer(text):  # line by line, lazily: a file is rarely more than a comment at its top
+        line = match.group().strip()
+        if line and not line.startswith("#") and line not in ("---", "..."):
+            return False
+    return True
+
+
+_LINES = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")  # what str.splitlines splits on
 
 
 def _reader_problem(error: yaml.reader.ReaderError, file: str, text: str) -> Problem:

@@ -2,8 +2,9 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
-from salesgen.yamlsource import Mapping, Sequence, decode, iter_positions, locate, parse, unpack
+from salesgen.yamlsource import Mapping, Sequence, _only_comments, decode, iter_positions, locate, parse, unpack
 
 
 def rules_and_lines(problems):
@@ -141,3 +142,17 @@ def test_a_text_value_just_past_the_depth_limit_is_too_deep(levels, too_deep):
         value, problems = parse(text, "f.yaml")
         assert [p.rule for p in problems] == (["yaml-too-deep"] if too_deep else []), text[:40]
         assert (value is None) is too_deep
+
+
+@settings(max_examples=500, deadline=None)
+@example("# note\rid: d-1")  # a line break str.splitlines knows of, inside what looks like one comment line
+@example("# note\x85id: d-1")
+@example("# note\u2028id: d-1")
+@example("---\r\n# x")
+@given(st.lists(st.sampled_from(["#", " ", "\t", "\n", "\r", "\r\n", "-", ".", "a", ":", "\x0b", "\x1c", "\x85",
+                                  "\u2028", "---", "..."]), max_size=12).map("".join))
+def test_only_comments_reads_lines_as_str_splitlines_does(text):
+    # the reference: every line (as str.splitlines cuts them) blank, a comment, or a document marker
+    expected = all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+                   for line in text.splitlines())
+    assert _only_comments(text) is expected
