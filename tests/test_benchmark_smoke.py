@@ -20,10 +20,16 @@ def bench():
     return module
 
 
-ROWS = ("Bare `yaml.load", "Cold `salesgen lint`", "`check-jsonschema`", "Warm `salesgen lint`, nothing changed",
-        "Warm `salesgen lint`, one file changed", "Peak memory of `salesgen lint`", "`salesgen build`",
-        "Build time at", "Peak memory of `salesgen build`", "Average deal page", "Incremental `salesgen build`",
-        "`salesgen serve`", "Largest size: `salesgen build`", "Largest size: peak memory", "Largest size: the largest page")
+LINT = ("Bare `yaml.load", "Cold `salesgen lint`", "`check-jsonschema`", "Warm `salesgen lint`, nothing changed",
+        "Warm `salesgen lint`, one file changed", "Peak memory of `salesgen lint`")
+BUILD = ("`salesgen build`", "Build time at", "Peak memory of `salesgen build`", "Average deal page",
+         "Incremental `salesgen build`", "`salesgen serve`")
+LARGE_LINT = ("Largest size: bare `yaml.load", "Largest size: cold `salesgen lint`",
+              "Largest size: warm `salesgen lint`, nothing changed", "Largest size: warm `salesgen lint`, one file changed",
+              "Largest size: peak memory of `salesgen lint`")
+LARGE_BUILD = ("Largest size: `salesgen build`", "Largest size: peak memory of `salesgen build`",
+               "Largest size: the largest page")
+ROWS = LINT + BUILD + LARGE_LINT + LARGE_BUILD
 
 
 LINT_ROWS = ("Cold `salesgen lint --jobs 1`", "`salesgen lint` at 20 deals, cold, default against `--jobs 1`")
@@ -65,7 +71,7 @@ def test_only_build_measures_those_rows_and_leaves_the_readme(bench, tmp_path, c
                        "--readme", str(readme), "--workdir", str(tmp_path / "work")])
     assert code == 0
     table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
-    assert [row for row in ROWS if any(line.startswith(f"| {row}") for line in table)] == list(ROWS[6:])
+    assert [row for row in ROWS if any(line.startswith(f"| {row}") for line in table)] == list(BUILD + LARGE_BUILD)
     assert "old table" in readme.read_text(encoding="utf-8")
 
 
@@ -79,3 +85,33 @@ def test_sites_go_to_the_temporary_folder_when_dev_shm_has_no_room(bench, monkey
         folder.rmdir()
     assert "no room in /dev/shm" in bench.environment(False)
     assert "tmpfs (/dev/shm)" in bench.environment(True)
+
+
+def test_only_lint_measures_the_lint_rows_at_both_sizes(bench, tmp_path, capsys):
+    code = bench.main(["--deals", "12", "--customers", "3", "--small-deals", "6", "--large-deals", "20", "--repeat", "2",
+                       "--only", "lint", "--no-check-jsonschema", "--no-readme", "--workdir", str(tmp_path / "work")])
+    assert code == 0
+    table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row for row in ROWS if any(line.startswith(f"| {row}") for line in table)] == list(LINT + LARGE_LINT)
+    large = {row: next(line for line in table if line.startswith(f"| {row}")) for row in LARGE_LINT}
+    assert "of the 20 deals, 4 customers, 60 contacts" in large[LARGE_LINT[0]]
+    assert "not measured" not in "".join(large.values())
+    assert re.search(r"\| \d+ MiB; together \d+ MiB \(proportional set size", large[LARGE_LINT[-1]])
+    assert not (tmp_path / "work" / "large").exists()  # the largest repository is removed after its rows
+
+
+def test_alternately_keeps_the_best_run_of_each_and_the_largest_memory(bench):
+    made = iter([bench.Run(3.0, 3.0, 100.0, 0, "", ""), bench.Run(9.0, 9.0, 10.0, 0, "", ""),
+                 bench.Run(2.0, 4.0, 50.0, 0, "", ""), bench.Run(8.0, 1.0, 20.0, 0, "", "")])
+    order = []
+
+    def one(name):
+        def run():
+            order.append(name)
+            return next(made)
+        return run
+
+    best = bench.alternately(2, base=(one("base"), "seconds"), cold=(one("cold"), "cpu"))
+    assert order == ["base", "cold", "base", "cold"]  # in turn, not all of one and then the other
+    assert (best["base"].seconds, best["base"].peak_mb) == (2.0, 100.0)
+    assert (best["cold"].cpu, best["cold"].peak_mb) == (1.0, 20.0)
