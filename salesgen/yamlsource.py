@@ -126,8 +126,10 @@ class Mapping(dict):
     ``pos`` holds packed positions: the mapping's own start, then the key and the value
     position of each entry, in insertion order (loaded documents are read, never
     modified, so the order holds). For files under 64 KiB, all but absurd ones, they are
-    4-byte entries in a ``bytes`` (line << 16 | column); larger files use an
-    ``array('Q')`` of ``pack()`` values. Two dicts of int objects per mapping made
+    4-byte entries in a ``bytes`` (line << 16 | column, both counted from 0 as the parser
+    gives them: no arithmetic per entry while a file is read); larger files use an
+    ``array('Q')`` of line << 20 | column, the column capped at 2**20 - 1. ``_entry``
+    turns an entry into a ``pack()`` value. Two dicts of int objects per mapping made
     10,000 deals take 660 MB; this takes under 200 MB, and pickles without a Python
     call per mapping (the lint cache).
     """
@@ -224,14 +226,24 @@ _NARROW_LIMIT = 0xFFFF  # a file shorter than this has at most 0xFFFF lines and 
 _U32 = next(code for code in "IL" if array(code).itemsize == 4)
 
 
+def _stored(mark, narrow: bool) -> int:
+    """A parser mark as an entry of a ``pos`` (see Mapping): 0-based line and column."""
+    if narrow:
+        return mark.line << 16 | mark.column
+    return mark.line << _COL_BITS | min(mark.column, _COL_MASK)
+
+
 def _entry(positions, index: int, default: int | None = 0) -> int | None:
-    """Entry ``index`` of a ``pos`` as a ``pack()`` value."""
+    """Entry ``index`` of a ``pos`` as a ``pack()`` value (1-based)."""
     if isinstance(positions, bytes):
         if 4 * index + 4 > len(positions):
             return default
         value = int.from_bytes(positions[4 * index: 4 * index + 4], "little")
-        return ((value >> 16) << _COL_BITS) | (value & 0xFFFF)
-    return positions[index] if index < len(positions) else default
+        return pack((value >> 16) + 1, (value & 0xFFFF) + 1)
+    if index >= len(positions):
+        return default
+    value = positions[index]
+    return pack((value >> _COL_BITS) + 1, (value & _COL_MASK) + 1)
 
 
 def _freeze(positions: list, narrow: bool):
@@ -244,6 +256,7 @@ def _freeze(positions: list, narrow: bool):
 
 
 _BIG_ENDIAN = sys.byteorder == "big"
+_LITTLE_ENDIAN = not _BIG_ENDIAN  # _freeze inline, in mapping() and sequence()
 
 
 def pick_positions(positions, indexes):
@@ -287,7 +300,6 @@ class _Builder:
         self.file = file
         # positions of a small file fit in 16 bits each (see Mapping)
         self.narrow = size < _NARROW_LIMIT
-        self.shift, self.column_mask = (16, 0xFFFF) if self.narrow else (_COL_BITS, _COL_MASK)
         self.problems: list[Problem] = []
         self.track_aliases = track_aliases
         self.seen: set[int] = set()
@@ -353,10 +365,8 @@ class _Builder:
 
     def mapping(self, node, path: tuple, depth: int) -> Mapping:
         result = _new_dict(Mapping)  # its positions are set below, once they are known: no __init__ call per mapping
-        mark = node.start_mark
-        shift, mask = self.shift, self.column_mask
-        column = mark.column + 1
-        positions = [((mark.line + 1) << shift) | (column if column < mask else mask)]
+        narrow = self.narrow
+        positions = [_stored(node.start_mark, narrow)]
         if node.tag not in (_MAP,):
             self.unknown_tag(node, path)
         # A plain text value (most values) needs no depth, alias or tag check: built here, without two calls.
@@ -369,43 +379,42 @@ class _Builder:
                 continue
             key = intern(key_node.value)  # a handful of key names, repeated in every file
             if key in result:
-                first = positions[1 + 2 * list(result).index(key)] >> shift  # its line
+                first = (positions[1 + 2 * list(result).index(key)] >> (16 if narrow else _COL_BITS)) + 1  # its line
                 self.problem(kmark, "yaml-duplicate-key",
                              T("duplicate key '{key}' (first defined on line {line})", key=one_line(key), line=first),
                              T("Remove one of the two entries; YAML would silently keep only the last."), path + (key,))
                 continue
             vmark = value_node.start_mark
-            column = kmark.column + 1  # packed inline: two positions per entry of every file
-            positions.append(((kmark.line + 1) << shift) | (column if column < mask else mask))
-            column = vmark.column + 1
-            positions.append(((vmark.line + 1) << shift) | (column if column < mask else mask))
+            if narrow:  # packed inline, as _stored() does: two positions per entry of every file
+                positions.append(kmark.line << 16 | kmark.column)
+                positions.append(vmark.line << 16 | vmark.column)
+            else:
+                positions.append(_stored(kmark, False))
+                positions.append(_stored(vmark, False))
             if fast and value_node.__class__ is _SCALAR and value_node.tag == _STR:
                 value = value_node.value
                 result[key] = intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
             else:
                 result[key] = self.build(value_node, path + (key,), depth + 1)
-        result.pos = _freeze(positions, self.narrow)
+        result.pos = array(_U32, positions).tobytes() if narrow and _LITTLE_ENDIAN else _freeze(positions, narrow)
         return result
 
     def sequence(self, node, path: tuple, depth: int) -> Sequence:
         result = _new_list(Sequence)  # as in mapping()
-        mark = node.start_mark
-        shift, mask = self.shift, self.column_mask
-        column = mark.column + 1
-        positions = [((mark.line + 1) << shift) | (column if column < mask else mask)]
+        narrow = self.narrow
+        positions = [_stored(node.start_mark, narrow)]
         if node.tag != _SEQ:
             self.unknown_tag(node, path)
         fast = depth < MAX_DEPTH and not self.track_aliases  # as in mapping()
         for index, item in enumerate(node.value):
             imark = item.start_mark
-            column = imark.column + 1
-            positions.append(((imark.line + 1) << shift) | (column if column < mask else mask))
+            positions.append(imark.line << 16 | imark.column if narrow else _stored(imark, False))
             if fast and item.__class__ is _SCALAR and item.tag == _STR:
                 value = item.value
                 result.append(intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value)
             else:
                 result.append(self.build(item, path + (index,), depth + 1))
-        result.pos = _freeze(positions, self.narrow)
+        result.pos = array(_U32, positions).tobytes() if narrow and _LITTLE_ENDIAN else _freeze(positions, narrow)
         return result
 
     def unknown_tag(self, node, path: tuple) -> None:

@@ -66,6 +66,30 @@ def test_duplicate_keys_at_depth_keep_the_first():
     assert value["a"]["b"]["c"] == 1
 
 
+@pytest.mark.parametrize("padding", [0, 70_000], ids=["under 64 KiB", "over 64 KiB"])
+def test_positions_count_lines_and_columns_from_one_in_small_and_large_files(padding):
+    """Positions are stored as the parser counts them (from 0) and read back from 1, in either storage."""
+    text = "notes: y" + "x" * padding + "\nteam:\n  presales: wang-xing\n  presales: li-lei\nlist:\n- a\n"
+    value, problems = parse(text, "f.yaml")
+    assert isinstance(value.pos, bytes) is (padding == 0)
+    assert locate(value, ("notes",)) == (1, 8)
+    assert locate(value, ("team", "presales")) == (3, 13)
+    assert locate(value, ("team", "presales"), key=True) == (3, 3)
+    assert locate(value, ("list", 0)) == (6, 3)
+    assert rules_and_lines(problems) == [("yaml-duplicate-key", 4)]
+    assert "line 3" in problems[0].message
+
+
+def test_a_column_past_what_positions_can_hold_is_kept_at_the_largest_one():
+    """A value more than a million characters into its line: the right line, the column held at 2**20 - 1."""
+    text = "a: [" + "v, " * 360_000 + "here]\nb: 1\n"
+    value, problems = parse(text, "f.yaml")
+    assert problems == []
+    assert locate(value, ("a", 360_000)) == (1, 2**20 - 1)
+    assert locate(value, ("a", 1)) == (1, 8)
+    assert locate(value, ("b",)) == (2, 4)
+
+
 def test_several_documents():
     _, problems = parse("id: a\n---\nid: b\n", "f.yaml")
     assert rules_and_lines(problems) == [("yaml-multiple-documents", 2)]
