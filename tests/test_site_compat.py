@@ -71,6 +71,9 @@ def example(tmp_path_factory) -> tuple[Path, dict]:
     # salesgen wrote the search index (Material's own write is what the stock builds compare it with),
     # and turned Material's write back on for a next build in the same process
     assert [(wrote, enabled) for wrote, enabled in index_writes] == [(True, True)]
+    # Material had jieba cut each run of Chinese once: the stock build below has it cut every run itself
+    from material.plugins.search import plugin as material_search
+    assert isinstance(material_search.jieba, compat._CutOnce) and len(material_search.jieba.cuts) > 50
     return root, site_files(tmp / "fast")
 
 
@@ -146,6 +149,69 @@ def test_forced_stock_behaviour_builds_the_same_site(example, tmp_path, monkeypa
     assert [wrote for wrote, _ in watch.index_writes] == [False]  # Material wrote its index itself
     assert watch.warnings == []  # asked for, not a surprise: nothing to warn about
     assert_same_sites(fast, site_files(tmp_path / "stock"))
+
+
+class CountingJieba:
+    """A stand-in for jieba: cuts at spaces, counts its cuts, and has jieba's other names (one of them)."""
+
+    def __init__(self):
+        self.cuts = []
+
+    def cut(self, text, cut_all=False):
+        self.cuts.append(text)
+        return iter(text.split(b" ") if not cut_all else [text])
+
+    def set_dictionary(self, path):
+        return f"dictionary {path}"
+
+
+@pytest.fixture
+def material_jieba(monkeypatch):
+    from material.plugins.search import plugin as material_search
+
+    jieba = CountingJieba()
+    monkeypatch.setattr(material_search, "jieba", jieba)
+    monkeypatch.setattr(compat, "search_plugin", lambda config: object())
+    monkeypatch.delenv(compat.ENV_VAR, raising=False)
+    return material_search, jieba
+
+
+def test_each_run_of_chinese_is_cut_once_per_build_to_jiebas_own_words(material_jieba, monkeypatch):
+    material_search, jieba = material_jieba
+    assert compat.cut_each_run_once(config=None) is True
+    cutter = material_search.jieba
+    assert list(cutter.cut(b"a b")) == [b"a", b"b"] == list(cutter.cut(b"a b"))
+    assert jieba.cuts == [b"a b"]  # the second time from memory
+    assert list(cutter.cut(b"a b", cut_all=True)) == [b"a b"]  # other ways of cutting go to jieba every time
+    assert cutter.set_dictionary("d.txt") == "dictionary d.txt"  # the rest of jieba is jieba's
+    assert compat.cut_each_run_once(config=None) is True  # the next build (other words taught) forgets every cut
+    assert material_search.jieba.jieba is jieba
+    list(material_search.jieba.cut(b"a b"))
+    assert jieba.cuts == [b"a b", b"a b", b"a b"]
+
+
+def test_the_cuts_remembered_are_bounded(material_jieba, monkeypatch):
+    material_search, jieba = material_jieba
+    monkeypatch.setattr(compat, "SEGMENTS_KEPT", 1)
+    compat.cut_each_run_once(config=None)
+    for text in (b"a", b"b", b"a", b"b"):
+        list(material_search.jieba.cut(text))
+    assert jieba.cuts == [b"a", b"b", b"b"]  # the first one is remembered, the one past the bound is not
+
+
+@pytest.mark.parametrize("why", ["stock", "outside the range", "no search"])
+def test_a_stock_build_has_jieba_cut_every_run_even_after_a_fast_one(material_jieba, monkeypatch, why):
+    material_search, jieba = material_jieba
+    compat.cut_each_run_once(config=None)  # a fast build in the same process (`serve`) went before
+    if why == "stock":
+        monkeypatch.setenv(compat.ENV_VAR, "stock")
+    elif why == "outside the range":
+        monkeypatch.setattr(compat, "installed_version", OUTSIDE.get)
+        compat.reset()
+    else:
+        monkeypatch.setattr(compat, "search_plugin", lambda config: None)
+    assert compat.cut_each_run_once(config=None) is False
+    assert material_search.jieba is jieba
 
 
 OUTSIDE = {"mkdocs": "1.7.0", "mkdocs-material": "10.0.0", "jinja2": "3.2.0", "markupsafe": "3.1.0"}
@@ -230,6 +296,7 @@ INTERNALS = [
     r"is_modified", r"search_index", r"add_entry_from_context", r"dirty' build",  # incremental builds
     r"_build_page", r"_populate_page", r"_epoch", r"_rebuild_cond", r"_want_rebuild",  # serve: the edited page first
     r"_norm_parts", r"_get_norm_url", r"search_index_prev",  # memory at 50,000 deals
+    r"_segment_chinese", r"material\.plugins\.search",  # each run of Chinese cut once per build
 ]
 LIBRARIES = ("mkdocs", "material", "jinja2", "markupsafe")
 

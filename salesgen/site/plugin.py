@@ -184,7 +184,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             self.specs = {spec.src_uri: spec for spec in pages(self.data)}
         self.digests = incremental.page_digests(self.data, self.specs, self.content_keys)
         if self.previous is None:  # every page is indexed: jieba's dictionary is needed, and loaded before the
-            self.teach_words()  # pages, it is frozen with the repository (on_env) out of the collector's scans
+            self.teach_words(config)  # pages, it is frozen with the repository (on_env) out of the collector's scans
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
@@ -300,13 +300,14 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
                 page.meta["search"] = {"exclude": True}
                 self.same_search.add(page.url)
                 return context
-        self.teach_words()
+        self.teach_words(config)
         return context
 
-    def teach_words(self) -> None:
+    def teach_words(self, config) -> None:
         """Teach jieba this repository's words (``search.add_words``) once, before it cuts a page's text."""
         if not self.words_taught:
             search.add_words(self.data, self.words)
+            compat.cut_each_run_once(config)
             self.words_taught = True
 
     def on_nav(self, nav, *, config, files):
@@ -382,7 +383,7 @@ class SalesgenPlugin(BasePlugin[SalesgenConfig]):
             elif page.url in self.built_urls or spec is None and page.url in fresh:
                 merged += fresh.get(page.url, [])
             elif reindex and spec is not None:
-                self.teach_words()
+                self.teach_words(config)
                 set_meta(page, spec)
                 set_toc_and_summary(page, spec)
                 merged += compat.index_page(config, page)
