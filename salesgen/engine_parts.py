@@ -98,8 +98,8 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
         if index == 0:  # the rules of the customers and the configuration, first: they need no part
             return check_rest(repo, as_of)
         shard, part = parts[index - 1]
-        if cache is not None and cache.advance is here and os.getpid() != parent:
-            cache.advance = _nothing  # in a forked process, once, not a getpid() per file
+        if cache is not None:  # what here() would do, decided once a part, not with a getpid() per file
+            cache.advance = counted if os.getpid() == parent else _nothing
         result = check_part(repo, part, as_of, reader)
         result.pid = os.getpid()
         if cache is not None:

@@ -277,3 +277,21 @@ def test_the_key_names_the_installed_versions():
     for name in ("PyYAML", "jsonschema", "jsonschema-rs", "referencing"):
         assert versions[name] == version(name)
     assert (versions["libyaml"] != "not used") is bool(yaml.__with_libyaml__)
+
+
+@pytest.mark.parametrize("written, told", [
+    (b"", 0), (b"id: a\n", 6),  # as its status said
+    (b"id: a\nname: A\n", 6),  # it grew after its status was taken: read to its end
+    (b"x" * (3 << 20), 10),  # grew by more than one read's worth
+    (b"id: a\n", 100),  # it shrank
+])
+def test_a_file_is_read_to_its_end_whatever_size_its_status_said(tmp_path, written, told):
+    path = tmp_path / "deal.yaml"
+    path.write_bytes(written)
+    assert cache_module.read_sized(path, told) == written
+
+
+def test_a_file_is_read_as_bytes_with_its_line_ends(tmp_path):
+    path = tmp_path / "deal.yaml"
+    path.write_bytes(b"id: a\r\nname: \xe5\xbc\xa0\r\n")
+    assert cache_module.read_sized(path, path.stat().st_size) == b"id: a\r\nname: \xe5\xbc\xa0\r\n"

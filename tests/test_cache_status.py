@@ -59,14 +59,22 @@ def clock(monkeypatch):
 def reads(monkeypatch):
     """The data files read (by any code) since the fixture was set up, as paths relative to the repository."""
     seen: list = []
-    real = Path.read_bytes
+    real, real_sized = Path.read_bytes, cache_module.read_sized
+
+    def note(path: Path) -> None:
+        if path.suffix == ".yaml" and path.parent.name in ("deals", "customers"):
+            seen.append(f"{path.parent.name}/{path.name}")
 
     def spy(self):
-        if self.suffix == ".yaml" and self.parent.name in ("deals", "customers"):
-            seen.append(f"{self.parent.name}/{self.name}")
+        note(self)
         return real(self)
 
+    def spy_sized(path, size):
+        note(path)
+        return real_sized(path, size)
+
     monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(cache_module, "read_sized", spy_sized)
     return seen
 
 

@@ -31,6 +31,7 @@ import pytest
 from click.testing import CliRunner
 
 from salesgen.cli import cli
+from salesgen import cache as cache_module
 
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE / "data" / "valid"
@@ -325,7 +326,15 @@ def test_an_unreadable_file_is_a_problem(tmp_path: Path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(self))
         return real_read_bytes(self)
 
+    real_read_sized = cache_module.read_sized
+
+    def read_sized(path, size):  # the lint cache's reader
+        if path.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_sized(path, size)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(cache_module, "read_sized", read_sized)
     for cache in ("--no-cache", None):  # the cached reader must not crash on it either
         problems = reported(lint(root, *([cache] if cache else [])), 1)
         assert ("file-unreadable", "deals/locked.yaml", 1) in {(p["rule"], p["file"], p["line"]) for p in problems}
