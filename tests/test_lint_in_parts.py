@@ -276,3 +276,30 @@ def test_what_a_second_file_of_a_deal_id_says_of_its_account_is_left_out(generat
     full, parts = both(root, AS_OF, jobs=1)
     assert not [p for p in full if p[3] == "account-type" and deal["id"] in p[5]]
     assert parts == full
+
+
+class PidLog:
+    """A progress stand-in that appends the counting process's id to a file (a forked process's too)."""
+
+    def __init__(self, path: Path):
+        self.path, self.total = path, 0
+
+    def advance(self, count: int = 1) -> None:
+        import os
+
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {count}\n")
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no cache"])
+def test_only_the_commands_own_process_counts_progress_and_every_file_once(generated, tmp_path, cache):
+    """A forked process must not draw on the terminal; the files it checked are counted when its results come back."""
+    import os
+
+    log = tmp_path / "progress.log"
+    store = LintCache(generated, store=tmp_path / "store") if cache else None
+    engine_parts.lint_in_parts(generated, AS_OF, cache=store, jobs=2, progress=PidLog(log))
+    counts = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    files = len(list((generated / "deals").rglob("*.yaml"))) + len(list((generated / "customers").rglob("*.yaml")))
+    assert {int(pid) for pid, _ in counts} == {os.getpid()}
+    assert sum(int(count) for _, count in counts) == files
