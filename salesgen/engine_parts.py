@@ -67,6 +67,14 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
         raise ConfigurationError(config_problems)
     repo = Repository(root=root, config=config)
     check_rule_levels(repo)
+    with collector_paused():  # nothing lint allocates from here on makes a cycle (see collector_paused): at
+        # 60,000 files the collector would rescan the file list alone for a second, and the parts' results again
+        return _problems_in_parts(repo, as_of, list(paths), cache, jobs, progress)
+
+
+def _problems_in_parts(repo: Repository, as_of: dt.date, paths: list, cache, jobs: int | None,
+                       progress) -> LintResult:
+    root = repo.root
     files = list_files(root)
     customers = [f for f in files if f[1] == "customer"]
     reader = cache.reader if cache is not None else read_document
@@ -81,12 +89,11 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
 
     if cache is not None:
         cache.advance = here
-    with collector_paused():
-        if cache is not None:
-            cache.prepare([(rel, kind, path) for rel, kind, path, outside in customers if outside is None], jobs)
-        for rel, kind, path, outside in customers:
-            repo.documents.append(outside or reader(root, rel, kind, path))
-        build_model(repo)
+    if cache is not None:
+        cache.prepare([(rel, kind, path) for rel, kind, path, outside in customers if outside is None], jobs)
+    for rel, kind, path, outside in customers:
+        repo.documents.append(outside or reader(root, rel, kind, path))
+    build_model(repo)
     if cache is None:
         here(len(customers))
     parts = deal_parts(files)
@@ -109,8 +116,7 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
         return result
 
     processes = parallel.rule_workers(jobs, len(files))
-    with collector_paused():  # each part is freed as it ends, by reference counts: no cycles to look for
-        results = parallel.share(len(parts) + 1, run, processes)
+    results = parallel.share(len(parts) + 1, run, processes)  # each part is freed as it ends, by reference counts
     counted(sum(result.files for result in results if result.pid != parent))
     if cache is not None:
         for result in results:
@@ -118,7 +124,6 @@ def lint_in_parts(root: Path, as_of: dt.date, paths: Iterable[Path] = (), cache=
         cache.forget_shards_without_files({shard for shard, _part in parts})
     problems, waivers = merge(repo, results, as_of)
     problems = apply_levels(repo, problems, as_of, waivers)
-    paths = list(paths)
     if paths:
         problems = select(problems, root, paths)
     return LintResult(repo, as_of, sorted(set(problems)), checked=[rel for rel, *_ in files])

@@ -229,12 +229,13 @@ def list_files(root: Path) -> list[tuple[str, str, Path, Document | None]]:
     Linked folders are checked here, once each, for every reader, before any byte is read.
     """
     resolved_root = root.resolve()
-    folder_inside: dict = {}  # folder -> resolves inside the repository (one resolve per folder)
+    folder_inside: dict = {}  # folder (rel's) -> resolves inside the repository (one resolve per folder)
     found = []
     for rel, kind, path in discover(root):
-        inside = folder_inside.get(path.parent)
+        folder = rel[:rel.rfind("/")]  # a string's slice, not a Path made per file (1 s at 60,000 files)
+        inside = folder_inside.get(folder)
         if inside is None:
-            inside = folder_inside[path.parent] = outside_root(resolved_root, rel, kind, path.parent) is None
+            inside = folder_inside[folder] = outside_root(resolved_root, rel, kind, path.parent) is None
         found.append((rel, kind, path, None if inside else outside_root(resolved_root, rel, kind, path)))
     return found
 
