@@ -65,30 +65,44 @@ _WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
 class _FastLoader(_Loader):
     """The same loader with PyYAML's resolver logic, minus its per-node overhead.
 
-    The parser calls ``resolve`` (and ``descend_resolver``/``ascend_resolver``) back for
-    every node: a million Python calls for 10,000 deals. The safe loader has no path
-    resolvers, so descending and ascending do nothing (here: C no-ops), and ``resolve``
-    tries the same implicit resolvers in the same order from a table built once.
+    The parser calls ``resolve(kind, value, implicit)`` (and ``descend_resolver``/
+    ``ascend_resolver``) back for every node without a tag: a million Python calls for
+    10,000 deals. The safe loader has no path resolvers, so descending and ascending do
+    nothing (here: C no-ops), and ``resolve`` is ``slice``: a C constructor that keeps its
+    three arguments as the node's tag, with no Python frame. ``tag_of`` resolves a node's
+    tag from them when the builder needs it, with the same implicit resolvers in the same
+    order (``plain_tag``); a key's tag is never needed (keys are text). The stock loader
+    (``_Loader``) gives the same values: its tags are strings, which ``tag_of`` returns as
+    they are (tested).
     """
 
     descend_resolver = {}.get  # (parent, index) -> ignored
     ascend_resolver = tuple  # () -> ignored
+    resolve = slice  # (kind, value, implicit) -> kept, resolved by tag_of
 
-    def resolve(self, kind, value, implicit):
-        if kind is _SCALAR:
-            if implicit[0]:
-                tag = _RESOLVED.get(value)
-                if tag is None:
-                    tag = _STR
-                    for candidate, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-                        if regexp.match(value):
-                            tag = candidate
-                            break
-                    if len(value) <= 32 and len(_RESOLVED) < 100_000:  # keys, dates, codes repeat in every file
-                        _RESOLVED[value] = tag
-                return tag
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+def plain_tag(value: str) -> str:
+    """The tag PyYAML's implicit resolvers give a plain (unquoted, untagged) scalar."""
+    tag = _RESOLVED.get(value)
+    if tag is None:
+        tag = _STR
+        for candidate, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                tag = candidate
+                break
+        if len(value) <= 32 and len(_RESOLVED) < 100_000:  # keys, dates, codes repeat in every file
+            _RESOLVED[value] = tag
+    return tag
+
+
+def tag_of(node) -> str:
+    """A node's tag: the one written in the file, or what the resolver gives it (``_FastLoader``)."""
+    tag = node.tag
+    if tag.__class__ is not slice:
+        return tag
+    if node.__class__ is not _SCALAR:
+        return _SEQ if isinstance(node, yaml.SequenceNode) else _MAP
+    return plain_tag(node.value) if tag.step[0] else _STR  # step: (plain, quoted) implicit; only plain resolves
 
 
 _RESOLVED: dict = {}  # plain scalar -> the tag the resolvers above give it
@@ -367,7 +381,7 @@ class _Builder:
         result = _new_dict(Mapping)  # its positions are set below, once they are known: no __init__ call per mapping
         narrow = self.narrow
         positions = [_stored(node.start_mark, narrow)]
-        if node.tag not in (_MAP,):
+        if node.tag.__class__ is not slice and node.tag != _MAP:
             self.unknown_tag(node, path)
         # A plain text value (most values) needs no depth, alias or tag check: built here, without two calls.
         fast = depth < MAX_DEPTH and not self.track_aliases
@@ -391,9 +405,14 @@ class _Builder:
             else:
                 positions.append(_stored(kmark, False))
                 positions.append(_stored(vmark, False))
-            if fast and value_node.__class__ is _SCALAR and value_node.tag == _STR:
-                value = value_node.value
-                result[key] = intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
+            if fast and value_node.__class__ is _SCALAR:  # tag_of and build inlined: most values are scalars
+                value, tag = value_node.value, value_node.tag
+                if tag.__class__ is slice:
+                    tag = (_RESOLVED.get(value) or plain_tag(value)) if tag.step[0] else _STR
+                if tag == _STR:
+                    result[key] = intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
+                else:
+                    result[key] = None if self.aborted else self.scalar(value_node, path + (key,), tag)
             else:
                 result[key] = self.build(value_node, path + (key,), depth + 1)
         result.pos = array(_U32, positions).tobytes() if narrow and _LITTLE_ENDIAN else _freeze(positions, narrow)
@@ -403,26 +422,34 @@ class _Builder:
         result = _new_list(Sequence)  # as in mapping()
         narrow = self.narrow
         positions = [_stored(node.start_mark, narrow)]
-        if node.tag != _SEQ:
+        if node.tag.__class__ is not slice and node.tag != _SEQ:
             self.unknown_tag(node, path)
         fast = depth < MAX_DEPTH and not self.track_aliases  # as in mapping()
         for index, item in enumerate(node.value):
             imark = item.start_mark
             positions.append(imark.line << 16 | imark.column if narrow else _stored(imark, False))
-            if fast and item.__class__ is _SCALAR and item.tag == _STR:
-                value = item.value
-                result.append(intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value)
+            if fast and item.__class__ is _SCALAR:  # as in mapping()
+                value, tag = item.value, item.tag
+                if tag.__class__ is slice:
+                    tag = (_RESOLVED.get(value) or plain_tag(value)) if tag.step[0] else _STR
+                if tag == _STR:
+                    result.append(intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value)
+                else:
+                    result.append(None if self.aborted else self.scalar(item, path + (index,), tag))
             else:
                 result.append(self.build(item, path + (index,), depth + 1))
         result.pos = array(_U32, positions).tobytes() if narrow and _LITTLE_ENDIAN else _freeze(positions, narrow)
         return result
 
     def unknown_tag(self, node, path: tuple) -> None:
-        self.problem(node.start_mark, "yaml-tag", T("unsupported tag '{tag}'", tag=one_line(node.tag)),
+        self.problem(node.start_mark, "yaml-tag", T("unsupported tag '{tag}'", tag=one_line(tag_of(node))),
                      T("Remove the tag; salesgen files use plain YAML values only."), path)
 
-    def scalar(self, node, path: tuple) -> Any:
-        tag, value = node.tag, node.value
+    def scalar(self, node, path: tuple, tag: str | None = None) -> Any:
+        """The value of a scalar node whose tag is ``tag`` (None: ``tag_of(node)``)."""
+        value = node.value
+        if tag is None:
+            tag = tag_of(node)
         if tag == _STR:
             # ids, codes, enum values, names, titles repeat across thousands of files: keep one copy
             return intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
@@ -455,7 +482,7 @@ class _Builder:
             shown = one_line(value)
             self.problem(node.start_mark, "yaml-ambiguous-value",
                          T("'{value}' is read by YAML as the number {number}", value=shown,
-                           number=_yaml11_number(node)),
+                           number=_yaml11_number(node, tag)),
                          T("Quote it (\"{value}\") if you mean text such as a code or a time; "
                            "write plain decimal digits for a number.", value=shown), path)
             return value
@@ -490,12 +517,12 @@ class _Builder:
         return value
 
 
-def _yaml11_number(node) -> str:
-    """What PyYAML's own constructor would make of an int/float scalar (for messages)."""
+def _yaml11_number(node, tag: str) -> str:
+    """What PyYAML's own constructor would make of a scalar tagged ``tag`` (int or float; for messages)."""
     if len(node.value) > 40:  # base-60 '1:1:1:...' costs quadratic time to convert
         return "(too long to show)"
     try:
-        return repr(yaml.SafeLoader("").construct_object(node))
+        return repr(yaml.SafeLoader("").construct_object(yaml.ScalarNode(tag, node.value)))
     except Exception:  # pragma: no cover - defensive: only used for a message
         return "a number"
 

@@ -180,3 +180,64 @@ def test_only_comments_reads_lines_as_str_splitlines_does(text):
     expected = all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
                    for line in text.splitlines())
     assert _only_comments(text) is expected
+
+
+# Every way a node gets its tag: implicit (plain: each implicit resolver; quoted; block), explicit on a scalar,
+# a sequence and a mapping, the non-specific `!`, tagged keys, and aliases (the alias path of the builder).
+TAGGED = [
+    "a: plain\nb: 12\nc: -3\nd: 1.5\ne: 1e3\nf: .inf\ng: yes\nh: No\ni: ~\nj: null\nk: \nl: 2026-02-28\n"
+    "m: 2026-02-30 10:00:00\nn: 0x1F\no: 0o17\np: 1_000\nq: 1:30\nr: =\ns: <<\n",
+    "a: 'yes'\nb: \"12\"\nc: |\n  12\nd: >\n  true\n",
+    "a: !!str 12\nb: !!int 12\nc: !!float 1\nd: !!bool yes\ne: !!null ''\nf: !!timestamp 2026-01-01\n"
+    "g: !custom x\nh: ! 12\ni: !!binary aGk=\nj: !!python/name:os.system x\nk: !!str\n",
+    "a: !!seq [1, 2]\nb: !!map {x: 1}\nc: !custom [1]\nd: !other {x: 1}\ne: ! [1]\nf: !!set {x}\n",
+    "!!int 1: a\n!custom k: b\n? !!str yes\n: c\n",
+    "list:\n  - 1\n  - yes\n  - !!str 2\n  - [true, ~, 2026-01-01, 1.25, '0755']\n  - {a: 0755}\n",
+    "base: &b {amount: 1.5, flag: on, text: 'off', when: 2026-02-30}\nuse: *b\nitems: &i [1, no, \"12\", x]\n"
+    "again: *i\nquoted: &q 'yes'\nsame: *q\n",
+    "- !!int 7\n- !custom 8\n- plain\n",
+    "x: " + "[" * 120 + "]" * 120 + "\ny: yes\n",
+]
+
+
+def _same_with_the_stock_loader(text):
+    import salesgen.yamlsource as source
+
+    fast = parse(text, "f.yaml")
+    source._FastLoader, fast_loader = source._Loader, source._FastLoader  # tags as PyYAML's resolver gives them
+    try:
+        stock = parse(text, "f.yaml")
+    finally:
+        source._FastLoader = fast_loader
+    assert source._FastLoader.resolve is slice  # the fast loader was the one measured against it
+    assert fast[0] == stock[0]
+    assert [(p.rule, p.line, p.column, str(p.message), p.path) for p in fast[1]] == \
+        [(p.rule, p.line, p.column, str(p.message), p.path) for p in stock[1]]
+    assert [pos for _path, pos in iter_positions(fast[0])] == [pos for _path, pos in iter_positions(stock[0])]
+    return fast
+
+
+@pytest.mark.parametrize("text", TAGGED)
+def test_tags_resolved_by_the_builder_are_those_of_pyyaml_s_resolver(text):
+    _same_with_the_stock_loader(text)
+
+
+def test_the_builder_resolves_each_kind_of_tag_as_the_method_reads_it():
+    value, problems = _same_with_the_stock_loader(TAGGED[0])
+    assert value["b"] == 12 and value["d"] == Decimal("1.5") and value["i"] is None and value["l"] == "2026-02-28"
+    assert value["g"] == "yes" and value["a"] == "plain"
+    assert ("yaml-ambiguous-value", "g") in [(p.rule, p.path[-1]) for p in problems]
+    value, problems = _same_with_the_stock_loader(TAGGED[2])
+    assert value["a"] == "12" and value["b"] == 12 and value["k"] == ""  # !!str and !!int as written
+    assert {p.path[-1] for p in problems if p.rule == "yaml-tag"} >= {"g", "i", "j"}
+    _value, problems = _same_with_the_stock_loader(TAGGED[3])
+    assert {p.path[-1] for p in problems if p.rule == "yaml-tag"} == {"c", "d", "f"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "yes", "1"]),
+                          st.sampled_from(["x", "12", "1.5", "yes", "~", "2026-01-01", "'q'", "!!str 3", "!t v", "! 4",
+                                           "[1, no]", "{k: off}", "!!map {k: 1}", "0755", ".nan", ""])),
+                min_size=1, max_size=8))
+def test_any_mix_of_tags_reads_as_with_the_stock_loader(entries):
+    _same_with_the_stock_loader("".join(f"{key}: {value}\n" for key, value in entries))
