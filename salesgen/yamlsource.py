@@ -592,6 +592,14 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 
 def _parse(text: str, file: str) -> tuple[Any, list[Problem]]:
+    value = yamlfast.read_common(text)  # the everyday shape of a file, without PyYAML's node tree
+    if value is not None:
+        return value, []
+    return composed(text, file)
+
+
+def composed(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """``_parse`` through PyYAML's node tree, whatever the text's shape (what ``yamlfast`` is held to)."""
     if not text.strip() or _only_comments(text):
         return None, [Problem(file, 1, 1, "yaml-empty", T("file is empty"),
                               T("Fill it in (see `salesgen new`) or delete it."))]
@@ -685,3 +693,6 @@ def iter_positions(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
         for index, item in enumerate(value):
             yield path + (index,), _entry(value.pos, 1 + index)
             yield from iter_positions(item, path + (index,))
+
+
+from . import yamlfast  # noqa: E402 - it builds this module's Mapping and Sequence
