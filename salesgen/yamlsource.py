@@ -10,6 +10,11 @@ bombs, several documents in one file, bad encodings, and absurd nesting or size.
 Scalars that YAML would read as booleans or numbers but that are ambiguous are kept as
 the text the user typed, so that the schema check does not report them twice.
 Fractional numbers become ``Decimal`` (money is never a float).
+
+Most files take a shorter way: ``yamlfast`` reads the everyday shape of a file (one-line
+values in block mappings and sequences) into the same values and positions without the
+node tree, and leaves every other text, and every problem, to the path here
+(``composed``).
 """
 from __future__ import annotations
 
