@@ -18,15 +18,12 @@ every file they have and on generated texts around each boundary of the shape.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import sys
 from array import array
-from decimal import Decimal
 from sys import intern
 
-from .yamlsource import (_BOOL, _DATE, _FLOAT, _INT, _MAX_DIGITS, _NARROW_LIMIT, _NULL, _PLAIN_FLOAT, _PLAIN_INT,
-                         _RESOLVED, _STR, _TIMESTAMP, _U32, Mapping, Sequence, plain_tag)
+from .yamlsource import _NARROW_LIMIT, _RESOLVED, _STR, _U32, REPORTED, Mapping, Sequence, plain_tag, quiet_value
 
 # A character the shape never holds: what YAML's reader refuses (not printable), a tab, a
 # carriage return and the other line breaks, a byte-order mark, and what starts a tag or an alias
@@ -161,7 +158,7 @@ def _read(text: str):
         if ": " in value or value[-1] == ":":
             raise _Outside
         tag = resolved(value)
-        if tag is _STR:
+        if tag is _STR:  # quiet_value's text, inline: most values are text
             mapping[key] = intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
         else:
             mapping[key] = _plain(value)
@@ -182,7 +179,7 @@ def _value(value: str, number: int, column: int):
         inner = value[1:close]
         if first == '"' and "\\" in inner:
             raise _Outside  # escapes
-        return _text(inner)
+        return quiet_value(inner, _STR)
     if first == "[":
         close = value.find("]")
         if close < 0 or not _ends(value, close + 1):
@@ -224,44 +221,9 @@ def _flow(value: str, number: int, column: int):
     return sequence
 
 
-def _text(value: str) -> str:
-    """As the builder keeps a text: one copy of the short ones."""
-    return intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
-
-
 def _plain(value: str):
     """A plain scalar's value, as the builder gives it when it has nothing to report; else _Outside."""
-    tag = _RESOLVED.get(value) or plain_tag(value)
-    if tag == _STR:
-        return _text(value)
-    if tag == _INT:
-        if _PLAIN_INT.match(value) and len(value) <= _MAX_DIGITS:
-            return int(value)
-    elif tag == _TIMESTAMP:
-        if _DATE.match(value) and not _real_date(value):
-            raise _Outside
-        return intern(value) if len(value) <= 64 else value
-    elif tag == _NULL:
-        return None
-    elif tag == _BOOL:
-        if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
-            return value.lower() == "true"
-    elif tag == _FLOAT:
-        if _PLAIN_FLOAT.match(value):
-            return Decimal(value)
-    raise _Outside  # something the builder reports (yes/no, 0x1F, 1:30, .inf, 2026-02-30...)
-
-
-_REAL_DATES: set = set()
-
-
-def _real_date(value: str) -> bool:
-    if value in _REAL_DATES:
-        return True
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    if len(_REAL_DATES) < 100_000:
-        _REAL_DATES.add(value)
-    return True
+    value = quiet_value(value, _RESOLVED.get(value) or plain_tag(value))
+    if value is REPORTED:
+        raise _Outside  # something the builder reports (yes/no, 0x1F, 1:30, .inf, 2026-02-30...)
+    return value

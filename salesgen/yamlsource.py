@@ -461,11 +461,10 @@ class _Builder:
         if node.style:  # quoted scalars with an explicit tag
             self.unknown_tag(node, path)
             return value
-        if tag == _NULL:
-            return None
+        quiet = quiet_value(value, tag)
+        if quiet is not REPORTED:
+            return quiet
         if tag == _BOOL:
-            if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
-                return value.lower() == "true"
             shown = one_line(value)  # as quoted in messages
             self.problem(node.start_mark, "yaml-ambiguous-value",
                          T("'{value}' is read by YAML as the boolean {boolean}", value=shown,
@@ -476,8 +475,6 @@ class _Builder:
             return value
         if tag == _INT:
             if _PLAIN_INT.match(value):
-                if len(value) <= _MAX_DIGITS:
-                    return int(value)
                 # Python refuses to convert very long digit strings (int_max_str_digits).
                 self.problem(node.start_mark, "yaml-special-number",
                              T("a number with {n} digits is too long to be an amount or a count",
@@ -492,11 +489,6 @@ class _Builder:
                            "write plain decimal digits for a number.", value=shown), path)
             return value
         if tag == _FLOAT:
-            if _PLAIN_FLOAT.match(value):
-                try:
-                    return Decimal(value)
-                except InvalidOperation:  # pragma: no cover - regex guarantees a number
-                    return value
             lowered, shown = value.lower(), one_line(value)
             if lowered.endswith(("inf", "nan")):
                 self.problem(node.start_mark, "yaml-special-number",
@@ -509,17 +501,55 @@ class _Builder:
                                value=shown),
                              path)
             return value
-        if tag == _TIMESTAMP:
-            if _DATE.match(value):
-                try:
-                    _dt.date.fromisoformat(value)
-                except ValueError:
-                    self.problem(node.start_mark, "yaml-invalid-date",
-                                 T("'{value}' is not a real calendar date", value=one_line(value)),
-                                 T("Check the day and month; dates are written YYYY-MM-DD."), path)
-            return intern(value) if len(value) <= 64 else value  # a few hundred dates, repeated
+        if tag == _TIMESTAMP:  # a date that does not exist: reported, kept as typed
+            self.problem(node.start_mark, "yaml-invalid-date",
+                         T("'{value}' is not a real calendar date", value=one_line(value)),
+                         T("Check the day and month; dates are written YYYY-MM-DD."), path)
+            return intern(value) if len(value) <= 64 else value
         self.unknown_tag(node, path)
         return value
+
+
+REPORTED = object()  # quiet_value: the builder reports this value (and yamlfast leaves its file to it)
+
+
+def quiet_value(value: str, tag: str) -> Any:
+    """The value of a plain scalar resolved to ``tag`` when the builder has nothing to say of it, else REPORTED.
+
+    The one place where YAML's types become values, for the builder and for ``yamlfast``:
+    text, null, true/false, plain decimal integers and fractions (``Decimal``), and dates
+    (kept as the text typed, once checked to exist).
+    """
+    if tag == _STR:
+        return intern(value) if len(value) <= 24 or (len(value) <= 64 and value.isascii()) else value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        if value in ("true", "false", "True", "False", "TRUE", "FALSE"):
+            return value.lower() == "true"
+    elif tag == _INT:
+        if _PLAIN_INT.match(value) and len(value) <= _MAX_DIGITS:
+            return int(value)
+    elif tag == _FLOAT:
+        if _PLAIN_FLOAT.match(value):
+            try:
+                return Decimal(value)
+            except InvalidOperation:  # pragma: no cover - regex guarantees a number
+                return value
+    elif tag == _TIMESTAMP:
+        if value in _REAL_DATES or not _DATE.match(value):
+            return intern(value) if len(value) <= 64 else value  # a few hundred dates, repeated
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            return REPORTED
+        if len(_REAL_DATES) < 100_000:
+            _REAL_DATES.add(value)
+        return intern(value)
+    return REPORTED
+
+
+_REAL_DATES: set = set()  # dates checked to exist
 
 
 def _yaml11_number(node, tag: str) -> str:

@@ -279,3 +279,11 @@ def test_generated_texts_a_few_mistakes_away_agree_or_are_declined(text, data):
         else:
             lines[index] = "- " + line
     agrees("\n".join(lines))
+
+
+def test_digit_count_boundary():
+    """A number of more than 1,000 digits is reported (yaml-special-number), not read."""
+    assert agrees("a: " + "7" * 1000 + "\n")
+    text = "a: " + "7" * 1001 + "\n"
+    assert yamlfast.read_common(text) is None
+    assert [p.rule for p in parse(text, "f.yaml")[1]] == ["yaml-special-number"]
